@@ -1,0 +1,228 @@
+"""The pure conversation engine: state + event -> new state + outputs. No I/O."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from flows.keywords import classify, matches, normalise
+from flows.model import (
+    Ask, Choice, Finished, Flow, Reply, Result, Say, SaveAnswer, SaveConsent, Start,
+    State, Step, TimedOut, stamp,
+)
+
+# Keys that mean the same thing on every question of a call.
+KEY_INTENTS = {"*": "repeat", "0": "help"}
+# Words that mean "I'm back" rather than an answer, after a pause.
+RESUME_WORDS = frozenset({
+    "hi", "hello", "hiya", "back", "im back", "ready", "im ready", "ok", "okay",
+    "carry on", "continue", "go on", "yes", "go", "start", "resume", "hey",
+})
+# How many message steps in a row we follow before assuming a loop.
+MAX_HOPS = 50
+
+
+def new_state(flow: Flow, language: str = "en") -> State:
+    """A conversation that has not begun."""
+    return State(flow_id=flow.id, flow_version=flow.version, language=language)
+
+
+def advance(flow: Flow, state: State, event, now: datetime) -> Result:
+    """Apply one event to a conversation and say what should happen."""
+    result = _HANDLERS[type(event)](flow, state, event)
+    return Result(replace(result.state, updated_at=stamp(now),
+                          started_at=result.state.started_at or stamp(now)), result.outputs)
+
+
+def _on_start(flow: Flow, state: State, event: Start) -> Result:
+    if state.status in ("new", "declined"):
+        return enter(flow, replace(state, answered=(), skipped=()), flow.start)
+    if state.status == "finished":
+        return Result(state, (Say(_say(flow, state, "after_end")),))
+    return _welcome_back(flow, state)
+
+
+def _on_reply(flow: Flow, state: State, event: Reply) -> Result:
+    if state.status in ("new", "declined", "finished"):
+        return _on_start(flow, state, Start(event.channel))
+    intent = _intent(event)
+    if intent in _KEYWORDS:
+        return _KEYWORDS[intent](flow, state, event)
+    step = flow.step(state.step)
+    if state.status == "paused" and _is_greeting(event, step):
+        return _welcome_back(flow, state)
+    return _ANSWERS[step.kind](flow, replace(state, status="active"), step, event)
+
+
+def _on_timeout(flow: Flow, state: State, event: TimedOut) -> Result:
+    step = flow.step(state.step) if state.step else None
+    if step and step.timeout:
+        return enter(flow, state, step.timeout)
+    return Result(replace(state, status="paused") if state.status == "active" else state, ())
+
+
+def _intent(event: Reply) -> str | None:
+    if event.digits in KEY_INTENTS:
+        return KEY_INTENTS[event.digits]
+    keyword = classify(event.text) if event.recording is None else None
+    return keyword.intent if keyword else None
+
+
+def _is_greeting(event: Reply, step: Step) -> bool:
+    plain = normalise(event.text)
+    if step.kind == "choice" and _match(step, event):
+        return False
+    return plain in RESUME_WORDS or (not plain and not event.digits and not event.recording)
+
+
+# Keywords that act inside a flow. Opt-out and the rest are handled by the service.
+
+def _skip(flow: Flow, state: State, event: Reply) -> Result:
+    step = flow.step(state.step)
+    save = SaveAnswer(step.id, _question(flow, state, step), None, skipped=True,
+                      channel=event.channel)
+    moved = enter(flow, replace(state, skipped=_add(state.skipped, step.id)), step.next)
+    return Result(moved.state, (save, Say(_say(flow, state, "skipped"))) + moved.outputs)
+
+
+def _repeat(flow: Flow, state: State, event: Reply) -> Result:
+    return Result(replace(state, status="active"), (_ask(flow, state, flow.step(state.step)),))
+
+
+def _help(flow: Flow, state: State, event: Reply) -> Result:
+    ask = _ask(flow, state, flow.step(state.step))
+    return Result(replace(state, status="active"), (Say(_say(flow, state, "help")), ask))
+
+
+def _pause(flow: Flow, state: State, event: Reply) -> Result:
+    return Result(replace(state, status="paused"), (Say(_say(flow, state, "paused")),))
+
+
+_KEYWORDS = {"skip": _skip, "repeat": _repeat, "help": _help, "pause": _pause}
+
+
+# Answers, one handler per step kind.
+
+def _answer_open(flow: Flow, state: State, step: Step, event: Reply) -> Result:
+    text = event.text if event.text is not None else event.digits
+    save = SaveAnswer(step.id, _question(flow, state, step), text,
+                      recording=event.recording, channel=event.channel)
+    moved = enter(flow, replace(state, answered=_add(state.answered, step.id)), step.next)
+    return Result(moved.state, (save,) + moved.outputs)
+
+
+def _answer_choice(flow: Flow, state: State, step: Step, event: Reply) -> Result:
+    choice = _match(step, event)
+    if choice is None:
+        return _no_match(flow, state, step, event)
+    said = event.text if event.text is not None else event.digits
+    outputs = [SaveAnswer(step.id, _question(flow, state, step), said, value=choice.value,
+                          channel=event.channel)]
+    if step.consent:
+        outputs.append(SaveConsent(step.consent, choice.value == "yes", event.channel))
+    moved = enter(flow, replace(state, answered=_add(state.answered, step.id)), choice.next)
+    return Result(moved.state, tuple(outputs) + moved.outputs)
+
+
+def _no_match(flow: Flow, state: State, step: Step, event: Reply) -> Result:
+    if state.retries >= step.retries:
+        # After a few tries we keep their words and move on rather than nag.
+        save = SaveAnswer(step.id, _question(flow, state, step), event.text or event.digits,
+                          channel=event.channel)
+        moved = enter(flow, state, step.next)
+        return Result(moved.state, (save,) + moved.outputs)
+    # The no-match text names the answers we expect, so the question is not sent again.
+    sorry = (step.no_match or flow.texts["no_match"]).render(state.language)
+    return Result(replace(state, retries=state.retries + 1), (Say(sorry),))
+
+
+def _not_an_answer(flow: Flow, state: State, step: Step, event: Reply) -> Result:
+    return enter(flow, state, step.next or flow.start)
+
+
+_ANSWERS = {"open": _answer_open, "choice": _answer_choice,
+            "message": _not_an_answer, "end": _not_an_answer}
+
+
+def _match(step: Step, event: Reply) -> Choice | None:
+    for choice in step.choices:
+        if (event.digits and event.digits in choice.digits) or matches(event.text, choice.words):
+            return choice
+        if event.text and event.text.strip() in choice.digits:
+            return choice
+    return None
+
+
+# Moving to a step, one handler per step kind.
+
+def enter(flow: Flow, state: State, step_id: str) -> Result:
+    """Go to a step, saying any messages on the way, until a question or the end."""
+    outputs: list = []
+    for _hop in range(MAX_HOPS):
+        step = flow.step(step_id)
+        state, more, step_id = _ENTER[step.kind](flow, state, step)
+        outputs.extend(more)
+        if step_id is None:
+            return Result(state, tuple(outputs))
+    raise RuntimeError(f"flow {flow.id} loops through message steps")
+
+
+def _enter_message(flow: Flow, state: State, step: Step):
+    return state, [Say(_render(flow, state, step))], step.next
+
+
+def _enter_question(flow: Flow, state: State, step: Step):
+    state = replace(state, step=step.id, status="active", retries=0)
+    return state, [_ask(flow, state, step)], None
+
+
+def _enter_end(flow: Flow, state: State, step: Step):
+    status = "finished" if step.outcome == "finished" else step.outcome
+    state = replace(state, step=step.id, status=status, retries=0)
+    return state, [Say(_render(flow, state, step)), Finished(step.outcome == "finished")], None
+
+
+_ENTER = {"message": _enter_message, "open": _enter_question,
+          "choice": _enter_question, "end": _enter_end}
+
+
+def _welcome_back(flow: Flow, state: State) -> Result:
+    state = replace(state, status="active")
+    hello = _say(flow, state, "welcome_back")
+    return Result(state, (Say(hello), _ask(flow, state, flow.step(state.step))))
+
+
+def _ask(flow: Flow, state: State, step: Step) -> Ask:
+    prefix = _say(flow, state, "question_prefix", n=step.number) if step.number else ""
+    voice = step.voice.render(state.language, **_values(flow, state)) if step.voice else None
+    return Ask(step.id, prefix + _render(flow, state, step), step.kind, step.choices,
+               step.number, flow.total_questions, voice_text=voice)
+
+
+def _question(flow: Flow, state: State, step: Step) -> str:
+    return _render(flow, state, step)
+
+
+def _render(flow: Flow, state: State, step: Step) -> str:
+    return step.text.render(state.language, **_values(flow, state))
+
+
+def _say(flow: Flow, state: State, key: str, **extra) -> str:
+    return flow.say(key, state.language, **_values(flow, state), **extra)
+
+
+def _values(flow: Flow, state: State) -> dict:
+    answered = sum(1 for s in state.answered if flow.step(s).number)
+    return {"total": flow.total_questions, "answered": answered,
+            "left": flow.total_questions - len(_numbered(flow, state))}
+
+
+def _numbered(flow: Flow, state: State) -> set[str]:
+    done = set(state.answered) | set(state.skipped)
+    return {s for s in done if flow.step(s).number}
+
+
+def _add(items: tuple[str, ...], item: str) -> tuple[str, ...]:
+    return items if item in items else items + (item,)
+
+
+_HANDLERS = {Start: _on_start, Reply: _on_reply, TimedOut: _on_timeout}

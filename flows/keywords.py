@@ -1,0 +1,84 @@
+"""Recognise keywords and the plain phrases people use for them."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Twilio answers these single words itself (Advanced Opt-Out defaults), so we stay quiet.
+TWILIO_STOP_WORDS = frozenset(
+    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke"})
+TWILIO_START_WORDS = frozenset({"start", "unstop"})
+
+# Exact phrases (after normalising) for each intent.
+PHRASES: dict[str, frozenset[str]] = {
+    "opt_out": frozenset({
+        "stop texting me", "stop texting", "stop messaging me", "stop sending me messages",
+        "stop sending messages", "stop contacting me", "no more messages", "no more texts",
+        "dont text me", "do not text me", "dont text me again", "do not text me again",
+        "please stop", "stop please", "leave me alone", "unsubscribe me", "stop it",
+        "remove me", "take me off your list", "opt out", "stop all",
+    }),
+    "opt_in": frozenset({"start again", "unstop", "opt in", "resume texts"}),
+    "help": frozenset({"help", "info", "help me", "what is this", "who is this", "help please"}),
+    "skip": frozenset({
+        "skip", "skip it", "skip this", "skip this one", "skip question", "next",
+        "next question", "pass", "id rather not say", "rather not say",
+    }),
+    "repeat": frozenset({
+        "repeat", "again", "say again", "say that again", "repeat that",
+        "repeat the question", "what was the question", "resend", "send again",
+    }),
+    "pause": frozenset({
+        "pause", "later", "break", "not now", "take a break", "another time", "busy",
+        "later please", "im busy", "can i do this later", "talk later", "wait",
+    }),
+    "call_me": frozenset({
+        "call", "call me", "ring me", "phone me", "can you call me", "can you ring me",
+        "please call me", "please ring me", "call me please", "ring me please",
+        "could you call me", "could you ring me", "can someone call me",
+    }),
+    "erase": frozenset({
+        "delete my data", "delete me", "erase my data", "erase me", "forget me",
+        "delete my details", "remove my data", "delete my answers",
+    }),
+    "voucher": frozenset({"voucher", "my voucher", "vouchers", "send my voucher", "send voucher"}),
+}
+_WORD_ONLY = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A recognised keyword: the intent, and whether Twilio already replied to it."""
+
+    intent: str
+    twilio_handles: bool = False
+
+
+def normalise(text: str | None) -> str:
+    """Lower case, no punctuation or emoji, single spaces: how keywords are compared."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("'", "").replace("\u2019", "")
+    return " ".join(_WORD_ONLY.sub(" ", folded).split())
+
+
+def classify(text: str | None) -> Keyword | None:
+    """The keyword a message means, or None when it is ordinary words."""
+    plain = normalise(text)
+    if plain in TWILIO_STOP_WORDS:
+        return Keyword("opt_out", twilio_handles=True)
+    if plain in TWILIO_START_WORDS:
+        return Keyword("opt_in", twilio_handles=True)
+    for intent, phrases in PHRASES.items():
+        if plain in phrases:
+            return Keyword(intent)
+    return None
+
+
+def matches(text: str | None, words: tuple[str, ...]) -> bool:
+    """Whether a message is one of `words` (already normalised), ignoring punctuation."""
+    if not text:
+        return False
+    # Emoji-only words (a thumbs up) vanish when normalised, so compare them raw too.
+    return normalise(text) in words or text.strip() in words

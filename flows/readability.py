@@ -1,0 +1,124 @@
+"""Readability checks for texts people receive: encoding, length, jargon, sentences."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from flows.model import Flow
+
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
+CURLY = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+         "\u2014": "-", "\u2026": "..."}
+MAX_SEGMENTS = 2
+MAX_SENTENCE_WORDS = 20
+# Words the seed asks us to avoid, or to explain whenever used.
+JARGON = (
+    "co-production", "coproduction", "co production", "coproduce", "co-produce",
+    "commissioning", "commissioner", "commissioners", "stakeholder", "stakeholders",
+    "tor", "tors", "terms of reference", "mou", "mous", "memorandum of understanding",
+    "engagement", "engage", "service user", "service users", "deliverables", "outcomes",
+    "framework", "leverage", "holistic", "synergy", "best practice", "capacity building",
+    "paradigm", "oab", "copro", "charter", "pledge", "tokenism", "tokenistic", "evaluation",
+    "modality", "cohort", "utilise", "facilitate", "facilitator", "signpost", "signposting",
+)
+_JARGON_RE = re.compile(r"\b(" + "|".join(re.escape(j) for j in JARGON) + r")\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
+SAMPLE_VALUES = {"total": 5, "answered": 5, "left": 5, "n": 5}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with one text; errors stop a flow from shipping."""
+
+    level: str  # "error" | "warning"
+    where: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How a text travels as SMS."""
+
+    name: str  # "GSM-7" | "UCS-2"
+    segments: int
+    units: int
+
+
+def encoding(text: str) -> Encoding:
+    """The SMS encoding and segment count of a text."""
+    if all(c in GSM7_BASIC or c in GSM7_EXTENDED for c in text):
+        units = sum(2 if c in GSM7_EXTENDED else 1 for c in text)
+        return Encoding("GSM-7", 1 if units <= 160 else math.ceil(units / 153), units)
+    units = len(text.encode("utf-16-le")) // 2
+    return Encoding("UCS-2", 1 if units <= 70 else math.ceil(units / 67), units)
+
+
+def check_text(text: str, where: str, language: str = "en") -> list[Finding]:
+    """Every readability finding for one text as it will be sent."""
+    findings = _encoding_findings(text, where, language)
+    findings += [Finding("warning", where, f"jargon: '{w}' - say it in plain words")
+                 for w in sorted({m.lower() for m in _JARGON_RE.findall(text)})]
+    findings += [Finding("warning", where, f"long sentence ({n} words): '{s[:40]}...'")
+                 for s, n in _long_sentences(text)]
+    return findings
+
+
+def _encoding_findings(text: str, where: str, language: str) -> list[Finding]:
+    found, enc = [], encoding(text)
+    odd = sorted({c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENDED})
+    curly = [c for c in odd if c in CURLY]
+    if curly:
+        found.append(Finding("error", where, "curly quotes or dashes: use "
+                             + " ".join(f"{CURLY[c]!r} for {c!r}" for c in curly)))
+    others = [c for c in odd if c not in CURLY]
+    if others:
+        level = "error" if language == "en" else "warning"
+        kinds = ", ".join(_describe(c) for c in others)
+        found.append(Finding(level, where, f"not GSM-7 (costs more, may not show): {kinds}"))
+    if enc.segments > MAX_SEGMENTS:
+        found.append(Finding("error", where,
+                             f"{enc.segments} SMS segments ({enc.name}); keep to {MAX_SEGMENTS}"))
+    return found
+
+
+def _describe(char: str) -> str:
+    return f"emoji {char}" if ord(char) >= 0x2190 else f"{char!r} (U+{ord(char):04X})"
+
+
+def _long_sentences(text: str):
+    for sentence in _SENTENCE_END.split(text.strip()):
+        words = len(sentence.split())
+        if words > MAX_SENTENCE_WORDS:
+            yield sentence, words
+
+
+def flow_texts(flow: Flow):
+    """(where, language, text) for every text a person can receive from a flow."""
+    for key, text in flow.texts.items():
+        for language, template in text.translations.items():
+            yield f"texts.{key}", language, template
+    for step in flow.steps.values():
+        for field_name in ("text", "no_match", "voice"):
+            text = getattr(step, field_name)
+            for language, template in (text.translations.items() if text else ()):
+                yield f"{step.id}.{field_name}", language, template
+
+
+def check_flow(flow: Flow) -> list[Finding]:
+    """Readability findings for every text of a flow, rendered as people see them."""
+    findings: list[Finding] = []
+    prefix = flow.texts["question_prefix"].render("en", **SAMPLE_VALUES)
+    for where, language, template in flow_texts(flow):
+        try:
+            text = template.format(**SAMPLE_VALUES)
+        except (KeyError, IndexError, ValueError) as exc:
+            findings.append(Finding("error", where, f"bad placeholder: {exc}"))
+            continue
+        if where.endswith(".text") and flow.step(where.split(".")[0]).number:
+            text = prefix + text
+        findings += check_text(text, f"{where} [{language}]", language)
+    return findings

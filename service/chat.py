@@ -1,0 +1,62 @@
+"""`brewline chat`: talk to the running service as a participant, through the signed webhook."""
+from __future__ import annotations
+
+import secrets
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import click
+from twilio.request_validator import RequestValidator
+
+from service.settings import from_env
+
+
+def post_signed(base_url: str, path: str, form: dict, token: str, signed_base: str) -> bytes:
+    """POST a form signed the way Twilio signs it; returns the response body."""
+    signature = RequestValidator(token).compute_signature(signed_base + path, form)
+    request = urllib.request.Request(
+        base_url + path, data=urllib.parse.urlencode(form).encode(),
+        headers={"X-Twilio-Signature": signature,
+                 "Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=15) as response:
+        return response.read()
+
+
+def text_replies(twiml: bytes) -> list[str]:
+    return [m.text or "" for m in ET.fromstring(twiml).iter("Message")]
+
+
+@click.command("chat")
+@click.option("--from", "sender", default="+447700900999", show_default=True,
+              help="The made-up phone number you are texting from.")
+@click.option("--url", default=None, help="Where Brewline is running (default: PUBLIC_BASE_URL).")
+def chat(sender: str, url: str | None) -> None:
+    """Text the local service as a participant would. Ctrl-D or Ctrl-C ends."""
+    settings = from_env()
+    base = (url or settings.public_base_url).rstrip("/")
+    click.echo(f"Texting Brewline at {base} from {sender}. Type a message; Ctrl-D to end.")
+    while True:
+        try:
+            body = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        _send(base, settings, sender, body)
+
+
+def _send(base: str, settings, sender: str, body: str) -> None:
+    form = {"From": sender, "To": settings.twilio_phone_number or "+447700900000",
+            "Body": body, "MessageSid": "SM" + secrets.token_hex(16), "NumMedia": "0"}
+    try:
+        twiml = post_signed(base, "/twilio/sms", form, settings.webhook_token,
+                            settings.public_base_url)
+    except (urllib.error.URLError, OSError) as exc:
+        click.echo(f"Could not reach Brewline at {base} ({exc}). Is `make run` going?", err=True)
+        return
+    replies = text_replies(twiml)
+    for reply in replies:
+        click.echo(f"brewline> {reply}")
+    if not replies:
+        click.echo("(no reply)")

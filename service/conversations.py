@@ -1,0 +1,101 @@
+"""Run a person's conversation: load state, advance the pure engine, keep what it says."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flows.engine import advance, new_state
+from flows.loader import Registry
+from flows.model import Ask, Finished, Flow, Result, Say, SaveAnswer, SaveConsent, State
+from service.store import Answer, Consent, Contact, Conversation
+
+
+@dataclass
+class Turn:
+    """One step of a conversation: where it stands now and what to tell the person."""
+
+    conversation: Conversation
+    flow: Flow
+    state: State
+    outputs: tuple
+
+    @property
+    def says(self) -> list:
+        """The outputs a channel renders (Say and Ask), in order."""
+        return [o for o in self.outputs if isinstance(o, (Say, Ask))]
+
+
+def current(session: Session, flows: Registry, contact: Contact, active_flow: str) -> Conversation:
+    """The person's conversation in the active flow, created (not started) if new."""
+    found = session.scalars(select(Conversation).where(
+        Conversation.contact_id == contact.id, Conversation.flow_id == active_flow)).first()
+    if found:
+        return found
+    flow = flows.get(active_flow)
+    state = new_state(flow, contact.language or "en")
+    conversation = Conversation(contact_id=contact.id, flow_id=flow.id, flow_version=flow.version,
+                                status=state.status, state=state.to_dict())
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def take_turn(session: Session, flows: Registry, conversation: Conversation, event,
+              now: datetime) -> Turn:
+    """Advance one conversation by one event and keep answers, consent and state."""
+    flow = flows.get(conversation.flow_id, conversation.flow_version)
+    result: Result = advance(flow, State.from_dict(conversation.state), event, now)
+    for output in result.outputs:
+        _KEEP.get(type(output), _nothing)(session, conversation, flow, output, now)
+    _save_state(conversation, result.state, now)
+    return Turn(conversation, flow, result.state, result.outputs)
+
+
+def _save_state(conversation: Conversation, state: State, now: datetime) -> None:
+    conversation.state = state.to_dict()
+    conversation.status, conversation.step = state.status, state.step
+    conversation.updated_at = now
+
+
+def _keep_answer(session: Session, conversation: Conversation, flow: Flow,
+                 output: SaveAnswer, now: datetime) -> None:
+    recording = output.recording
+    session.add(Answer(
+        conversation_id=conversation.id, contact_id=conversation.contact_id,
+        flow_id=flow.id, flow_version=flow.version, question_id=output.step_id,
+        question_text=output.question, text=output.text, value=output.value,
+        skipped=output.skipped, channel=output.channel, created_at=now,
+        recording_url=recording.url if recording else None,
+        recording_sid=recording.sid if recording else None,
+        recording_duration=recording.duration if recording else None,
+    ))
+
+
+def _keep_consent(session: Session, conversation: Conversation, flow: Flow,
+                  output: SaveConsent, now: datetime) -> None:
+    session.add(Consent(contact_id=conversation.contact_id, topic=output.topic,
+                        granted=output.granted, channel=output.channel,
+                        source=f"flow:{flow.id}", created_at=now))
+
+
+def _keep_finish(session: Session, conversation: Conversation, flow: Flow,
+                 output: Finished, now: datetime) -> None:
+    conversation.finished_at = now
+
+
+def _nothing(*_args) -> None:
+    return None
+
+
+_KEEP = {SaveAnswer: _keep_answer, SaveConsent: _keep_consent, Finished: _keep_finish}
+
+
+def latest_consent(session: Session, contact_id: int, topic: str) -> bool | None:
+    """What the person last said about `topic`, or None if never asked."""
+    row = session.scalars(select(Consent).where(
+        Consent.contact_id == contact_id, Consent.topic == topic)
+        .order_by(Consent.created_at.desc(), Consent.id.desc())).first()
+    return row.granted if row else None

@@ -1,0 +1,79 @@
+"""Exporting tables as CSV or JSON: pseudonymous unless phone numbers are asked for."""
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Callable, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.store import Answer, Contact, Message
+
+# Spreadsheet programs run cells that start with these as formulas.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Make a CSV cell safe to open in a spreadsheet."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _answers(session: Session, include_phone: bool) -> Iterable[dict]:
+    rows = session.execute(select(Answer, Contact).join(Contact, Answer.contact_id == Contact.id)
+                           .order_by(Answer.id))
+    for answer, contact in rows:
+        yield _person(contact, include_phone) | {
+            "flow": answer.flow_id, "flow_version": answer.flow_version,
+            "question_id": answer.question_id, "question": answer.question_text,
+            "answer": answer.text, "value": answer.value, "skipped": answer.skipped,
+            "channel": answer.channel, "recording_url": answer.recording_url,
+            "transcript": answer.transcript, "time": answer.created_at.isoformat()}
+
+
+def _contacts(session: Session, include_phone: bool) -> Iterable[dict]:
+    for contact in session.scalars(select(Contact).where(Contact.phone.is_not(None))
+                                   .order_by(Contact.id)):
+        yield _person(contact, include_phone) | {
+            "name": contact.name if include_phone else None, "language": contact.language,
+            "source": contact.source, "created": contact.created_at.isoformat(),
+            "opted_out": contact.opted_out_at.isoformat() if contact.opted_out_at else None,
+            "phone_only": contact.phone_only}
+
+
+def _messages(session: Session, include_phone: bool) -> Iterable[dict]:
+    rows = session.execute(select(Message, Contact).outerjoin(Contact, Message.contact_id == Contact.id)
+                           .order_by(Message.id))
+    for message, contact in rows:
+        yield _person(contact, include_phone) | {
+            "direction": message.direction, "channel": message.channel, "body": message.body,
+            "media_count": message.media_count, "status": message.status,
+            "time": message.created_at.isoformat()}
+
+
+def _person(contact: Contact | None, include_phone: bool) -> dict:
+    row = {"participant": contact.pid if contact else None}
+    if include_phone:
+        row["phone"] = contact.phone if contact else None
+    return row
+
+
+TABLES: dict[str, Callable[[Session, bool], Iterable[dict]]] = {
+    "answers": _answers, "contacts": _contacts, "messages": _messages,
+}
+
+
+def write(session: Session, table: str, fmt: str, out: IO[str], include_phone: bool = False) -> int:
+    """Write a table to `out`; returns the number of rows."""
+    rows = list(TABLES[table](session, include_phone))
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return len(rows)
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
+    return len(rows)

@@ -1,0 +1,29 @@
+"""Apply and create Alembic migrations from code (used by the CLI and tests)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+import migrations
+
+SCRIPTS = Path(migrations.__file__).parent
+
+
+def config(database_url: str) -> Config:
+    """An Alembic config pointing at our scripts and the given database."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(SCRIPTS))
+    cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Bring the database schema up to `revision`."""
+    command.upgrade(config(database_url), revision)
+
+
+def revision(database_url: str, message: str) -> None:
+    """Write a new migration by comparing the models with the database."""
+    command.revision(config(database_url), message=message, autogenerate=True)

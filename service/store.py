@@ -1,0 +1,225 @@
+"""Persistence: the SQLAlchemy models, the engine, and transactions. One module owns it."""
+from __future__ import annotations
+
+import secrets
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import (
+    JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
+    UniqueConstraint, create_engine, event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every back-end (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def new_pid() -> str:
+    """A pseudonymous participant id, safe to export."""
+    return "p_" + secrets.token_hex(6)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict: JSON}
+
+
+class Contact(Base):
+    """A person who texts or rings us, or whom an organiser imported."""
+
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pid: Mapped[str] = mapped_column(String(20), unique=True, default=new_pid)
+    phone: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    source: Mapped[str] = mapped_column(String(20), default="inbound")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opted_out_at: Mapped[datetime | None]
+    phone_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    cannot_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    voice_rate: Mapped[str | None] = mapped_column(String(8))
+
+
+class Consent(Base):
+    """What a person agreed to be contacted about, when, and how they said it."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(40))
+    granted: Mapped[bool] = mapped_column(Boolean)
+    channel: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(40), default="participant")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Conversation(Base):
+    """One person's progress through one flow, at the version they started with."""
+
+    __tablename__ = "conversations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    flow_id: Mapped[str] = mapped_column(String(80))
+    flow_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    step: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    __table_args__ = (UniqueConstraint("contact_id", "flow_id"),)
+
+
+class Answer(Base):
+    """What a person said to one question (text, choice, recording or a skip)."""
+
+    __tablename__ = "answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    flow_id: Mapped[str] = mapped_column(String(80))
+    flow_version: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(String(80))
+    question_text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(String(80))
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str] = mapped_column(String(20))
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    recording_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    recording_duration: Mapped[int | None] = mapped_column(Integer)
+    transcript: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Message(Base):
+    """Every text in or out, kept exactly as it was."""
+
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    channel: Mapped[str] = mapped_column(String(20), default="sms")
+    sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    sender: Mapped[str | None] = mapped_column(String(40))  # only for senders we cannot text
+    body: Mapped[str] = mapped_column(Text, default="")
+    media_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    reply: Mapped[list | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Outbox(Base):
+    """One outbound text or call: written with the change that causes it, sent by a worker."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10), default="sms")  # sms | call
+    purpose: Mapped[str] = mapped_column(String(30))
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    delivery: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(String(300))
+    ref: Mapped[str | None] = mapped_column(String(80))
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    direct_reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+
+
+def normalise_url(database_url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if database_url.startswith(prefix):
+            return "postgresql+psycopg://" + database_url[len(prefix):]
+    return database_url
+
+
+def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    """An engine tuned for the back-end: SQLite gets WAL and write-serialising BEGINs."""
+    database_url = normalise_url(database_url)
+    if database_url.startswith("sqlite"):
+        engine = create_engine(database_url, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(database_url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:
+    # pysqlite's own BEGIN is deferred; we issue BEGIN IMMEDIATE so writers queue up.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    for pragma in ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON",
+                   "synchronous=NORMAL"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Store:
+    """The database for one process: engine, sessions and after-commit hooks."""
+
+    def __init__(self, database_url: str, **engine_kwargs: Any):
+        self.url = database_url
+        self.engine = make_engine(database_url, **engine_kwargs)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction; after-commit callbacks run once it commits."""
+        session = self.sessions()
+        session.info["after_commit"] = []
+        try:
+            with session.begin():
+                yield session
+            for callback in session.info["after_commit"]:
+                callback()
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` only once this session's transaction has committed."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def lock(session: Session, model, row_id: int):
+    """Load a row and hold it until the transaction ends (SQLite holds the whole database)."""
+    return session.get(model, row_id, with_for_update=True, populate_existing=True)

@@ -1,0 +1,117 @@
+"""Fixtures, layered: real database and Redis -> settings -> runtime -> app -> signed client."""
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import redis as redis_lib
+from sqlalchemy import text
+from twilio.request_validator import RequestValidator
+
+from service import embedded_redis, migrate
+from service.app import create_app
+from service.runtime import Runtime
+from service.settings import Settings
+from service.store import Base, make_engine
+
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+ACCOUNT_SID = "AC" + "0" * 32
+PUBLIC_URL = "https://brewline.example.org"
+PHONE = "+447700900123"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A real database: $DATABASE_URL (emptied first) or a new SQLite file, migrated."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> str:
+    """A real Redis: $REDIS_URL or the embedded server in a temporary folder."""
+    return os.environ.get("REDIS_URL") or embedded_redis.ensure(
+        tmp_path_factory.mktemp("redis"), persist=False)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, redis_url: str) -> Settings:
+    """Settings for one test: real back-ends, Twilio credentials, no quiet hours."""
+    return Settings(
+        instance_dir=tmp_path, database_url=database_url, redis_url=redis_url,
+        twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
+        twilio_phone_number="+447700900000", twilio_api_base_url=None,
+        public_base_url=PUBLIC_URL, secret_key="test-secret", quiet_hours=None,
+        answer_window=0,
+    )
+
+
+@pytest.fixture
+def runtime(settings: Settings):
+    """A runtime on clean back-ends: every table emptied, the Redis database flushed."""
+    runtime = Runtime(settings)
+    _empty_database(runtime)
+    runtime.redis.flushdb()
+    yield runtime
+    runtime.close()
+
+
+def _empty_database(runtime: Runtime) -> None:
+    with runtime.store.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(runtime: Runtime):
+    app = create_app(runtime=runtime)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Twilio:
+    """Posts Twilio-shaped, correctly signed forms to the app, like Twilio does."""
+
+    _sids = itertools.count(1)
+
+    def __init__(self, client, token: str = AUTH_TOKEN, base: str = PUBLIC_URL):
+        self.client, self.validator, self.base = client, RequestValidator(token), base
+
+    def post(self, path: str, form: dict, signature: str | None = None, **kwargs):
+        signature = signature or self.validator.compute_signature(self.base + path, form)
+        return self.client.post(path, data=urlencode(form), headers={
+            "X-Twilio-Signature": signature,
+            "Content-Type": "application/x-www-form-urlencoded"}, **kwargs)
+
+    def text(self, body: str, sender: str = PHONE, sid: str | None = None, **extra):
+        sid = sid or f"SM{next(self._sids):032x}"
+        form = {"From": sender, "To": "+447700900000", "Body": body, "MessageSid": sid,
+                "AccountSid": ACCOUNT_SID, "NumMedia": "0", **extra}
+        return self.post("/twilio/sms", form)
+
+
+@pytest.fixture
+def twilio(client) -> Twilio:
+    return Twilio(client)
+
+
+@pytest.fixture(scope="session")
+def machine_redis_available(redis_url) -> bool:
+    try:
+        return bool(redis_lib.Redis.from_url(redis_url).ping())
+    except redis_lib.RedisError:
+        return False

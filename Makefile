@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench check clean
+.PHONY: run test bench check clean migration
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,7 @@ check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Before the first release: rewrite migrations/versions/0001_initial_schema.py from the models.
+migration: $(STAMP)
+	$(BIN)/python -m service.migrate regenerate

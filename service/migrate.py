@@ -27,3 +27,24 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 def revision(database_url: str, message: str) -> None:
     """Write a new migration by comparing the models with the database."""
     command.revision(config(database_url), message=message, autogenerate=True)
+
+
+def regenerate_initial(scratch_url: str) -> None:
+    """Rewrite the single initial migration from the models (before the first release).
+
+    Nothing has been deployed yet, so branches that add tables regenerate this one file
+    instead of stacking migrations; after release, write ordinary new revisions.
+    """
+    for old in (SCRIPTS / "versions").glob("*.py"):
+        old.unlink()
+    command.revision(config(scratch_url), message="initial schema", autogenerate=True,
+                     rev_id="0001")
+
+
+if __name__ == "__main__":
+    import sys
+    import tempfile
+
+    if sys.argv[1:] == ["regenerate"]:
+        with tempfile.TemporaryDirectory() as scratch:
+            regenerate_initial(f"sqlite:///{scratch}/scratch.db")

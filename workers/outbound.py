@@ -6,12 +6,18 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
 from service.phones import mask
 from service.runtime import Runtime
 from service.store import Contact, Outbox, utcnow
 from workers import context
 
 log = logging.getLogger("brewline.outbound")
+# Per purpose (reminder, invite, ...): a reason the row no longer makes sense, or None.
+STILL_WANTED: dict[str, Callable[[Session, Outbox], str | None]] = {}
 
 
 def send_outbound(outbox_id: int) -> str:
@@ -43,6 +49,11 @@ def _claim(runtime: Runtime, outbox_id: int, now: datetime):
         if contact is None or contact.phone is None or contact.opted_out_at is not None:
             row.status, row.error = "cancelled", "opted out or erased"
             return None
+        check = STILL_WANTED.get(row.purpose)
+        reason = check(session, row) if check else None
+        if reason:
+            row.status, row.error = "cancelled", reason
+            return None
         # Only the worker that moves pending -> sending may send; a duplicate job stops above.
         row.status, row.attempts = "sending", row.attempts + 1
         return row, contact.phone
@@ -51,6 +62,10 @@ def _claim(runtime: Runtime, outbox_id: int, now: datetime):
 def _send(runtime: Runtime, row: Outbox, phone: str) -> str:
     if runtime.settings.local_mode:
         return f"local-{row.id}"
+    return SENDERS[row.channel](runtime, row, phone)
+
+
+def _send_sms(runtime: Runtime, row: Outbox, phone: str) -> str:
     from workers.twilio_rest import TwilioRest, make_client
 
     settings = runtime.settings
@@ -59,6 +74,9 @@ def _send(runtime: Runtime, row: Outbox, phone: str) -> str:
     rest = TwilioRest(client, settings.twilio_phone_number)
     callback = f"{settings.public_base_url}/twilio/message-status"
     return rest.send_sms(phone, row.body, status_callback=callback)
+
+
+SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {"sms": _send_sms}
 
 
 def enqueue_pending(runtime: Runtime, now: datetime | None = None, limit: int = 1000) -> int:

@@ -1,15 +1,14 @@
 """initial schema
 
-Revision ID: 8f6f9cdd1f85
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 18:32:00.060813
 """
 from alembic import op
 import sqlalchemy as sa
 import service.store
 
 
-revision = '8f6f9cdd1f85'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None

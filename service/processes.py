@@ -64,18 +64,25 @@ def _wait(children: list[subprocess.Popen]) -> None:
             child.wait(timeout=20)
 
 
+def gunicorn_args(app: str, host: str, port: str, workers: str, threads: str) -> list[str]:
+    """The production gunicorn command line (the benchmark runs exactly this)."""
+    return [
+        sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+        "--workers", workers, "--threads", threads,
+        "--timeout", "10", "--graceful-timeout", "10", "--access-logfile", "-",
+        "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+        app]
+
+
 @click.command("web")
 @click.option("--workers", default=lambda: os.environ.get("WEB_CONCURRENCY", "2"))
 def web(workers: str) -> None:
     """Serve the web app with gunicorn (timeout below Twilio's 15 seconds)."""
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "5000")
-    os.execv(sys.executable, [
-        sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-        "--workers", workers, "--threads", os.environ.get("WEB_THREADS", "4"),
-        "--timeout", "10", "--graceful-timeout", "10", "--access-logfile", "-",
-        "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
-        "service.app:create_app()"])
+    args = gunicorn_args("service.app:create_app()", host, port, workers,
+                         os.environ.get("WEB_THREADS", "4"))
+    os.execv(sys.executable, args)
 
 
 @click.command("worker")

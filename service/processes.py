@@ -10,6 +10,7 @@ import threading
 import time
 
 import click
+import redis
 
 from service import embedded_redis, migrate
 from service.settings import from_env
@@ -99,20 +100,39 @@ def worker(burst: bool) -> None:
     context.use(runtime)
     stop = threading.Event()
     threading.Thread(target=_sweep_forever, args=(runtime, stop), daemon=True).start()
-    # SimpleWorker runs jobs in this process, so the database pool is reused, not forked.
-    SimpleWorker([runtime.queue], connection=runtime.redis).work(
-        burst=burst, with_scheduler=True)
+    while True:
+        # SimpleWorker runs jobs in this process, so the database pool is reused, not forked.
+        rq_worker = SimpleWorker([runtime.queue], connection=runtime.redis)
+        # Retry a lost Redis every few seconds, not RQ's default of up to a minute.
+        rq_worker.max_connection_wait_time = 5.0
+        try:
+            rq_worker.work(burst=burst, with_scheduler=True)
+        except redis.RedisError as exc:
+            logging.getLogger("brewline.worker").warning("Redis went away (%s)", exc)
+        # RQ quits on some Redis errors; carry on unless we were asked to stop.
+        if burst or rq_worker._stop_requested:
+            break
+        time.sleep(1)
     stop.set()
 
 
-def _sweep_forever(runtime, stop: threading.Event) -> None:
-    from workers.outbound import enqueue_pending
+# Periodic tasks the worker's sweeper runs, each given the runtime: add lines, not loops.
+SWEEPS = ["workers.outbound.enqueue_pending", "service.spool.drain",
+          "service.erasure.sweep_retention"]
 
-    while not stop.wait(SWEEP_SECONDS):
-        try:
-            enqueue_pending(runtime)
-        except Exception:
-            logging.getLogger("brewline.sweeper").exception("sweep failed; trying again later")
+
+def _sweep_forever(runtime, stop: threading.Event) -> None:
+    import importlib
+
+    seconds = float(os.environ.get("BREWLINE_SWEEP_SECONDS", SWEEP_SECONDS))
+    tasks = [getattr(importlib.import_module(m), f) for m, f in (n.rsplit(".", 1) for n in SWEEPS)]
+    while not stop.wait(seconds):
+        for task in tasks:
+            try:
+                task(runtime)
+            except Exception:
+                logging.getLogger("brewline.sweeper").exception(
+                    "%s failed; trying again later", task.__name__)
 
 
 COMMANDS = [run, web, worker]

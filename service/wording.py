@@ -11,4 +11,5 @@ REPLIES = {
     "error": (
         "Sorry, something went wrong on our side. We have kept your message and will "
         "reply soon."),
+    "holding": "Thank you, we have your message. We will reply in a few minutes.",
 }

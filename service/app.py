@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 
 def _register(app: Flask) -> None:
-    from service import health, sms
+    from service import health, privacy, sms  # noqa: F401  (privacy registers the erase intent)
 
     for module in (health, sms):
         app.register_blueprint(module.bp)

@@ -83,4 +83,7 @@ def main() -> None:
     """Entry point of the `brewline` console script."""
     _register_process_commands()
     _register_tool_commands()
+    from service import erasure_cli
+
+    erasure_cli.register(cli)
     cli(prog_name="brewline")

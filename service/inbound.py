@@ -51,6 +51,8 @@ Handler = Callable[[Context], list[str]]
 INTENTS: dict[str, Handler] = {}
 # Tried in order before the conversation; each returns replies, or None to pass.
 BEFORE_CONVERSATION: list[Callable[[Context], list[str] | None]] = []
+# Intents still acted on after the person opted out (e.g. erase).
+OPTED_OUT_INTENTS: dict[str, Handler] = {}
 
 
 def receive_text(runtime: Runtime, text: InboundText, now: datetime | None = None) -> list[str]:
@@ -148,7 +150,8 @@ def _while_opted_out(ctx: Context) -> list[str]:
     # Twilio re-subscribes on START, UNSTOP and YES, so we follow it.
     if (ctx.keyword and ctx.keyword.intent == "opt_in") or ctx.body.strip().lower() == "yes":
         return _opt_in(ctx)
-    return []
+    handler = OPTED_OUT_INTENTS.get(ctx.keyword.intent) if ctx.keyword else None
+    return handler(ctx) if handler else []
 
 
 def _opt_out(ctx: Context) -> list[str]:

@@ -223,3 +223,17 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
 def lock(session: Session, model, row_id: int):
     """Load a row and hold it until the transaction ends (SQLite holds the whole database)."""
     return session.get(model, row_id, with_for_update=True, populate_existing=True)
+
+
+# --- privacy (erasure) ---
+
+
+class ErasureRequest(Base):
+    """A person asked us to delete their data: asked, then confirmed (then erased)."""
+
+    __tablename__ = "erasure_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), unique=True)
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    channel: Mapped[str] = mapped_column(String(20), default="sms")

@@ -46,6 +46,9 @@ def _claim(runtime: Runtime, outbox_id: int, now: datetime):
         if row is None or row.status != "pending" or row.not_before > now:
             return None
         contact = session.get(Contact, row.contact_id)
+        if row.channel in ADDRESSLESS:
+            row.status, row.attempts = "sending", row.attempts + 1
+            return row, None
         if contact is None or contact.phone is None or contact.opted_out_at is not None:
             row.status, row.error = "cancelled", "opted out or erased"
             return None
@@ -76,7 +79,21 @@ def _send_sms(runtime: Runtime, row: Outbox, phone: str) -> str:
     return rest.send_sms(phone, row.body, status_callback=callback)
 
 
-SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {"sms": _send_sms}
+def _delete_recording(runtime: Runtime, row: Outbox, _phone: None) -> str:
+    """Ask Twilio to delete a recording (an erased person's); the row's ref is its sid."""
+    from workers.twilio_rest import TwilioRest, make_client
+
+    settings = runtime.settings
+    client = make_client(settings.twilio_account_sid, settings.twilio_auth_token,
+                         settings.twilio_api_base_url)
+    TwilioRest(client, settings.twilio_phone_number).delete_recording(row.ref)
+    return f"deleted-{row.ref}"
+
+
+SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {"sms": _send_sms,
+                                                             "api": _delete_recording}
+# Channels that act on Twilio itself, not on a person: no number, sent even after erasure.
+ADDRESSLESS = frozenset({"api"})
 
 
 def enqueue_pending(runtime: Runtime, now: datetime | None = None, limit: int = 1000) -> int:

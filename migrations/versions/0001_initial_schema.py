@@ -64,6 +64,16 @@ def upgrade() -> None:
     with op.batch_alter_table('conversations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_conversations_contact_id'), ['contact_id'], unique=False)
 
+    op.create_table('erasure_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('asked_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('contact_id')
+    )
     op.create_table('messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=True),
@@ -154,6 +164,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_messages_contact_id'))
 
     op.drop_table('messages')
+    op.drop_table('erasure_requests')
     with op.batch_alter_table('conversations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conversations_contact_id'))
 

@@ -1,0 +1,191 @@
+"""Erasing a person: their number, answers, recordings, messages and queued jobs.
+
+What stays is a tombstone contact row with no number or name (so queued Twilio recording
+deletions still have an owner) and the purpose-neutral delete_recording outbox rows.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import redis
+from sqlalchemy import Table, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from service.runtime import Runtime
+from service.store import (
+    Base, Consent, Contact, ErasureRequest, Message, Outbox, after_commit, new_pid, utcnow,
+)
+
+log = logging.getLogger("brewline.erasure")
+ERASED = "erased"
+RECORDING_PURPOSE = "delete_recording"
+ERASE_JOB = "service.erasure.erase_job"
+# String columns that may hold a raw phone number in tables without a contact_id.
+NUMBER_COLUMNS = ("phone", "sender", "caller", "from_number", "to_number", "number")
+
+
+@dataclass
+class Erased:
+    """What one erasure did, for the organiser and the tests (never the person's data)."""
+
+    rows: int = 0
+    recordings: list[str] = field(default_factory=list)
+    cancelled_outbox: list[int] = field(default_factory=list)
+
+
+def erase(session: Session, contact: Contact, runtime: Runtime | None = None) -> Erased:
+    """Remove everything of this person; with a runtime, Redis is cleaned after commit."""
+    phone, result = contact.phone, Erased()
+    result.recordings = _recording_sids(session, contact.id)
+    result.cancelled_outbox = list(session.scalars(select(Outbox.id).where(
+        Outbox.contact_id == contact.id, Outbox.status.in_(("pending", "sending")))))
+    result.rows = _delete_rows(session, contact.id, phone)
+    _tombstone(contact)
+    rows = [_queue_recording_delete(session, contact.id, sid) for sid in result.recordings]
+    session.flush()
+    if runtime is not None:
+        ids = [row.id for row in rows]
+        after_commit(session, lambda: _after(runtime, phone, result.cancelled_outbox, ids))
+    log.info("erased contact %s (%s rows, %s recordings)", contact.id, result.rows,
+             len(result.recordings))
+    return result
+
+
+def _recording_sids(session: Session, contact_id: int) -> list[str]:
+    """Recording sids in any table that has both recording_sid and contact_id."""
+    sids: list[str] = []
+    for table in Base.metadata.sorted_tables:
+        if "recording_sid" in table.c and "contact_id" in table.c:
+            sids += [s for s in session.scalars(select(table.c.recording_sid).where(
+                table.c.contact_id == contact_id, table.c.recording_sid.is_not(None)))]
+    return sorted(set(sids))
+
+
+def _delete_rows(session: Session, contact_id: int, phone: str | None) -> int:
+    """Delete rows owned by the contact (any foreign key to contacts) or naming the number."""
+    count = 0
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name == "contacts":
+            continue
+        conditions = [c == contact_id for c in _contact_columns(table)]
+        if phone:
+            conditions += [table.c[n] == phone for n in NUMBER_COLUMNS if n in table.c]
+        if conditions:
+            count += session.execute(delete(table).where(or_(*conditions))).rowcount or 0
+    return count
+
+
+def _contact_columns(table: Table) -> list:
+    return [fk.parent for fk in table.foreign_keys if fk.column.table.name == "contacts"]
+
+
+def _tombstone(contact: Contact) -> None:
+    contact.phone = contact.name = None
+    contact.pid, contact.source = new_pid(), ERASED
+    contact.opted_out_at = contact.opted_out_at or utcnow()
+
+
+def _queue_recording_delete(session: Session, contact_id: int, sid: str) -> Outbox:
+    # The row's body stays empty: the recording sid in `ref` is all the sender needs.
+    row = Outbox(contact_id=contact_id, channel="api", purpose=RECORDING_PURPOSE, ref=sid,
+                 body="", dedupe_key=f"{RECORDING_PURPOSE}:{sid}")
+    session.add(row)
+    return row
+
+
+def _after(runtime: Runtime, phone: str | None, cancelled: list[int], queued: list[int]) -> None:
+    """Once committed: drop their jobs and spooled texts from Redis, queue the deletions."""
+    try:
+        forget_in_redis(runtime, phone, cancelled)
+    except redis.RedisError:
+        log.warning("could not clean Redis after an erasure; the jobs will find nothing to do")
+    for row_id in queued:
+        runtime.enqueue("workers.outbound.send_outbound", row_id)
+
+
+def forget_in_redis(runtime: Runtime, phone: str | None, outbox_ids: list[int]) -> None:
+    """Remove queued jobs for these outbox rows and any spooled text from this number."""
+    from service import spool
+
+    wanted = set(outbox_ids)
+    for job in runtime.queue.get_jobs():
+        if job.func_name.endswith("send_outbound") and job.args and job.args[0] in wanted:
+            job.delete()
+    if phone:
+        spool.forget(runtime, phone)
+
+
+def request(session: Session, contact: Contact, now: datetime, channel: str = "sms") -> None:
+    """The person asked to be deleted: remember it until they confirm."""
+    found = session.scalars(select(ErasureRequest).where(
+        ErasureRequest.contact_id == contact.id)).first()
+    found = found or ErasureRequest(contact_id=contact.id)
+    found.asked_at, found.confirmed_at, found.channel = now, None, channel
+    session.add(found)
+
+
+def confirm(runtime: Runtime, session: Session, contact: Contact, now: datetime,
+            channel: str = "sms") -> None:
+    """Confirmed: stop everything now; a worker erases once this reply has been recorded."""
+    from service import contacts
+
+    request(session, contact, now, channel)
+    session.flush()
+    session.execute(update(ErasureRequest).where(ErasureRequest.contact_id == contact.id)
+                    .values(confirmed_at=now))
+    contacts.opt_out(session, contact, now)
+    contact_id = contact.id
+    after_commit(session, lambda: runtime.enqueue(ERASE_JOB, contact_id))
+
+
+def erase_job(contact_id: int) -> str:
+    """RQ job: erase a person who confirmed (their reply is already committed by now)."""
+    from workers import context
+
+    return erase_by_id(context.runtime(), contact_id)
+
+
+def erase_by_id(runtime: Runtime, contact_id: int) -> str:
+    with runtime.store.transaction() as session:
+        contact = session.get(Contact, contact_id, with_for_update=True)
+        if contact is None or contact.source == ERASED:
+            return "nothing to erase"
+        erase(session, contact, runtime)
+    return "erased"
+
+
+def sweep_retention(runtime: Runtime, now: datetime | None = None) -> int:
+    """Erase confirmed requests still waiting, and people past RETENTION_DAYS without consent."""
+    now = now or utcnow()
+    ids = _confirmed_waiting(runtime) + _past_retention(runtime, now)
+    for contact_id in sorted(set(ids)):
+        erase_by_id(runtime, contact_id)
+    return len(set(ids))
+
+
+def _confirmed_waiting(runtime: Runtime) -> list[int]:
+    with runtime.store.transaction() as session:
+        return list(session.scalars(select(ErasureRequest.contact_id).where(
+            ErasureRequest.confirmed_at.is_not(None))))
+
+
+def _past_retention(runtime: Runtime, now: datetime) -> list[int]:
+    """People whose last message is older than the retention period and who never said yes."""
+    cutoff = now - timedelta(days=runtime.settings.retention_days)
+    last = (select(Message.contact_id, func.max(Message.created_at).label("at"))
+            .where(Message.direction == "in").group_by(Message.contact_id).subquery())
+    with runtime.store.transaction() as session:
+        rows = session.execute(
+            select(Contact.id).outerjoin(last, last.c.contact_id == Contact.id)
+            .where(Contact.source != ERASED, func.coalesce(last.c.at, Contact.created_at) < cutoff)
+        ).scalars().all()
+        return [i for i in rows if not _consented(session, i)]
+
+
+def _consented(session: Session, contact_id: int) -> bool:
+    from service.conversations import latest_consent
+
+    topics = session.scalars(select(Consent.topic).where(Consent.contact_id == contact_id).distinct())
+    return any(latest_consent(session, contact_id, topic) for topic in topics)

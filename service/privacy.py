@@ -1,0 +1,52 @@
+"""'Delete my data' by text: ask for a DELETE to confirm, then erase."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from flows.keywords import normalise
+from service import erasure, inbound
+from service.inbound import Context
+from service.store import ErasureRequest
+
+CONFIRM_WORDS = frozenset({"delete", "delete it", "yes delete", "delete please", "confirm"})
+# A DELETE counts only soon after the question, so an old request cannot surprise anyone.
+CONFIRM_WITHIN = timedelta(days=1)
+TEXTS = {
+    "ask": ("We can delete your phone number, your answers and all our messages with you. "
+            "This cannot be undone. Reply DELETE to confirm, or anything else to keep them."),
+    "done": ("Done. We are deleting your phone number, answers and messages now. "
+             "You will not hear from us again. Thank you for your time."),
+}
+
+
+def ask(ctx: Context) -> list[str]:
+    """'delete my data': confirm first, because it cannot be undone."""
+    erasure.request(ctx.session, ctx.contact, ctx.now)
+    return [TEXTS["ask"]]
+
+
+def confirm_or_cancel(ctx: Context) -> list[str] | None:
+    """Before the conversation: a DELETE after the question erases; anything else keeps."""
+    pending = ctx.session.scalars(select(ErasureRequest).where(
+        ErasureRequest.contact_id == ctx.contact.id,
+        ErasureRequest.confirmed_at.is_(None))).first()
+    if pending is None:
+        return None
+    if normalise(ctx.body) in CONFIRM_WORDS and ctx.now - pending.asked_at <= CONFIRM_WITHIN:
+        erasure.confirm(ctx.runtime, ctx.session, ctx.contact, ctx.now)
+        return [TEXTS["done"]]
+    ctx.session.execute(delete(ErasureRequest).where(ErasureRequest.id == pending.id))
+    return None  # they changed their mind: the text goes on to the conversation
+
+
+def while_opted_out(ctx: Context) -> list[str]:
+    """After STOP, Twilio blocks our replies, so a question could never arrive: erase now."""
+    erasure.confirm(ctx.runtime, ctx.session, ctx.contact, ctx.now)
+    return []
+
+
+inbound.INTENTS["erase"] = ask
+inbound.BEFORE_CONVERSATION.append(confirm_or_cancel)
+inbound.OPTED_OUT_INTENTS["erase"] = while_opted_out

@@ -91,6 +91,7 @@ def web(workers: str) -> None:
 def worker(burst: bool) -> None:
     """Run an RQ worker with the scheduler, and the outbox sweeper."""
     from rq import SimpleWorker
+    from rq.exceptions import StopRequested
 
     from service.runtime import Runtime
     from workers import context
@@ -110,9 +111,12 @@ def worker(burst: bool) -> None:
         except redis.RedisError as exc:
             logging.getLogger("brewline.worker").warning("Redis went away (%s)", exc)
         # RQ quits on some Redis errors; carry on unless we were asked to stop.
-        if burst or rq_worker._stop_requested:
+        if burst or rq_worker._shutdown_requested_date is not None:
             break
-        time.sleep(1)
+        try:
+            time.sleep(1)
+        except StopRequested:  # RQ's SIGTERM handler, still installed, raises this
+            break
     stop.set()
 
 

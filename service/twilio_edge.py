@@ -7,6 +7,7 @@ from typing import Callable, Mapping, TypeVar
 
 from flask import Response, current_app, request
 from twilio.request_validator import RequestValidator
+from werkzeug.datastructures import MultiDict
 
 log = logging.getLogger("brewline.edge")
 T = TypeVar("T")
@@ -28,6 +29,12 @@ def required(form: Mapping[str, str], *names: str) -> list[str]:
     if missing:
         raise BadForm("missing " + ", ".join(missing))
     return [form[n] for n in names]
+
+
+def cleaned(form: MultiDict) -> MultiDict:
+    """The form with NUL characters shown as U+FFFD: PostgreSQL text cannot hold NUL."""
+    return MultiDict([(k.replace("\0", "\ufffd"), v.replace("\0", "\ufffd"))
+                      for k, v in form.items(multi=True)])
 
 
 def signed_url() -> str:
@@ -54,7 +61,7 @@ def twilio_webhook(parse: Callable[[Mapping[str, str]], T]):
                 log.warning("refused an unsigned or wrongly signed request to %s", request.path)
                 return plain(403, "invalid Twilio signature")
             try:
-                item = parse(request.form)
+                item = parse(cleaned(request.form))
             except BadForm as exc:
                 return plain(400, str(exc))
             return view(item, **kwargs)

@@ -66,7 +66,8 @@ def receive_text(runtime: Runtime, text: InboundText, now: datetime | None = Non
         contact = contacts.locked(session, phone)
         seen = session.scalars(select(Message).where(Message.sid == text.message_sid)).first()
         if seen is not None:
-            return list(seen.reply or [])
+            # A repeat gets the same reply, but never someone else's (a reused MessageSid).
+            return list(seen.reply or []) if seen.contact_id == contact.id else []
         message = _keep(session, contact, text, now)
         replies = _answer(runtime, session, contact, message, now)
         _keep_replies(session, contact, message, replies, now)

@@ -27,6 +27,11 @@ def find_or_create(session: Session, phone: str, source: str = "inbound", **fiel
 
 def locked(session: Session, phone: str) -> Contact:
     """The contact for a number, held until the transaction ends (serialises one person)."""
+    # Someone we know (nearly every text): found and locked in one query.
+    known = session.scalars(select(Contact).where(Contact.phone == phone)
+                            .with_for_update()).first()
+    if known is not None:
+        return known
     contact = find_or_create(session, phone)
     return lock(session, Contact, contact.id)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from flows.keywords import normalise
 from service import erasure, inbound
@@ -15,7 +15,7 @@ CONFIRM_WORDS = frozenset({"delete", "delete it", "yes delete", "delete please",
 CONFIRM_WITHIN = timedelta(days=1)
 TEXTS = {
     "ask": ("We can delete your phone number, your answers and all our messages with you. "
-            "This cannot be undone. Reply DELETE to confirm, or anything else to keep them."),
+            "This cannot be undone. To go ahead, reply DELETE today."),
     "done": ("Done. We are deleting your phone number, answers and messages now. "
              "You will not hear from us again. Thank you for your time."),
 }
@@ -27,18 +27,21 @@ def ask(ctx: Context) -> list[str]:
     return [TEXTS["ask"]]
 
 
-def confirm_or_cancel(ctx: Context) -> list[str] | None:
-    """Before the conversation: a DELETE after the question erases; anything else keeps."""
+def confirm(ctx: Context) -> list[str] | None:
+    """Before the conversation: DELETE within a day of the question erases.
+
+    Only a confirming word costs a query, so ordinary answers pay nothing for this; any
+    other text simply carries on with the conversation, and the question lapses in a day.
+    """
+    if normalise(ctx.body) not in CONFIRM_WORDS:
+        return None
     pending = ctx.session.scalars(select(ErasureRequest).where(
         ErasureRequest.contact_id == ctx.contact.id,
         ErasureRequest.confirmed_at.is_(None))).first()
-    if pending is None:
+    if pending is None or ctx.now - pending.asked_at > CONFIRM_WITHIN:
         return None
-    if normalise(ctx.body) in CONFIRM_WORDS and ctx.now - pending.asked_at <= CONFIRM_WITHIN:
-        erasure.confirm(ctx.runtime, ctx.session, ctx.contact, ctx.now)
-        return [TEXTS["done"]]
-    ctx.session.execute(delete(ErasureRequest).where(ErasureRequest.id == pending.id))
-    return None  # they changed their mind: the text goes on to the conversation
+    erasure.confirm(ctx.runtime, ctx.session, ctx.contact, ctx.now)
+    return [TEXTS["done"]]
 
 
 def while_opted_out(ctx: Context) -> list[str]:
@@ -48,5 +51,5 @@ def while_opted_out(ctx: Context) -> list[str]:
 
 
 inbound.INTENTS["erase"] = ask
-inbound.BEFORE_CONVERSATION.append(confirm_or_cancel)
+inbound.BEFORE_CONVERSATION.append(confirm)
 inbound.OPTED_OUT_INTENTS["erase"] = while_opted_out

@@ -7,7 +7,7 @@ import zlib
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, select, update
 
 from service import erasure, outbox, spool
 from service.erasure_cli import erase_command
@@ -93,7 +93,7 @@ def assert_nothing_of_them_remains(runtime):
 
 def confirm_by_text(twilio, runtime):
     [question] = texts(twilio.text("Delete my data!"))
-    assert "Reply DELETE to confirm" in question
+    assert "reply DELETE today" in question
     [done] = texts(twilio.text("delete"))
     assert "deleting" in done
     with runtime.store.transaction() as session:
@@ -108,7 +108,7 @@ def confirm_by_text(twilio, runtime):
 
 def test_delete_my_data_asks_first_and_erases_nothing_yet(person, twilio, runtime):
     [question] = texts(twilio.text("delete my data"))
-    assert "Reply DELETE to confirm" in question
+    assert "reply DELETE today" in question
     with runtime.store.transaction() as session:
         assert session.get(Contact, person).phone == PHONE
 
@@ -118,8 +118,17 @@ def test_anything_but_delete_after_the_question_keeps_everything_and_carries_on(
     [next_question] = texts(twilio.text("Actually no, more buses"))
     assert next_question.startswith("Question 3 of 5")
     with runtime.store.transaction() as session:
-        assert session.scalars(select(ErasureRequest)).all() == []
         assert session.get(Contact, person).phone == PHONE
+
+
+def test_delete_a_day_after_the_question_no_longer_erases(person, twilio, runtime):
+    texts(twilio.text("delete my data"))
+    with runtime.store.transaction() as session:
+        session.execute(update(ErasureRequest).values(asked_at=utcnow() - timedelta(days=2)))
+    texts(twilio.text("DELETE"))
+    with runtime.store.transaction() as session:
+        assert session.get(Contact, person).phone == PHONE
+        assert session.scalars(select(ErasureRequest.confirmed_at)).one() is None
 
 
 def test_after_delete_nothing_of_the_person_remains_in_the_database_or_redis(person, twilio, runtime):

@@ -165,9 +165,10 @@ def call_status(change: StatusChange) -> Response:
         call = calls.known_call(session, change.call_sid, now)
         if call is None:
             return plain(404, "unknown call")
+        talking = call.status == "in-progress"
         reason = calls.record_status(runtime, session, call, change.status,
                                      change.answered_by, now)
-        if change.status in calls.FINAL_STATUSES:
+        if talking and change.status in calls.FINAL_STATUSES:
             voice_call.hung_up(runtime, session, call, now)
     return plain(200, reason)
 

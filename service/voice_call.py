@@ -85,6 +85,11 @@ def speak(turn: CallTurn, outputs, silences: int = 0) -> str:
     asks = [o for o in outputs if isinstance(o, Ask)]
     if asks:
         return question(turn.speaker, lines, asks[-1], silences)
+    if turn.conversation.status == "active":
+        # "Sorry, say yes or press 1": the same question is still open, so wait for keys.
+        ask = next(o for o in _turn(turn, Reply(digits="*", channel=CHANNEL)).outputs
+                   if isinstance(o, Ask))
+        return question(turn.speaker, lines, ask, silences, say_question=False)
     return goodbye(turn.speaker, lines)
 
 
@@ -276,18 +281,21 @@ def _discard_pending(call: Call, why: str) -> None:
 # After the call, from Twilio's callbacks.
 
 def hung_up(runtime: Runtime, session: Session, call: Call, now: datetime) -> None:
-    """The call ended: a recording still waiting for "1 to keep" is kept, not lost."""
-    if not call.pending or call.contact_id is None:
+    """The call ended mid-way: keep a recording waiting for "1", and pause the questions."""
+    if call.contact_id is None:
         return
     contact = session.get(Contact, call.contact_id, with_for_update=True)
     conversation = conversations.current(session, runtime.flows, contact,
                                          runtime.settings.active_flow)
     turn = CallTurn(runtime, session, contact, call, conversation,
-                    CallInput(call.sid, contact.phone or ""), now, step=call.pending.get("step"))
-    if turn.in_step:
+                    CallInput(call.sid, contact.phone or ""), now,
+                    step=(call.pending or {}).get("step"))
+    if call.pending and turn.in_step:
         keep_pending(turn)
-    else:
-        _discard_pending(call, "out of turn")
+    _discard_pending(call, "out of turn")
+    if conversation.status == "active":
+        # So that their next text or call is greeted with "welcome back", not taken as an answer.
+        _turn(turn, TimedOut(channel=CHANNEL))
 
 
 def attach_transcript(session: Session, call_sid: str | None, sid: str,

@@ -51,9 +51,11 @@ def _gather(response: VoiceResponse, action: str, **options):
     return response.gather(action=action, method="POST", finish_on_key="#", **options)
 
 
-def question(speaker: Speaker, lines: list[str], ask: Ask, silences: int = 0) -> str:
+def question(speaker: Speaker, lines: list[str], ask: Ask, silences: int = 0,
+             say_question: bool = True) -> str:
     """Say `lines` then ask; keys interrupt; silence goes to the silence handler."""
-    return _QUESTIONS[ask.kind](speaker, lines, ask, silences)
+    spoken = lines + [ask.voice_text or ask.text] if say_question else lines
+    return _QUESTIONS[ask.kind](speaker, spoken, ask, silences)
 
 
 def _choice(speaker: Speaker, lines: list[str], ask: Ask, silences: int) -> str:
@@ -61,7 +63,7 @@ def _choice(speaker: Speaker, lines: list[str], ask: Ask, silences: int) -> str:
     gather = _gather(response, url("answer", step=ask.step_id), input="dtmf speech",
                      num_digits=1, timeout=CHOICE_TIMEOUT, speech_timeout="auto",
                      language=LANGUAGE, hints=_speech_hints(ask))
-    for text in lines + [ask.voice_text or ask.text]:
+    for text in lines:
         speaker.say(gather, text)
     response.redirect(url("silence", step=ask.step_id, n=silences + 1), method="POST")
     return str(response)
@@ -72,7 +74,7 @@ def _open(speaker: Speaker, lines: list[str], ask: Ask, silences: int) -> str:
     response = VoiceResponse()
     gather = _gather(response, url("answer", step=ask.step_id), input="dtmf",
                      num_digits=1, timeout=1)
-    for text in lines + [ask.voice_text or ask.text, VOICE["record"]]:
+    for text in lines + [VOICE["record"]]:
         speaker.say(gather, text)
     _record(response, ask.step_id, silences)
     return str(response)

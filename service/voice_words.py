@@ -17,8 +17,8 @@ VOICE = {
     "more_time": "Of course. Take all the time you need.",
     "goodbye_saved": (
         "We have not heard from you for a while, so we will end the call now. Your place "
-        "is saved. Ring this number again, or text us, whenever you are ready, and we will "
-        "carry on from where you left off. Goodbye."),
+        "is saved. Ring this number again, or text us, whenever you are ready. "
+        "We will carry on from where you left off. Goodbye."),
     "slower": "Of course. I will speak more slowly from now on.",
     "slowest": "I am already speaking as slowly as I can. Take your time.",
     "phone_only": (

@@ -112,4 +112,4 @@ def count(runtime, model, *where) -> int:
 
 def rows(runtime, model, *where, order=None):
     with runtime.store.transaction() as session:
-        return session.scalars(select(model).where(*where).order_by(order or model.id)).all()
+        return session.scalars(select(model).where(*where).order_by(model.id if order is None else order)).all()

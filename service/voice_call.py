@@ -58,7 +58,8 @@ class CallTurn:
     @property
     def in_step(self) -> bool:
         """Whether this request is about the question the person is on now."""
-        return self.step == self.conversation.step and self.conversation.status in ("active", "paused")
+        live = self.conversation.status in ("active", "paused")
+        return live and self.step == self.conversation.step
 
 
 def open_turn(runtime: Runtime, session: Session, heard: CallInput, now: datetime,
@@ -198,7 +199,9 @@ def recorded(turn: CallTurn) -> str:
         # Nothing said after the tone counts as a silence, answered patiently.
         _discard(turn.call, recording, turn.step, "empty")
         return silent(turn)
-    if _already_kept(turn.session, recording.sid) or not turn.in_step:
+    if _already_kept(turn.session, recording.sid):
+        return again(turn)  # Twilio sent the same recording twice
+    if not turn.in_step:
         _discard(turn.call, recording, turn.step, "out of turn")
         return again(turn)
     pending = turn.call.pending or {}
@@ -268,7 +271,8 @@ def _discard(call: Call, recording: Recording | None, step: str | None, why: str
     if recording is not None:
         entry = {"step": step, "url": recording.url, "sid": recording.sid,
                  "duration": recording.duration, "why": why}
-        call.discarded = [d for d in (call.discarded or []) if d.get("sid") != recording.sid] + [entry]
+        others = [d for d in call.discarded or [] if d.get("sid") != recording.sid]
+        call.discarded = others + [entry]
 
 
 def _discard_pending(call: Call, why: str) -> None:

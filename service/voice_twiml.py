@@ -23,7 +23,8 @@ RECORD_MAX = 180        # about three minutes
 def url(action: str, **query: object) -> str:
     """A path under /twilio/voice with its query; Twilio signs and posts it back to us."""
     path = "/twilio/voice" + (f"/{action}" if action else "")
-    return path + ("?" + urlencode({k: v for k, v in query.items() if v is not None}) if query else "")
+    given = {k: v for k, v in query.items() if v is not None}
+    return path + (f"?{urlencode(given)}" if given else "")
 
 
 @dataclass(frozen=True)

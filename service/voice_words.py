@@ -7,7 +7,8 @@ VOICE = {
     "review": (
         "Thank you. Press 1 to keep your answer, 2 to hear it back, or 3 to record it "
         "again. If you do nothing, we will keep it."),
-    "review_again": "Sorry, I did not catch that. Press 1 to keep it, 2 to hear it, or 3 to record again.",
+    "review_again": (
+        "Sorry, I did not catch that. Press 1 to keep it, 2 to hear it, or 3 to record again."),
     "record_again": "Of course. Let us record it again.",
     "not_understood": "Sorry, I did not catch that.",
     "silence_1": "I did not hear anything. That is fine, take your time.",

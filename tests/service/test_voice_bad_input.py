@@ -5,11 +5,7 @@ import pytest
 
 from service.store import Answer, Call, Contact
 from tests.conftest import ACCOUNT_SID, PHONE
-from tests.service.voice_phone import PhoneCall, Twiml, call, count, rows  # noqa: F401
-
-
-def at_welcome(call):
-    return call.ring()
+from tests.service.voice_phone import PhoneCall, call, count, rows  # noqa: F401 (fixture)
 
 
 def test_an_unsigned_call_is_refused_and_nothing_is_stored(twilio, call, runtime):
@@ -109,8 +105,8 @@ def test_a_recording_for_a_question_already_answered_is_kept_on_the_call(call, r
     record_action = call.press("1").first("Record").get("action")
     call.record()
     call.press("1")
-    call.post(record_action, RecordingUrl="https://api.twilio.com/late", RecordingSid="RE" + "8" * 32,
-              RecordingDuration="4")
+    call.post(record_action, RecordingUrl="https://api.twilio.com/late",
+              RecordingSid="RE" + "8" * 32, RecordingDuration="4")
     [row] = rows(runtime, Call)
     assert [d["sid"] for d in row.discarded] == ["RE" + "8" * 32]
 

@@ -112,4 +112,5 @@ def count(runtime, model, *where) -> int:
 
 def rows(runtime, model, *where, order=None):
     with runtime.store.transaction() as session:
-        return session.scalars(select(model).where(*where).order_by(model.id if order is None else order)).all()
+        ordered = model.id if order is None else order
+        return session.scalars(select(model).where(*where).order_by(ordered)).all()

@@ -6,6 +6,7 @@ import secrets
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urlsplit
 
 HELP = ("Type keys (1, 2, *, 0, 9, 8...) or words as speech. At a recording, type your answer "
         "in words, or `rec 12` for 12 seconds of audio. Enter alone is silence; `hangup` or "
@@ -108,7 +109,7 @@ def _record(phone: Phone, verb: ET.Element):
     twiml = phone.post(verb.get("action"), form)
     if not match and twiml is not None:
         # Twilio's transcript arrives separately, a little later.
-        phone.post(verb.get("transcribeCallback") or "/twilio/recording", {
+        phone.post(urlsplit(verb.get("transcribeCallback") or "/twilio/recording").path, {
             "CallSid": phone.sid, "RecordingSid": rec_sid, "TranscriptionText": typed,
             "TranscriptionStatus": "completed", "AccountSid": phone.account_sid})
     return ("", {}) if twiml is None else _follow(phone, ET.fromstring(twiml))

@@ -53,7 +53,8 @@ class CallTurn:
 
     @property
     def speaker(self) -> Speaker:
-        return Speaker(self.contact.voice_rate or Speaker().rate)
+        return Speaker(self.contact.voice_rate or Speaker().rate,
+                       self.runtime.settings.public_base_url)
 
     @property
     def in_step(self) -> bool:
@@ -114,16 +115,15 @@ def answer_call(turn: CallTurn) -> str:
 def _slower(turn: CallTurn) -> str:
     rate = next_rate(turn.contact.voice_rate)
     turn.contact.voice_rate = rate or turn.contact.voice_rate
-    turn.lines.append(VOICE["slower"] if rate else VOICE["slowest"])
-    return again(turn)
+    return VOICE["slower"] if rate else VOICE["slowest"]
 
 
 def _phone_only(turn: CallTurn) -> str:
     calls.mark_phone_only(turn.session, turn.contact)
-    turn.lines.append(VOICE["phone_only"])
-    return again(turn)
+    return VOICE["phone_only"]
 
 
+# Keys that work at every point of a call; each changes the person and says what it did.
 VOICE_KEYS = {"9": _slower, "8": _phone_only}
 
 
@@ -140,10 +140,9 @@ def answered(turn: CallTurn) -> str:
     if not turn.in_step:
         return again(turn)
     pressed, said = keys(turn.heard.digits), (turn.heard.speech or "").strip()
-    if pressed in VOICE_KEYS:
-        return VOICE_KEYS[pressed](turn)
-    if normalise(said) in CANNOT_TEXT_PHRASES:
-        return _phone_only(turn)
+    if pressed in VOICE_KEYS or normalise(said) in CANNOT_TEXT_PHRASES:
+        turn.lines.append(VOICE_KEYS[pressed or "8"](turn))
+        return again(turn)
     if not pressed and not said:
         turn.lines.append(VOICE["not_understood"])
         return again(turn)
@@ -219,6 +218,8 @@ def reviewed(turn: CallTurn, kept_by_silence: bool) -> str:
         _discard_pending(turn.call, "out of turn")
         return again(turn)
     choice = "1" if kept_by_silence else keys(turn.heard.digits)
+    if choice in VOICE_KEYS:
+        return review(turn.speaker, [VOICE_KEYS[choice](turn)], pending["step"])
     return _REVIEW.get(choice, _review_again)(turn, pending)
 
 

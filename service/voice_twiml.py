@@ -32,6 +32,8 @@ class Speaker:
     """How to speak to this person: voice, language and their chosen speed."""
 
     rate: str = RATES[0]
+    # Our public address: Twilio wants callbacks (not actions) as absolute URLs.
+    base_url: str = ""
 
     def say(self, parent, text: str) -> None:
         say = parent.say(voice=VOICE_NAME, language=LANGUAGE)
@@ -77,18 +79,18 @@ def _open(speaker: Speaker, lines: list[str], ask: Ask, silences: int) -> str:
                      num_digits=1, timeout=1)
     for text in lines + [VOICE["record"]]:
         speaker.say(gather, text)
-    _record(response, ask.step_id, silences)
+    _record(speaker, response, ask.step_id, silences)
     return str(response)
 
 
 _QUESTIONS = {"choice": _choice, "open": _open}
 
 
-def _record(response: VoiceResponse, step_id: str, silences: int) -> None:
+def _record(speaker: Speaker, response: VoiceResponse, step_id: str, silences: int) -> None:
     response.record(action=url("recorded", step=step_id, n=silences + 1), method="POST",
                     finish_on_key="#", max_length=RECORD_MAX, timeout=RECORD_SILENCE,
                     trim="trim-silence", play_beep=True, transcribe=True,
-                    transcribe_callback="/twilio/recording")
+                    transcribe_callback=f"{speaker.base_url}/twilio/recording")
     # Twilio goes on to the next verb when nothing at all was recorded.
     response.redirect(url("silence", step=step_id, n=silences + 1), method="POST")
 
@@ -98,7 +100,7 @@ def record(speaker: Speaker, lines: list[str], step_id: str, silences: int = 0) 
     response = VoiceResponse()
     for text in lines + [VOICE["record"]]:
         speaker.say(response, text)
-    _record(response, step_id, silences)
+    _record(speaker, response, step_id, silences)
     return str(response)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from service.store import Answer, Call, Consent, Contact, Conversation
+from tests.conftest import PUBLIC_URL
 from tests.service.voice_phone import PhoneCall, call, count, rows  # noqa: F401 (fixture)
 
 
@@ -95,7 +96,7 @@ def test_the_recording_waits_for_at_most_three_minutes_and_trims_silence(call):
     assert record.get("finishOnKey") == "#" and record.get("maxLength") == "180"
     assert record.get("trim") == "trim-silence" and int(record.get("timeout")) >= 10
     assert record.get("transcribe") == "true"
-    assert record.get("transcribeCallback") == "/twilio/recording"
+    assert record.get("transcribeCallback") == f"{PUBLIC_URL}/twilio/recording"
 
 
 def transcribe(twilio, call_sid, recording_sid, text="I like the biscuits", status="completed"):
@@ -207,3 +208,16 @@ def test_saying_stop_on_a_call_opts_out_with_words_before_the_goodbye(call, runt
     assert "We will not contact you again" in bye.said and bye.hangs_up
     [person] = rows(runtime, Contact)
     assert person.opted_out_at is not None
+
+
+def test_nine_and_eight_work_while_deciding_about_a_recording_too(call, runtime):
+    call.ring()
+    call.press("1")
+    call.record(sid="RE" + "a" * 32)
+    slower = call.press("9")
+    assert "speak more slowly" in slower.said and "Press 1 to keep" in slower.said
+    assert "We will not send you any text messages" in call.press("8").said
+    assert "Question 2 of 5" in call.press("1").said
+    [person] = rows(runtime, Contact)
+    assert person.voice_rate == "75%" and person.phone_only
+    assert count(runtime, Answer, Answer.recording_sid == "RE" + "a" * 32) == 1

@@ -21,6 +21,16 @@ class Twiml:
         assert response.mimetype == "text/xml"
         self.root = ET.fromstring(response.data)
         assert self.root.tag == "Response"
+        self._check_it_is_kind()
+
+    def _check_it_is_kind(self) -> None:
+        """Rules every call answer keeps: words before any hang-up, slow UK English."""
+        tags = self.verbs
+        if "Hangup" in tags:
+            assert "Say" in tags[:tags.index("Hangup")], "a hang-up without words before it"
+        for say in self.root.iter("Say"):
+            assert (say.get("voice"), say.get("language")) == ("Polly.Amy-Neural", "en-GB")
+            assert say.find("prosody").get("rate") in ("90%", "75%", "60%")
 
     @property
     def said(self) -> str:

@@ -188,3 +188,19 @@ def test_a_failure_on_our_side_still_gets_words_and_a_goodbye(twilio, monkeypatc
     monkeypatch.setattr(voice_call, "answer_call", broken)
     twiml = PhoneCall(twilio).ring()
     assert "something went wrong on our side" in twiml.said and twiml.hangs_up
+
+
+def test_a_call_sid_longer_than_twilio_ever_sends_gets_a_400(twilio, runtime):
+    response = twilio.post("/twilio/voice", PhoneCall(twilio, sid="CA" + "1" * 200).form())
+    assert response.status_code == 400 and b"CallSid is too long" in response.data
+    assert count(runtime, Call) == 0
+
+
+def test_a_recording_url_too_long_to_keep_gets_a_400_and_the_question_stays(call, runtime):
+    call.ring()
+    record_action = call.press("1").first("Record").get("action")
+    response = call.twilio.post(record_action, call.form(
+        RecordingUrl="https://api.twilio.com/" + "r" * 600, RecordingSid="RE2",
+        RecordingDuration="5"))
+    assert response.status_code == 400 and b"RecordingUrl" in response.data
+    assert count(runtime, Answer, Answer.question_id == "value") == 0

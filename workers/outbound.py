@@ -79,6 +79,12 @@ def _send_sms(runtime: Runtime, row: Outbox, phone: str) -> str:
     return rest.send_sms(phone, row.body, status_callback=callback)
 
 
+def _send_call(runtime: Runtime, row: Outbox, phone: str) -> str:
+    from workers.calls import place_call
+
+    return place_call(runtime, row, phone)
+
+
 def _delete_recording(runtime: Runtime, row: Outbox, _phone: None) -> str:
     """Ask Twilio to delete a recording (an erased person's); the row's ref is its sid."""
     from workers.twilio_rest import TwilioRest, make_client
@@ -90,8 +96,8 @@ def _delete_recording(runtime: Runtime, row: Outbox, _phone: None) -> str:
     return f"deleted-{row.ref}"
 
 
-SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {"sms": _send_sms,
-                                                             "api": _delete_recording}
+SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {
+    "sms": _send_sms, "call": _send_call, "api": _delete_recording}
 # Channels that act on Twilio itself, not on a person: no number, sent even after erasure.
 ADDRESSLESS = frozenset({"api"})
 

@@ -6,11 +6,12 @@ deletions still have an owner) and the purpose-neutral delete_recording outbox r
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import redis
-from sqlalchemy import Table, delete, func, or_, select, update
+from sqlalchemy import JSON, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.runtime import Runtime
@@ -22,6 +23,7 @@ log = logging.getLogger("brewline.erasure")
 ERASED = "erased"
 RECORDING_PURPOSE = "delete_recording"
 ERASE_JOB = "service.erasure.erase_job"
+RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
 # String columns that may hold a raw phone number in tables without a contact_id.
 NUMBER_COLUMNS = ("phone", "sender", "caller", "from_number", "to_number", "number")
 
@@ -54,13 +56,26 @@ def erase(session: Session, contact: Contact, runtime: Runtime | None = None) ->
 
 
 def _recording_sids(session: Session, contact_id: int) -> list[str]:
-    """Recording sids in any table that has both recording_sid and contact_id."""
-    sids: list[str] = []
+    """Recording sids anywhere in the person's rows: recording_sid columns and JSON (calls)."""
+    sids: set[str] = set()
     for table in Base.metadata.sorted_tables:
-        if "recording_sid" in table.c and "contact_id" in table.c:
-            sids += [s for s in session.scalars(select(table.c.recording_sid).where(
-                table.c.contact_id == contact_id, table.c.recording_sid.is_not(None)))]
-    return sorted(set(sids))
+        owners = _contact_columns(table)
+        columns = [c for c in table.c if c.name == "recording_sid" or isinstance(c.type, JSON)]
+        if owners and columns:
+            for row in session.execute(select(*columns).where(or_(*[o == contact_id for o in owners]))):
+                sids.update(s for value in row for s in _recordings_in(value))
+    return sorted(sids)
+
+
+def _recordings_in(value) -> list[str]:
+    """Every Twilio recording sid (RE + 32 hex) inside a value, however nested."""
+    if isinstance(value, str):
+        return [value] if RECORDING_SID.fullmatch(value) else []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [s for item in value for s in _recordings_in(item)]
+    return []
 
 
 def _delete_rows(session: Session, contact_id: int, phone: str | None) -> int:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from flows.keywords import normalise
-from service import erasure, inbound
+from service import erasure, inbound, voice_call
 from service.inbound import Context
 from service.store import ErasureRequest
 
@@ -16,6 +16,8 @@ CONFIRM_WITHIN = timedelta(days=1)
 TEXTS = {
     "ask": ("We can delete your phone number, your answers and all our messages with you. "
             "This cannot be undone. To go ahead, reply DELETE today."),
+    "spoken": ("We will delete your phone number, your answers and your recordings now. "
+               "You will not hear from us again. Thank you for your time. Goodbye."),
     "done": ("Done. We are deleting your phone number, answers and messages now. "
              "You will not hear from us again. Thank you for your time."),
 }
@@ -44,6 +46,14 @@ def confirm(ctx: Context) -> list[str] | None:
     return [TEXTS["done"]]
 
 
+def by_call(turn) -> str:
+    """'Delete my data' said on a call: the exact words are the confirmation; then goodbye."""
+    from service.voice_twiml import goodbye
+
+    erasure.confirm(turn.runtime, turn.session, turn.contact, turn.now, channel="voice")
+    return goodbye(turn.speaker, [TEXTS["spoken"]])
+
+
 def while_opted_out(ctx: Context) -> list[str]:
     """After STOP, Twilio blocks our replies, so a question could never arrive: erase now."""
     erasure.confirm(ctx.runtime, ctx.session, ctx.contact, ctx.now)
@@ -53,3 +63,4 @@ def while_opted_out(ctx: Context) -> list[str]:
 inbound.INTENTS["erase"] = ask
 inbound.BEFORE_CONVERSATION.append(confirm)
 inbound.OPTED_OUT_INTENTS["erase"] = while_opted_out
+voice_call.SPOKEN_INTENTS["erase"] = by_call

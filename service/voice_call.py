@@ -149,8 +149,14 @@ def answered(turn: CallTurn) -> str:
     return _answer(turn, pressed, said)
 
 
+# Spoken keywords other parts act on (e.g. erase); each returns the TwiML to answer with.
+SPOKEN_INTENTS: dict = {}
+
+
 def _answer(turn: CallTurn, pressed: str | None, said: str) -> str:
     keyword = classify(said) if said else None
+    if keyword and keyword.intent in SPOKEN_INTENTS:
+        return SPOKEN_INTENTS[keyword.intent](turn)
     if keyword and keyword.intent == "opt_out":
         contacts.opt_out(turn.session, turn.contact, turn.now)
         return goodbye(turn.speaker, [VOICE["opted_out"]])

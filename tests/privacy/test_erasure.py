@@ -202,3 +202,24 @@ def test_retention_erases_only_people_past_it_without_consent(runtime, days, con
     assert erasure.sweep_retention(runtime) == int(erased)
     with runtime.store.transaction() as session:
         assert (session.get(Contact, contact_id).phone is None) == erased
+
+
+def test_saying_delete_my_data_on_a_call_erases_the_person_and_their_recordings(twilio, runtime, settings):
+    from tests.service.voice_phone import PhoneCall
+
+    call = PhoneCall(twilio)
+    call.ring()
+    call.press("1")
+    call.record(seconds=9, sid=RECORDING)
+    call.press("3")  # record again: the first recording is kept on the call as discarded
+    call.record(seconds=12, sid="RE" + "8" * 32)
+    call.press("1")
+    goodbye = call.say("Delete my data")
+    assert goodbye.hangs_up and "delete your phone number" in goodbye.said
+    with runtime.store.transaction() as session:
+        [contact_id] = session.scalars(select(ErasureRequest.contact_id)).all()
+    erasure.erase_by_id(runtime, contact_id)
+    assert_nothing_of_them_remains(runtime)
+    with runtime.store.transaction() as session:
+        queued = session.scalars(select(Outbox.ref).where(Outbox.purpose == "delete_recording")).all()
+    assert sorted(queued) == sorted([RECORDING, "RE" + "8" * 32])

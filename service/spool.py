@@ -109,9 +109,13 @@ def _drain_redis(runtime: Runtime, limit: int) -> int:
 def _drain_files(runtime: Runtime, limit: int) -> int:
     done = 0
     for path in sorted(_folder(runtime).glob("*.json"))[:limit]:
-        if not _handle(runtime, path.read_bytes()):
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            continue  # another drainer (Redis was down, so no lock) took it
+        if not _handle(runtime, raw):
             break
-        path.unlink()
+        path.unlink(missing_ok=True)
         done += 1
     return done
 

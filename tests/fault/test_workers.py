@@ -17,6 +17,11 @@ from tests.fault.conftest import free_port, wait_until
 pytestmark = pytest.mark.fault
 
 
+# Purposes with no still-wanted check: these tests are about delivery, not about whether an
+# event is still on (invites and reminders of real events add such checks).
+INVITE, REMINDER = "fault-invite", "fault-reminder"
+
+
 def people(runtime, count: int, purpose: str, not_before=None) -> list[int]:
     """`count` people, each with one queued text of `purpose` naming them (ids queued after commit)."""
     with runtime.store.transaction() as session:
@@ -44,7 +49,7 @@ def bodies(fake) -> Counter:
 def test_a_worker_killed_in_the_middle_of_a_send_delivers_each_text_exactly_once(
         runtime, processes, fake_twilio):
     fake_twilio.delay = 1.0  # Twilio is slow, so the kill lands while a send is in flight
-    people(runtime, 5, "invite")
+    people(runtime, 5, INVITE)
     first = processes.worker()
     wait_until(lambda: fake_twilio.requests, 30, "a send reaching Twilio")
     processes.kill(first)
@@ -88,7 +93,7 @@ def test_redis_stopping_during_a_2000_invite_campaign_loses_and_doubles_nothing(
     url = f"redis://127.0.0.1:{port}/0"
     campaign = Runtime(runtime.settings.with_(redis_url=url))
     try:
-        people(campaign, 2000, "invite")
+        people(campaign, 2000, INVITE)
         for _ in range(2):
             processes.worker(REDIS_URL=url, BREWLINE_SWEEP_SECONDS="5")
         wait_until(lambda: len(fake_twilio.messages) >= 200, 40, "the campaign getting going")
@@ -107,7 +112,7 @@ def test_redis_stopping_during_a_2000_invite_campaign_loses_and_doubles_nothing(
 
 def test_two_scheduler_workers_send_every_reminder_once(runtime, processes, fake_twilio):
     soon = utcnow() + timedelta(seconds=2)
-    ids = people(runtime, 40, "reminder", not_before=soon)
+    ids = people(runtime, 40, REMINDER, not_before=soon)
     for row_id in ids:  # scheduled in RQ too, so both the scheduler and the sweepers race
         runtime.queue.enqueue_at(soon, "workers.outbound.send_outbound", row_id)
     processes.worker()

@@ -118,7 +118,8 @@ def coming(session: Session, event_id: int, answers=("yes", "maybe")) -> list[in
 
 def summary(session: Session) -> list[dict]:
     """Every event with how many were invited and how many said yes, no and maybe."""
-    invited = dict(session.execute(select(Invite.event_id, func.count()).group_by(Invite.event_id)))
+    invited = dict(session.execute(
+        select(Invite.event_id, func.count()).group_by(Invite.event_id)).all())
     answers: dict[int, dict[str, int]] = {}
     for event_id, _cid, answer in session.execute(latest_rsvps()):
         counts = answers.setdefault(event_id, {})

@@ -33,7 +33,10 @@ class Cli:
 
     def __call__(self, *args: str):
         command = {c.name: c for c in invite_cli.COMMANDS}[args[0]]
-        return self.runner.invoke(command, list(args[1:]))
+        result = self.runner.invoke(command, list(args[1:]))
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
 
 
 @pytest.fixture

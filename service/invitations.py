@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, insert
+from sqlalchemy import exists
 from sqlalchemy.orm import Session
 
 from flows.invites import render
 from flows.readability import Encoding, Finding, check_text, encoding
-from service import audience, events, outbox
+from service import audience, bulk, events, outbox
 from service.runtime import Runtime
 from service.store import Event, Invite
 
@@ -71,7 +71,7 @@ def send(runtime: Runtime, session: Session, chosen: Plan, now: datetime) -> int
              for cid in chosen.calls]
     ids = outbox.add_many(runtime, session, rows)
     if rows:
-        session.connection().execute(insert(Invite.__table__), [
+        bulk.insert_rows(session, Invite, [
             {"event_id": event_id, "contact_id": row["contact_id"], "channel": row["channel"],
              "outbox_id": oid, "created_at": now} for row, oid in zip(rows, ids)])
     return len(rows)

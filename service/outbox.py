@@ -6,7 +6,7 @@ from datetime import datetime
 
 import redis
 from rq import Queue
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.runtime import Runtime
@@ -39,10 +39,9 @@ def add_many(runtime: Runtime, session: Session, rows: list[dict]) -> list[int]:
         return []
     now = utcnow()
     values = [{"not_before": now, "channel": "sms", **row} for row in rows]
-    table = Outbox.__table__
-    # Core, not ORM objects: a campaign of thousands of rows is one statement batch.
-    ids = list(session.connection().execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), values).scalars())
+    from service import bulk
+
+    ids = bulk.insert_rows(session, Outbox, values, ids=True)
     after_commit(session, lambda: enqueue_many(runtime, ids))
     return ids
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service import bulk
 from service.store import Tag
 
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
@@ -25,7 +26,7 @@ def add(session: Session, name: str, contact_ids: list[int], now: datetime) -> i
     have = set(session.scalars(select(Tag.contact_id).where(Tag.name == name)))
     new = sorted(set(contact_ids) - have)
     if new:
-        session.connection().execute(insert(Tag.__table__), [{"contact_id": c, "name": name, "created_at": now}
+        bulk.insert_rows(session, Tag, [{"contact_id": c, "name": name, "created_at": now}
                                       for c in new])
     return len(new)
 

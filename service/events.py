@@ -26,7 +26,7 @@ def parse_starts_at(value: str, zone: ZoneInfo, now: datetime) -> datetime:
     moment = _parse(value.strip())
     if moment is None:
         raise EventProblem(f"cannot read {value!r} as a date and time; "
-                           "write it like 2026-06-26 14:00 (local time)")
+                           f"write it like {now.year + 1}-06-26 14:00 (local time)")
     moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
     if moment <= now:
         raise EventProblem(f"{value!r} is in the past; an event must start in the future")

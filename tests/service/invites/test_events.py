@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from service.store import Event, Outbox, Rsvp
 from tests.invites_fixtures import add_contact, add_event, count, get, rows
 
@@ -45,7 +47,8 @@ def test_a_start_that_is_not_a_date_is_refused_with_an_example(cli, runtime):
     result = cli("events", "create", "--title", "T", "--starts-at", "next thursday-ish",
                  "--where", "W")
     assert result.exit_code == 2
-    assert "cannot read 'next thursday-ish'" in result.output and "2026-06-26 14:00" in result.output
+    assert "cannot read 'next thursday-ish'" in result.output
+    assert f"write it like {next_year()}-06-26 14:00" in result.output
     assert count(runtime, Event) == 0
 
 
@@ -105,3 +108,14 @@ def test_cancelling_twice_or_an_unknown_event_is_refused(cli, runtime):
     assert again.exit_code == 2 and "already cancelled" in again.output
     unknown = cli("events", "cancel", "999999")
     assert unknown.exit_code == 2 and "there is no event 999999" in unknown.output
+
+
+def test_reminder_settings_are_read_from_the_environment_and_bad_ones_refused(tmp_path):
+    from service.settings import from_env
+
+    env = {"BREWLINE_INSTANCE": str(tmp_path), "SECRET_KEY": "k"}
+    assert from_env(env).reminders == ("1d", "morning")
+    assert from_env(env | {"REMINDERS": "2h, 1d"}).reminders == ("2h", "1d")
+    assert from_env(env | {"SURVEY_REMINDER_HOURS": "0"}).survey_reminder_hours == 0
+    with pytest.raises(ValueError, match="REMINDERS"):
+        from_env(env | {"REMINDERS": "soonish"})

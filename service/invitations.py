@@ -12,7 +12,7 @@ from flows.invites import render
 from flows.readability import Encoding, Finding, check_text, encoding
 from service import audience, bulk, events, outbox
 from service.runtime import Runtime
-from service.store import Event, Invite
+from service.store import Contact, Event, Invite
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Plan:
 def plan(runtime: Runtime, session: Session, event: Event, tag: str | None) -> Plan:
     """Work out the audience and the texts, writing nothing."""
     query = audience.consenting(tag).where(~exists().where(
-        Invite.event_id == event.id, Invite.contact_id == audience.Contact.id))
+        Invite.event_id == event.id, Invite.contact_id == Contact.id))
     people = session.execute(query).all()
     said = events.words(event, ZoneInfo(runtime.settings.tz_default))
     text = render("invite", said)

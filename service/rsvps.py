@@ -44,7 +44,14 @@ def _survey_asked_since(ctx: Context, invite: Invite) -> bool:
     if conversation is None or conversation.status != "active" or not conversation.step:
         return False
     flow = ctx.runtime.flows.get(conversation.flow_id, conversation.flow_version)
-    return flow.step(conversation.step).kind == "choice" and conversation.updated_at > invite.created_at
+    return (flow.step(conversation.step).kind == "choice"
+            and conversation.updated_at > _sent_at(ctx.session, invite))
+
+
+def _sent_at(session: Session, invite: Invite) -> datetime:
+    # Quiet hours may hold an invite back; what counts is when the person got it.
+    row = session.get(Outbox, invite.outbox_id) if invite.outbox_id else None
+    return row.sent_at if row is not None and row.sent_at else invite.created_at
 
 
 def record(runtime: Runtime, session: Session, event: Event, contact: Contact, answer: str,

@@ -124,3 +124,19 @@ def test_in_the_middle_of_open_questions_a_yes_is_an_rsvp(twilio, runtime, invit
     [confirm] = replies(twilio.text("👍"))
     assert "we have you down as coming" in confirm
     assert count(runtime, Answer) == 1  # only the welcome's yes, not the thumbs up
+
+
+def test_an_invite_held_back_by_quiet_hours_counts_from_when_it_was_sent(
+        twilio, runtime, registered):
+    contact_id, event_id = add_contact(runtime, PHONE), add_event(runtime)
+    with runtime.store.transaction() as session:  # written last night, sent this morning
+        written = datetime.now(timezone.utc) - timedelta(hours=12)
+        row = Outbox(contact_id=contact_id, body="invite", purpose="invite", status="sent",
+                     created_at=written, sent_at=datetime.now(timezone.utc) + timedelta(minutes=1))
+        session.add(row)
+        session.flush()
+        session.add(Invite(event_id=event_id, contact_id=contact_id, outbox_id=row.id,
+                           created_at=written))
+    start_survey(twilio, runtime)  # the survey asked its YES/NO before the invite arrived
+    [confirm] = replies(twilio.text("yes"))
+    assert "we have you down as coming" in confirm

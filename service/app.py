@@ -29,10 +29,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 
 def _register(app: Flask) -> None:
-    from service import health, invite_hooks, sms
+    from service import health, invite_hooks, sms, voice
 
     invite_hooks.register()
-    for module in (health, sms):
+    for module in (health, sms, voice):
         app.register_blueprint(module.bp)
     app.register_error_handler(413, lambda e: plain(413, "request body too large (64 KB at most)"))
     app.register_error_handler(405, lambda e: plain(405, "method not allowed"))

@@ -53,7 +53,8 @@ def _runtime(scratch: Path) -> Runtime:
 def _import(runtime: Runtime, scratch: Path) -> dict:
     path = scratch / "contacts.csv"
     lines = ["phone,name,language,invites"] + [
-        f"07{700000000 + i:09d},Person {i},en,{'yes' if i % 2 else 'no'}" for i in range(IMPORT_ROWS)]
+        f"07{700000000 + i:09d},Person {i},en,{'yes' if i % 2 else 'no'}"
+        for i in range(IMPORT_ROWS)]
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
     started = time.perf_counter()
     people, rejected = contacts_import.parse(contacts_import.read_text(path))

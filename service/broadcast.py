@@ -43,7 +43,8 @@ class Plan:
 def plan(runtime: Runtime, session: Session, flow_id: str, text: str) -> Plan:
     """Work out the audience and check the text, writing nothing."""
     if flow_id not in runtime.flows.ids():
-        raise BroadcastProblem(f"no flow called {flow_id!r}; known: {', '.join(runtime.flows.ids())}")
+        known = ", ".join(runtime.flows.ids())
+        raise BroadcastProblem(f"no flow called {flow_id!r}; known: {known}")
     text = " ".join(text.split())
     if not text:
         raise BroadcastProblem("the update text is empty")

@@ -113,7 +113,8 @@ def _header_problem(row: list[str]) -> str:
         if delimiter in joined and "phone" in joined.lower():
             return (f"the columns are separated by {name}, not commas; save the file as "
                     "CSV (comma separated) with the header phone,name,language,invites")
-    return "the first line must name the columns: phone,name,language,invites (no 'phone' column found)"
+    return ("the first line must name the columns: phone,name,language,invites "
+            "(no 'phone' column found)")
 
 
 def _person(columns: dict[str, int], row: list[str], line: int, region: str):

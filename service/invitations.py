@@ -51,9 +51,10 @@ def plan(runtime: Runtime, session: Session, event: Event, tag: str | None) -> P
     people = session.execute(query).all()
     said = events.words(event, ZoneInfo(runtime.settings.tz_default))
     text = render("invite", said)
-    return Plan(event, texts=[cid for cid, phone_only, no_text in people if not phone_only and not no_text],
-                calls=[cid for cid, phone_only, _ in people if phone_only],
-                cannot_text=sum(1 for _c, phone_only, no_text in people if no_text and not phone_only),
+    # Phone-only people are rung; others whose number cannot take texts are left out.
+    calls = [cid for cid, phone_only, _ in people if phone_only]
+    texts = [cid for cid, phone_only, no_text in people if not phone_only and not no_text]
+    return Plan(event, texts=texts, calls=calls, cannot_text=len(people) - len(texts) - len(calls),
                 text=text, call_text=render("invite_call", said), encoding=encoding(text),
                 findings=check_text(text, "invite"))
 

@@ -90,5 +90,6 @@ def test_contacts_export_shows_tags_and_the_latest_invite_answer(app, runtime):
     add_contact(runtime, "+447700900103", invites=None)
     tag(runtime, yes, "north-tyneside")
     tag(runtime, yes, "carers")
-    found = {r["invites"]: r["tags"] for r in json.loads(export(app, "contacts", "--format", "json"))}
+    exported = json.loads(export(app, "contacts", "--format", "json"))
+    found = {r["invites"]: r["tags"] for r in exported}
     assert found == {"yes": "carers north-tyneside", "no": "", None: ""}

@@ -90,7 +90,8 @@ def test_a_windows_1252_file_from_excel_keeps_its_accents(cli, runtime, tmp_path
 def test_a_list_never_says_yes_for_someone_who_said_no_themselves(cli, runtime, tmp_path):
     said_no = add_contact(runtime, "+447700900123", invites=False)
     said_yes = add_contact(runtime, "+447700900124", invites=True)
-    path = write(tmp_path, "phone,name,language,invites\n07700900123,A,en,yes\n07700900124,B,en,no\n")
+    path = write(tmp_path, "phone,name,language,invites\n"
+                           "07700900123,A,en,yes\n07700900124,B,en,no\n")
     result = cli("contacts", "import", path)
     assert "0 contact(s) added, 2 already known, 1 invite answer(s) recorded" in result.output
     with runtime.store.transaction() as session:
@@ -100,7 +101,8 @@ def test_a_list_never_says_yes_for_someone_who_said_no_themselves(cli, runtime, 
 
 
 def test_a_tag_labels_everyone_in_the_file_once_even_when_imported_twice(cli, runtime, tmp_path):
-    path = write(tmp_path, "phone,name,language,invites\n07700900123,A,en,yes\n07700900124,B,en,yes\n")
+    path = write(tmp_path, "phone,name,language,invites\n"
+                           "07700900123,A,en,yes\n07700900124,B,en,yes\n")
     assert cli("contacts", "import", path, "--tag", "North Tyneside").exit_code == 0
     assert cli("contacts", "import", path, "--tag", "north-tyneside").exit_code == 0
     assert count(runtime, Tag, Tag.name == "north-tyneside") == 2

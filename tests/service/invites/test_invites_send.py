@@ -54,7 +54,8 @@ def test_every_invite_is_queued_by_id_after_commit(cli, runtime):
     cli("invites", "send", str(add_event(runtime)))
     queued = sorted(job.args[0] for job in runtime.queue.get_jobs())
     assert queued == sorted(r.id for r in rows(runtime))
-    assert all(job.func_name == "workers.outbound.send_outbound" for job in runtime.queue.get_jobs())
+    jobs = runtime.queue.get_jobs()
+    assert all(job.func_name == "workers.outbound.send_outbound" for job in jobs)
 
 
 def test_a_dry_run_shows_audience_text_segments_and_warnings_and_writes_nothing(cli, runtime):

@@ -31,7 +31,8 @@ def invited(runtime, registered):
 
 def answers(runtime) -> list[tuple[int, str, str]]:
     with runtime.store.transaction() as session:
-        return [(r.event_id, r.answer, r.said) for r in session.scalars(select(Rsvp).order_by(Rsvp.id))]
+        found = session.scalars(select(Rsvp).order_by(Rsvp.id))
+        return [(r.event_id, r.answer, r.said) for r in found]
 
 
 @pytest.mark.parametrize("said, meant", [

@@ -56,7 +56,8 @@ def enqueue_many(runtime: Runtime, ids: list[int], chunk: int = 1000) -> int:
     try:
         for start in range(0, len(ids), chunk):
             batch = [Queue.prepare_data(SEND_JOB, (i,)) for i in ids[start:start + chunk]]
-            with runtime.redis.pipeline() as pipe:
+            # No MULTI/EXEC: each job stands alone, and the sweeper covers a half-done batch.
+            with runtime.redis.pipeline(transaction=False) as pipe:
                 runtime.queue.enqueue_many(batch, pipeline=pipe)
                 pipe.execute()
             queued += len(batch)

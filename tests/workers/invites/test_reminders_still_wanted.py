@@ -135,3 +135,29 @@ def test_survey_reminders_can_be_turned_off(twilio, runtime, registered):
     assert reminders.nudge_quiet_surveys(runtime, now=LATER) == 0
     assert count(runtime, Outbox) == 0
     assert count(runtime, Contact) == 1
+
+
+def test_brewline_reminders_run_writes_the_nudges_once(cli, twilio, runtime):
+    survey_started(twilio, runtime, "The tea")
+    with runtime.store.transaction() as session:
+        session.execute(update(Conversation).values(
+            updated_at=datetime.now(timezone.utc) - timedelta(days=3)))
+    assert "1 survey reminder(s) written" in cli("reminders", "run").output
+    assert "0 survey reminder(s) written" in cli("reminders", "run").output
+
+
+def test_a_worker_process_registers_the_checks_and_the_rsvp_hook(runtime, monkeypatch):
+    from service import inbound, rsvps
+    from workers import context, outbound
+
+    monkeypatch.setattr(outbound, "STILL_WANTED", {})
+    monkeypatch.setattr(inbound, "BEFORE_CONVERSATION", [])
+    context.use(runtime)
+    try:
+        assert {"invite", "invite_call", "reminder", "broadcast", "survey_reminder"} <= set(
+            outbound.STILL_WANTED)
+        assert inbound.BEFORE_CONVERSATION == [rsvps.before_conversation]
+        context.use(runtime)  # registering twice adds nothing twice
+        assert inbound.BEFORE_CONVERSATION == [rsvps.before_conversation]
+    finally:
+        context.use(None)

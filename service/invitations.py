@@ -38,6 +38,8 @@ class Plan:
                f"{len(self.calls)} by phone call (phone-only)",
                f"Text ({self.encoding.name}, {self.encoding.segments} SMS segment(s), "
                f"{self.encoding.units} characters):", "", self.text, ""]
+        if self.calls:
+            out += ["What the call says:", "", self.call_text, ""]
         if self.cannot_text:
             out.append(f"Left out: {self.cannot_text} whose number cannot receive texts")
         out += [f"{f.level}: {f.message}" for f in self.findings] or ["readability: ok"]

@@ -68,6 +68,7 @@ def test_a_dry_run_shows_audience_text_segments_and_warnings_and_writes_nothing(
     assert "Hello from Over a Brew" in result.output and "YES, NO or MAYBE" in result.output
     assert "jargon: 'engagement'" in result.output and "jargon: 'framework'" in result.output
     assert "Left out: 1 whose number cannot receive texts" in result.output
+    assert "What the call says:" in result.output and "Press 1" in result.output
     assert count(runtime, Outbox) == 0 and count(runtime, Invite) == 0
     assert runtime.queue.count == 0
 

@@ -29,8 +29,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 
 def _register(app: Flask) -> None:
-    from service import health, privacy, sms, voice  # noqa: F401  (privacy registers the erase intent)
+    from service import health, invite_hooks, privacy, sms, voice  # noqa: F401  (privacy registers the erase intent)
 
+    invite_hooks.register()
     for module in (health, sms, voice):
         app.register_blueprint(module.bp)
     app.register_error_handler(413, lambda e: plain(413, "request body too large (64 KB at most)"))

@@ -93,6 +93,7 @@ def worker(burst: bool) -> None:
     from rq import SimpleWorker
     from rq.exceptions import StopRequested
 
+    from service import reminders
     from service.runtime import Runtime
     from workers import context
 
@@ -101,6 +102,7 @@ def worker(burst: bool) -> None:
     context.use(runtime)
     stop = threading.Event()
     threading.Thread(target=_sweep_forever, args=(runtime, stop), daemon=True).start()
+    threading.Thread(target=reminders.run_forever, args=(runtime, stop), daemon=True).start()
     while True:
         # SimpleWorker runs jobs in this process, so the database pool is reused, not forked.
         rq_worker = SimpleWorker([runtime.queue], connection=runtime.redis)

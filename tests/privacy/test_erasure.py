@@ -13,7 +13,8 @@ from service import erasure, outbox, spool
 from service.erasure_cli import erase_command
 from service.inbound import InboundText
 from service.store import (
-    JSON, Answer, Base, Consent, Contact, Conversation, ErasureRequest, Message, Outbox, utcnow,
+    JSON, Answer, Base, Consent, Contact, Conversation, ErasureRequest, Event, Message, Outbox,
+    Rsvp, Tag, utcnow,
 )
 from tests.conftest import PHONE
 from tests.fakes.twilio_api import FakeTwilio
@@ -44,6 +45,11 @@ def person(twilio, runtime):
                            recording_sid=RECORDING, recording_url="https://api.twilio.com/r"))
         outbox.add(runtime, session, contact.id, "Reminder: " + WORDS, "reminder",
                    not_before=utcnow() + timedelta(days=1))
+        event = Event(title="Tea", starts_at=utcnow() + timedelta(days=3), where="Library")
+        session.add(event)
+        session.flush()
+        session.add_all([Tag(contact_id=contact.id, name="zanzibar-street"),
+                         Rsvp(event_id=event.id, contact_id=contact.id, answer="yes", said=WORDS)])
         return contact.id
 
 
@@ -84,7 +90,7 @@ def everything_in_redis(runtime) -> list[bytes]:
 
 
 def assert_nothing_of_them_remains(runtime):
-    secrets = [PHONE, PHONE[3:], "Zanzibar"]
+    secrets = [PHONE, PHONE[3:], "Zanzibar", "zanzibar"]
     db = every_text_in_the_database(runtime)
     assert not [t for t in db if any(s in t for s in secrets)]
     redis_values = everything_in_redis(runtime)

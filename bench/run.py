@@ -1,6 +1,7 @@
 """`make bench`: the real stack under load, beside a bare Flask ceiling, in one run.
 
 Prints a table and writes JSON to bench/results/. BENCH_SECONDS sets the time per load level.
+The database DATABASE_URL points at is emptied first: give it a scratch database.
 """
 from __future__ import annotations
 

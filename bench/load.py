@@ -12,6 +12,10 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
+from service.wording import REPLIES
+
+SORRY = REPLIES["error"][:40].encode()
+
 # A script yields (path, form) pairs for one client; the generator signs and sends them.
 Script = Callable[[int], Iterator[tuple[str, dict]]]
 
@@ -25,6 +29,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
+    sorry: int = 0  # 200s whose reply says something went wrong on our side
 
     @property
     def requests(self) -> int:
@@ -38,7 +43,7 @@ class Result:
             "p50_ms": round(1000 * statistics.median(ordered), 2),
             "p99_ms": round(1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
-            "errors": self.errors,
+            "errors": self.errors, "sorry_replies": self.sorry,
         }
 
 
@@ -86,7 +91,7 @@ def _client(host, port, script, signer, deadline, result: Result, lock) -> None:
         try:
             connection.request("POST", path, body, headers)
             response = connection.getresponse()
-            response.read()
+            body = response.read()
         except (OSError, http.client.HTTPException):
             with lock:
                 result.errors += 1
@@ -97,6 +102,7 @@ def _client(host, port, script, signer, deadline, result: Result, lock) -> None:
         result.latencies.append(time.perf_counter() - started)
         with lock:
             result.statuses[response.status] = result.statuses.get(response.status, 0) + 1
+            result.sorry += SORRY in body
     connection.close()
 
 

@@ -271,10 +271,11 @@ class VoucherClaim(Base):
     earned_by: Mapped[str] = mapped_column(String(20))  # flow | event | grant
     channel: Mapped[str] = mapped_column(String(10), default="sms")
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    queue_no: Mapped[int | None] = mapped_column(Integer)  # order on the waiting list
     issued_at: Mapped[datetime | None]
     declined_at: Mapped[datetime | None]
     __table_args__ = (UniqueConstraint("pool_id", "contact_id"),
-                      Index("ix_voucher_claims_queue", "pool_id", "status", "requested_at"))
+                      Index("ix_voucher_claims_queue", "pool_id", "status", "queue_no"))
 
 
 class VoucherOffer(Base):

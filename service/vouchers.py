@@ -29,7 +29,6 @@ from service.store import (
 
 log = logging.getLogger("brewline.vouchers")
 PURPOSE = "voucher"
-FILL_JOB = "workers.vouchers.fill_waiting"
 DEFAULT_LOW_STOCK = 10
 CHUNK = 1000
 HOW_TO_USE = "Show this text at the till, or type the code in when you pay online."
@@ -243,6 +242,7 @@ def load(runtime: Runtime, session: Session, text: str, pool_name: str, now: dat
          how_to_use: str | None = None, low_stock: int | None = None) -> LoadReport:
     """Add codes to a pool (created if new), then serve its waiting list, in one transaction."""
     pool = ensure_pool(runtime, session, pool_name, value, flow, event, how_to_use, low_stock)
+    lock_pool(session, pool.id)  # claims joining the waiting list wait for this load
     report = LoadReport(pool.name)
     rows = _refuse_duplicates(session, read_rows(text, report, local_date(runtime.settings, now)),
                               report)
@@ -361,15 +361,33 @@ def claim(runtime: Runtime, session: Session, contact: Contact, pool: VoucherPoo
     row = existing or _new_claim(session, pool, contact, how, channel, now)
     row.status, row.declined_at, row.requested_at, row.channel = "waiting", None, now, channel
     code = _take_code(session, pool.id, local_date(runtime.settings, now))
+    if code is None:
+        code = _join_queue(runtime, session, pool, row, now)
     if code is not None:
         _issue(row, code, now)
         _check_low_stock(runtime, session, pool, now)
-    else:
-        pool_id = pool.id
-        # Codes loaded at this very moment may miss this row; a job looks again after commit.
-        after_commit(session, lambda: runtime.enqueue(FILL_JOB, pool_id))
     session.flush()
     return outcome(session, row)
+
+
+def _join_queue(runtime: Runtime, session: Session, pool: VoucherPool, row: VoucherClaim,
+                now: datetime) -> VoucherCode | None:
+    """Out of codes: queue up behind the pool lock (a load holds it while it serves the list),
+    look once more, and if there is still nothing take the next place on the waiting list."""
+    lock_pool(session, pool.id)
+    code = _take_code(session, pool.id, local_date(runtime.settings, now))
+    if code is None:
+        last = session.scalar(select(func.max(VoucherClaim.queue_no))
+                              .where(VoucherClaim.pool_id == pool.id))
+        row.queue_no = (last or 0) + 1
+    return code
+
+
+def lock_pool(session: Session, pool_id: int) -> VoucherPool:
+    """Hold the pool row (FOR NO KEY UPDATE: claims referencing it still insert freely,
+    where FOR UPDATE would deadlock with their foreign-key locks)."""
+    return session.get(VoucherPool, pool_id, with_for_update={"key_share": True},
+                       populate_existing=True)
 
 
 def _claim_row(session: Session, pool_id: int, contact_id: int) -> VoucherClaim | None:
@@ -415,8 +433,7 @@ def waiting_place(session: Session, row: VoucherClaim) -> int:
     """1 for the first person waiting for this pool."""
     ahead = session.scalar(select(func.count()).select_from(VoucherClaim).where(
         VoucherClaim.pool_id == row.pool_id, VoucherClaim.status == "waiting",
-        or_(VoucherClaim.requested_at < row.requested_at,
-            (VoucherClaim.requested_at == row.requested_at) & (VoucherClaim.id < row.id))))
+        VoucherClaim.queue_no < row.queue_no))
     return ahead + 1
 
 
@@ -497,13 +514,13 @@ def _queue(session: Session, pool_id: int):
     query = (select(VoucherClaim, Contact).join(Contact, VoucherClaim.contact_id == Contact.id)
              .where(VoucherClaim.pool_id == pool_id, VoucherClaim.status == "waiting",
                     Contact.opted_out_at.is_(None))
-             .order_by(VoucherClaim.requested_at, VoucherClaim.id)
+             .order_by(VoucherClaim.queue_no, VoucherClaim.id)
              .with_for_update(skip_locked=True, of=VoucherClaim))
     return session.execute(query).all()
 
 
 def fill_pool(runtime: Runtime, pool_id: int, now: datetime | None = None) -> int:
-    """Serve one pool's waiting list in its own transaction (the job after a claim waits)."""
+    """Serve one pool's waiting list in its own transaction."""
     with runtime.store.transaction() as session:
         pool = session.get(VoucherPool, pool_id)
         return fill_waiting_list(runtime, session, pool, now or datetime.now(timezone.utc)) if pool else 0

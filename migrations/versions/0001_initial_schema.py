@@ -196,6 +196,7 @@ def upgrade() -> None:
     sa.Column('earned_by', sa.String(length=20), nullable=False),
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.Column('requested_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queue_no', sa.Integer(), nullable=True),
     sa.Column('issued_at', service.store.UTCDateTime(timezone=True), nullable=True),
     sa.Column('declined_at', service.store.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['code_id'], ['voucher_codes.id'], ),
@@ -207,7 +208,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('voucher_claims', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_voucher_claims_contact_id'), ['contact_id'], unique=False)
-        batch_op.create_index('ix_voucher_claims_queue', ['pool_id', 'status', 'requested_at'], unique=False)
+        batch_op.create_index('ix_voucher_claims_queue', ['pool_id', 'status', 'queue_no'], unique=False)
 
     # ### end Alembic commands ###
 

@@ -482,7 +482,8 @@ def code_text(issued: Issued) -> str:
     if code.expires_on:
         parts.append(f"Use it by {long_date(code.expires_on)}.")
     parts += [pool.how_to_use or HOW_TO_USE, "Text VOUCHER to get this again."]
-    return " ".join(parts)
+    # One item a line, so nobody takes a full stop or a word for part of the code.
+    return "\n".join(parts)
 
 
 def long_date(day: date) -> str:

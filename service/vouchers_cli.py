@@ -13,6 +13,7 @@ from service import contacts, vouchers
 from service.phones import BadNumber, mask, normalise
 from service.store import Contact, VoucherClaim, VoucherCode, VoucherPool
 from service.vouchers import Issued, VoucherError
+from service.vouchers_sms import offer_for_event
 
 COLUMNS = ("loaded", "issued", "waiting", "declined", "remaining", "expired")
 
@@ -138,7 +139,9 @@ def attended(event: str, phones: tuple[str, ...]) -> None:
                 continue
             contact = contacts.find_or_create(session, phone, source="event")
             new = vouchers.record_attendance(session, event, contact, _now())
-            click.echo(f"{mask(phone)}: {'marked as attended' if new else 'already marked'}")
+            texted = new and offer_for_event(runtime, session, contact, event, _now())
+            click.echo(f"{mask(phone)}: {'marked as attended' if new else 'already marked'}"
+                       + (", voucher offered by text" if texted else ""))
 
 
 def _pool(session, name: str) -> VoucherPool:

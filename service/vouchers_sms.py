@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from flows.keywords import normalise
 from flows.model import Finished
-from service import inbound, vouchers
+from service import inbound, outbox, vouchers
 from service.conversations import Turn
 from service.inbound import Context
 from service.store import Conversation, VoucherOffer, VoucherPool
@@ -39,6 +39,9 @@ WORDS = {
     "offer_many": (
         "As a thank-you for your time, we have a voucher for you. Reply VOUCHER to choose "
         "one, or NO THANKS if you would rather not have it."),
+    "event_offer": (
+        "Thank you for coming to Over a Brew. As a thank-you for your time, we have a "
+        "{value} for you. Reply VOUCHER to get your code, or NO THANKS if you would rather not."),
     "choose": "Which voucher would you like? Reply with its number: {options}.",
     "choose_again": "Sorry, please reply with a number from 1 to {n}: {options}.",
     "waiting": (
@@ -112,6 +115,19 @@ def offer_after_flow(ctx: Context, turn: Turn) -> list[str]:
     if len(pools) == 1:
         return [WORDS["offer_one"].format(value=pools[0].value)]
     return [WORDS["offer_many"]]
+
+
+def offer_for_event(runtime, session, contact, event_ref: str, now) -> bool:
+    """Text someone marked as attended how to get the event's voucher (at a civil hour)."""
+    pools = [p for p in vouchers.eligible_pools(session, contact) if p.event_ref == event_ref]
+    if not pools or not vouchers.can_text(contact):
+        return False
+    vouchers.set_offer(session, contact, "offer", pools, now)
+    value = pools[0].value if len(pools) == 1 else "voucher"
+    outbox.add(runtime, session, contact.id, WORDS["event_offer"].format(value=value),
+               "voucher_offer", not_before=vouchers.civil_time(runtime.settings, now),
+               dedupe_key=f"voucher-offer:{event_ref}:{contact.id}")
+    return True
 
 
 def describe(result: Outcome) -> str:

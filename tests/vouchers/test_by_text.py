@@ -44,9 +44,10 @@ def test_voucher_sends_the_code_with_value_pin_expiry_and_how_to_use_it(twilio, 
     load_pool(pools, how_to_use="Show it at any Tesco till.")
     finish_survey(twilio)
     [code] = replies(twilio.text("Voucher!"))
-    assert code == ("Your thank-you from Over a Brew: a £10 Tesco gift card. Code: T000000 "
-                    "PIN: 4321 Use it by 31 December 2027. Show it at any Tesco till. "
-                    "Text VOUCHER to get this again.")
+    assert code.splitlines() == [
+        "Your thank-you from Over a Brew: a £10 Tesco gift card.", "Code: T000000",
+        "PIN: 4321", "Use it by 31 December 2027.", "Show it at any Tesco till.",
+        "Text VOUCHER to get this again."]
 
 
 def test_yes_please_and_thank_you_to_the_offer_send_the_code(twilio, pools):
@@ -146,3 +147,19 @@ def test_out_of_stock_puts_the_person_on_the_waiting_list_kindly(twilio, pools, 
     assert row.contact_id == contact.id and "Code: N000000" in row.body
     assert row.direct_reply is False
     assert [c.status for c in pools.claims(VoucherClaim.status == "issued")] == ["issued"]
+
+
+def test_every_voucher_text_is_plain_short_and_cheap_to_send():
+    from flows.readability import check_text, encoding
+    from service import vouchers_sms
+    from service.store import VoucherCode, VoucherPool
+    from service.vouchers import Issued, code_text
+
+    values = {"value": "£10 Tesco gift card", "place": 120, "total": 5, "left": "3 questions",
+              "options": "1 for a £10 Tesco gift card, 2 for a £10 Boots gift card", "n": 2}
+    pool = VoucherPool(name="tesco", value="£10 Tesco gift card")
+    texts = {k: v.format(**values) for k, v in vouchers_sms.WORDS.items()}
+    texts["code"] = code_text(Issued(pool, VoucherCode(code="ABCD-1234-EFGH", pin="1234"), None))
+    for name, text in texts.items():
+        assert check_text(text, name) == [], name
+        assert encoding(text).segments <= 2, name

@@ -84,11 +84,15 @@ def test_attended_marks_people_so_they_can_claim_the_event_voucher(run, twilio, 
     path.write_text("code\nEVENT1\n")
     run("load", path, "--pool", "event-7", "--value", "£10 gift card", "--event", "7")
     result = run("attended", "7", PHONE, PHONE)
-    assert result.output.splitlines() == ["+44*******123: marked as attended",
-                                          "+44*******123: already marked"]
+    assert result.output.splitlines() == [
+        "+44*******123: marked as attended, voucher offered by text",
+        "+44*******123: already marked"]
     with runtime.store.transaction() as session:
         assert len(session.scalars(select(Attendance)).all()) == 1
-    [code] = replies(twilio.text("voucher"))
+        [offer] = session.scalars(select(Outbox)).all()
+    assert "Thank you for coming" in offer.body and "VOUCHER" in offer.body
+    assert offer.purpose == "voucher_offer" and not offer.direct_reply
+    [code] = replies(twilio.text("Yes please"))
     assert "Code: EVENT1" in code
 
 

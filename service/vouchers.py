@@ -230,11 +230,11 @@ def _refuse_duplicates(session: Session, rows: list[Row], report: LoadReport) ->
 
 
 def _known_codes(session: Session, codes: list[str]) -> set[str]:
-    known: set[str] = set()
-    for start in range(0, len(codes), CHUNK):
-        chunk = codes[start:start + CHUNK]
-        known.update(session.scalars(select(VoucherCode.code).where(VoucherCode.code.in_(chunk))))
-    return known
+    """Which of these codes are already loaded (one query: an IN list of 100,000 is slower)."""
+    wanted = set(codes)
+    if len(wanted) <= CHUNK:
+        return set(session.scalars(select(VoucherCode.code).where(VoucherCode.code.in_(wanted))))
+    return {c for c in session.scalars(select(VoucherCode.code)) if c in wanted}
 
 
 def load(runtime: Runtime, session: Session, text: str, pool_name: str, now: datetime,
@@ -247,7 +247,8 @@ def load(runtime: Runtime, session: Session, text: str, pool_name: str, now: dat
     rows = _refuse_duplicates(session, read_rows(text, report, local_date(runtime.settings, now)),
                               report)
     if rows:
-        session.execute(insert(VoucherCode), [
+        # Core executemany: the ORM's per-row bookkeeping is most of the time on big files.
+        session.connection().execute(insert(VoucherCode.__table__), [
             {"pool_id": pool.id, "code": r.code, "pin": r.pin, "expires_on": r.expires_on,
              "loaded_at": now} for r in rows])
     report.loaded = len(rows)

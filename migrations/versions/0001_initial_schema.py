@@ -151,7 +151,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('code')
     )
     with op.batch_alter_table('voucher_codes', schema=None) as batch_op:
-        batch_op.create_index('ix_voucher_codes_free', ['pool_id', 'issued_at', 'id'], unique=False)
+        batch_op.create_index('ix_voucher_codes_free', ['pool_id', 'id'], unique=False, postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
 
     op.create_table('voucher_offers',
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -227,7 +227,7 @@ def downgrade() -> None:
     op.drop_table('answers')
     op.drop_table('voucher_offers')
     with op.batch_alter_table('voucher_codes', schema=None) as batch_op:
-        batch_op.drop_index('ix_voucher_codes_free')
+        batch_op.drop_index('ix_voucher_codes_free', postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
 
     op.drop_table('voucher_codes')
     with op.batch_alter_table('outbox', schema=None) as batch_op:

@@ -16,7 +16,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from service import contacts, vouchers
 from service.phones import BadNumber, normalise
 from service.store import Contact, VoucherPool
-from service.twilio_edge import BadForm, plain, required, twilio_webhook
+from service.twilio_edge import plain, required, twilio_webhook
 from service.voucher_speech import add_code
 from service.vouchers import Issued, NotEligible, Outcome
 from service.vouchers_sms import WORDS as TEXT_WORDS, explain

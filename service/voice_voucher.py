@@ -17,12 +17,13 @@ from service import contacts, vouchers
 from service.phones import BadNumber, normalise
 from service.store import Contact, VoucherPool
 from service.twilio_edge import plain, required, twilio_webhook
+from service.voice_twiml import LANGUAGE, VOICE_NAME
 from service.voucher_speech import add_code
 from service.vouchers import Issued, NotEligible, Outcome
 from service.vouchers_sms import WORDS as TEXT_WORDS, explain
 
 bp = Blueprint("voice_voucher", __name__, url_prefix="/twilio/voice/voucher")
-VOICE = {"voice": "Polly.Amy", "language": "en-GB"}
+VOICE = {"voice": VOICE_NAME, "language": LANGUAGE}  # the same voice as the rest of the call
 GATHER = {"num_digits": 1, "timeout": 10, "method": "POST"}
 
 WORDS = {

@@ -148,3 +148,18 @@ def test_an_unsigned_request_is_refused(twilio):
 def test_a_request_without_a_call_sid_gets_a_400(twilio):
     response = twilio.post(BASE, {"From": PHONE})
     assert response.status_code == 400 and b"CallSid" in response.data
+
+
+def test_with_two_shops_the_caller_picks_one_by_key(twilio, pools):
+    eligible(pools)
+    pools.load("boots", "code\nBOOTS-1\n", value="£10 Boots gift card", flow=FLOW)
+    root = call(twilio)
+    assert "For a £10 Tesco gift card, press 1. For a £10 Boots gift card, press 2." in spoken(root)
+    assert action(root) == BASE + "/pick"
+    offer = call(twilio, "/pick", digits="2")
+    assert "£10 Boots gift card" in spoken(offer)
+    root = call(twilio, action(offer)[len(BASE):], digits="1")
+    assert codes_read(root)[:2] == ["BOOTS1", "BOOTS1"]
+    again = call(twilio)
+    assert "£10 Boots gift card" in spoken(again) and "Tesco" not in spoken(again)
+    assert [c.status for c in pools.claims()] == ["issued"]

@@ -246,16 +246,21 @@ def load(runtime: Runtime, session: Session, text: str, pool_name: str, now: dat
     report = LoadReport(pool.name)
     rows = _refuse_duplicates(session, read_rows(text, report, local_date(runtime.settings, now)),
                               report)
-    if rows:
-        # Core executemany: the ORM's per-row bookkeeping is most of the time on big files.
-        session.connection().execute(insert(VoucherCode.__table__), [
-            {"pool_id": pool.id, "code": r.code, "pin": r.pin, "expires_on": r.expires_on,
-             "loaded_at": now} for r in rows])
+    _insert_codes(session, pool, rows, now)
     report.loaded = len(rows)
     pool.low_warned_at = None
     report.filled = fill_waiting_list(runtime, session, pool, now)
     log.info("loaded %d codes into pool %s", report.loaded, pool.name)
     return report
+
+
+def _insert_codes(session: Session, pool: VoucherPool, rows: list[Row], now: datetime) -> None:
+    # RETURNING makes SQLAlchemy batch the rows into multi-row INSERTs ("insertmanyvalues"),
+    # far quicker than row-by-row executemany on PostgreSQL.
+    table = VoucherCode.__table__
+    session.connection().execute(insert(table).returning(table.c.id), [
+        {"pool_id": pool.id, "code": r.code, "pin": r.pin, "expires_on": r.expires_on,
+         "loaded_at": now} for r in rows]).all()
 
 
 def ensure_pool(runtime: Runtime, session: Session, name: str, value: str | None,

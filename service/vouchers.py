@@ -257,6 +257,8 @@ def load(runtime: Runtime, session: Session, text: str, pool_name: str, now: dat
 def _insert_codes(session: Session, pool: VoucherPool, rows: list[Row], now: datetime) -> None:
     # RETURNING makes SQLAlchemy batch the rows into multi-row INSERTs ("insertmanyvalues"),
     # far quicker than row-by-row executemany on PostgreSQL.
+    if not rows:
+        return
     table = VoucherCode.__table__
     session.connection().execute(insert(table).returning(table.c.id), [
         {"pool_id": pool.id, "code": r.code, "pin": r.pin, "expires_on": r.expires_on,

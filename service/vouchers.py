@@ -23,7 +23,7 @@ from service import outbox
 from service.runtime import Runtime
 from service.settings import Settings
 from service.store import (
-    Attendance, Contact, Conversation, Outbox, VoucherClaim, VoucherCode, VoucherOffer,
+    Attendance, Contact, Conversation, Event, Outbox, VoucherClaim, VoucherCode, VoucherOffer,
     VoucherPool, after_commit, lock,
 )
 
@@ -271,6 +271,8 @@ def ensure_pool(runtime: Runtime, session: Session, name: str, value: str | None
     """The pool called `name`, created (or its settings updated) from what was given."""
     if flow and event:
         raise VoucherError("a pool is earned by a flow or by an event, not both")
+    if event:
+        check_event(session, event)
     if flow and flow not in runtime.flows.ids():
         raise VoucherError(f"there is no flow called {flow!r} (known: {', '.join(runtime.flows.ids())})")
     pool = find_pool(session, name)
@@ -289,6 +291,12 @@ def _update_pool(pool: VoucherPool, **given) -> None:
     for name, value in given.items():
         if value is not None:
             setattr(pool, name, value)
+
+
+def check_event(session: Session, event_ref: str) -> None:
+    """VoucherError unless `event_ref` is the id of an event (`brewline events list`)."""
+    if not event_ref.isdigit() or session.get(Event, int(event_ref)) is None:
+        raise VoucherError(f"there is no event {event_ref!r}: see `brewline events list`")
 
 
 def find_pool(session: Session, name: str) -> VoucherPool | None:

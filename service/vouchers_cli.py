@@ -26,6 +26,14 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def register(cli: click.Group) -> None:
+    """Add `brewline vouchers`, and `attended` to `brewline events` (both names work)."""
+    cli.add_command(group)
+    events = cli.commands.get("events")
+    if isinstance(events, click.Group):
+        events.add_command(attended)
+
+
 @click.group("vouchers")
 def group() -> None:
     """Thank-you vouchers: load codes, grant, report, list."""
@@ -131,6 +139,7 @@ def attended(event: str, phones: tuple[str, ...]) -> None:
     """Mark each PHONE as having come to EVENT, which earns that event's vouchers."""
     runtime = _runtime()
     with runtime.store.transaction() as session:
+        _known_event(session, event)
         for raw in phones:
             try:
                 phone = normalise(raw, runtime.settings.default_region)
@@ -142,6 +151,13 @@ def attended(event: str, phones: tuple[str, ...]) -> None:
             texted = new and offer_for_event(runtime, session, contact, event, _now())
             click.echo(f"{mask(phone)}: {'marked as attended' if new else 'already marked'}"
                        + (", voucher offered by text" if texted else ""))
+
+
+def _known_event(session, event: str) -> None:
+    try:
+        vouchers.check_event(session, event)
+    except VoucherError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _pool(session, name: str) -> VoucherPool:

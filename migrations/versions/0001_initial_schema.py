@@ -32,6 +32,17 @@ def upgrade() -> None:
     sa.UniqueConstraint('phone'),
     sa.UniqueConstraint('pid')
     )
+    op.create_table('events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('starts_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('where', sa.String(length=200), nullable=False),
+    sa.Column('details', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('voucher_pools',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -74,6 +85,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('consents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consents_contact_id'), ['contact_id'], unique=False)
+
+    op.create_table('contact_tags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('contact_id', 'name')
+    )
+    with op.batch_alter_table('contact_tags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contact_tags_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contact_tags_name'), ['name'], unique=False)
 
     op.create_table('conversations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -137,6 +161,22 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index('ix_outbox_due', ['status', 'not_before'], unique=False)
+
+    op.create_table('rsvps',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('answer', sa.String(length=10), nullable=False),
+    sa.Column('said', sa.Text(), nullable=True),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('rsvps', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rsvps_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rsvps_event_id'), ['event_id'], unique=False)
 
     op.create_table('voucher_codes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -207,6 +247,23 @@ def upgrade() -> None:
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_calls_contact_id'), ['contact_id'], unique=False)
 
+    op.create_table('invites',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('outbox_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('event_id', 'contact_id')
+    )
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invites_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invites_event_id'), ['event_id'], unique=False)
+
     op.create_table('voucher_claims',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pool_id', sa.Integer(), nullable=False),
@@ -240,6 +297,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_voucher_claims_contact_id'))
 
     op.drop_table('voucher_claims')
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invites_event_id'))
+        batch_op.drop_index(batch_op.f('ix_invites_contact_id'))
+
+    op.drop_table('invites')
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calls_contact_id'))
 
@@ -254,6 +316,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_voucher_codes_free', postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
 
     op.drop_table('voucher_codes')
+    with op.batch_alter_table('rsvps', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rsvps_event_id'))
+        batch_op.drop_index(batch_op.f('ix_rsvps_contact_id'))
+
+    op.drop_table('rsvps')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_due')
         batch_op.drop_index(batch_op.f('ix_outbox_contact_id'))
@@ -267,6 +334,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conversations_contact_id'))
 
     op.drop_table('conversations')
+    with op.batch_alter_table('contact_tags', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contact_tags_name'))
+        batch_op.drop_index(batch_op.f('ix_contact_tags_contact_id'))
+
+    op.drop_table('contact_tags')
     with op.batch_alter_table('consents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consents_contact_id'))
 
@@ -280,5 +352,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_voucher_pools_event_ref'))
 
     op.drop_table('voucher_pools')
+    op.drop_table('events')
     op.drop_table('contacts')
     # ### end Alembic commands ###

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from service import contacts, vouchers
-from service.store import Contact, Conversation, VoucherClaim, VoucherCode
+from service.store import Contact, Conversation, Event, VoucherClaim, VoucherCode
 
 FLOW = "over-a-brew-2024-05"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -37,6 +37,14 @@ class Vouchers:
         with self.runtime.store.transaction() as session:
             return vouchers.load(self.runtime, session, text, name, options.pop("now", NOW),
                                  **options)
+
+    def event(self) -> str:
+        """A planned event; its id as `--event` and `attended` take it."""
+        with self.runtime.store.transaction() as session:
+            event = Event(title="Over a Brew", starts_at=NOW, where="The library")
+            session.add(event)
+            session.flush()
+            return str(event.id)
 
     def person(self, number: int, finished: str | None = FLOW, **fields) -> int:
         """A contact, who has finished `finished` (a flow id) unless None."""

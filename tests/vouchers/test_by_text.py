@@ -122,7 +122,7 @@ def test_someone_who_has_not_started_is_told_how_to_earn_one(twilio, pools):
 
 
 def test_when_vouchers_are_only_for_an_event_the_explanation_says_so(twilio, pools):
-    pools.load("event-7", csv_of(codes("E", 2)), event="7")
+    pools.load("event-7", csv_of(codes("E", 2)), event=pools.event())
     [how] = replies(twilio.text("voucher"))
     assert "coming to an Over a Brew session" in how
 

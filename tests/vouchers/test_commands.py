@@ -79,11 +79,13 @@ def test_list_shows_codes_masked(run, codes_file):
     assert "issued" in listing and "organiser" in listing
 
 
-def test_attended_marks_people_so_they_can_claim_the_event_voucher(run, twilio, runtime, tmp_path):
+def test_events_attended_marks_people_so_they_can_claim_the_event_voucher(
+        run, twilio, runtime, tmp_path, pools):
     path = tmp_path / "event.csv"
     path.write_text("code\nEVENT1\n")
-    run("load", path, "--pool", "event-7", "--value", "£10 gift card", "--event", "7")
-    result = run("attended", "7", PHONE, PHONE)
+    event = pools.event()
+    run("load", path, "--pool", "event-voucher", "--value", "£10 gift card", "--event", event)
+    result = run("events", "attended", event, PHONE, PHONE, command=events_group())
     assert result.output.splitlines() == [
         "+44*******123: marked as attended, voucher offered by text",
         "+44*******123: already marked"]
@@ -94,6 +96,24 @@ def test_attended_marks_people_so_they_can_claim_the_event_voucher(run, twilio, 
     assert offer.purpose == "voucher_offer" and not offer.direct_reply
     [code] = replies(twilio.text("Yes please"))
     assert "Code: EVENT1" in code
+
+
+def test_an_unknown_event_is_refused_by_name(run, tmp_path):
+    path = tmp_path / "event.csv"
+    path.write_text("code\nEVENT1\n")
+    result = run("load", path, "--pool", "event-voucher", "--value", "£10", "--event", "99")
+    assert result.exit_code == 1 and "there is no event '99'" in result.output
+    result = run("attended", "99", PHONE)
+    assert result.exit_code == 1 and "brewline events list" in result.output
+
+
+def events_group():
+    """The whole `brewline` group with every command registered, as main() does."""
+    from service import vouchers_cli
+
+    brewline_cli._register_invite_commands()
+    vouchers_cli.register(brewline_cli.cli)
+    return brewline_cli.cli
 
 
 def test_export_shows_who_got_which_pool_and_codes_only_when_asked(run, codes_file):
@@ -121,3 +141,4 @@ def test_the_brewline_command_has_the_vouchers_group(monkeypatch, capsys):
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert all(name in out for name in ("load", "grant", "report", "list", "attended"))
+    assert "attended" in brewline_cli.cli.commands["events"].commands

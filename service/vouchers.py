@@ -136,16 +136,20 @@ class LoadReport:
 
     def lines(self, limit: int = 20) -> list[str]:
         """The report in plain words, at most `limit` lines per kind of problem."""
-        out = [f"pool {self.pool}: loaded {self.loaded} codes"]
+        out = [f"pool {self.pool}: loaded {plural(self.loaded, 'code')}"]
         if self.blank:
-            out.append(f"skipped {self.blank} blank lines")
+            out.append(f"skipped {plural(self.blank, 'blank line')}")
         out += _listed(self.duplicates, limit, "refused a duplicate code {1} (already loaded)")
         out += _listed([(n, "") for n in self.expired], limit,
                        "refused a code already past its expiry date")
         out += _listed(self.bad, limit, "refused: {1}")
         if self.filled:
-            out.append(f"gave codes to {self.filled} people from the waiting list")
+            out.append(f"gave codes to {plural(self.filled, 'person', 'people')} from the waiting list")
         return out
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def _listed(items: list[tuple[int, str]], limit: int, template: str) -> list[str]:
@@ -563,7 +567,7 @@ def _check_low_stock(runtime: Runtime, session: Session, pool: VoucherPool, now:
         return
     left = session.scalar(_free_codes(pool.id, today).with_only_columns(func.count()))
     pool.low_warned_at = now
-    log.warning("voucher pool %s is running low: %d codes left", pool.name, left)
+    log.warning("voucher pool %s is running low: %s left", pool.name, plural(left, "code"))
     name = pool.name
     for hook in LOW_STOCK:
         after_commit(session, lambda hook=hook: hook(name, left))

@@ -24,6 +24,15 @@ INVITE, REMINDER = "fault-invite", "fault-reminder"
 
 def people(runtime, count: int, purpose: str, not_before=None) -> list[int]:
     """`count` people, each with one queued text of `purpose` naming them (ids queued after commit)."""
+    # Queued the way the worker processes are configured (short queued-marker lives).
+    queuing = Runtime(runtime.settings.with_(extra={"BREWLINE_QUEUED_MARKER_SECONDS": "3"}))
+    try:
+        return _people(queuing, count, purpose, not_before)
+    finally:
+        queuing.close()
+
+
+def _people(runtime, count: int, purpose: str, not_before) -> list[int]:
     with runtime.store.transaction() as session:
         contacts = [Contact(phone=f"+4477009{n:05d}") for n in range(count)]
         session.add_all(contacts)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import requests
@@ -16,6 +17,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 DEFAULT_TIMEOUT = 10.0
+CLOCK_SKEW = timedelta(minutes=1)
 POOL_SIZE = 32
 CALL_STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 RATE_LIMITED_CODE = 20429
@@ -185,6 +187,17 @@ class TwilioRest:
                 to=to, from_=self._from, body=body, status_callback=status_callback
             )
         return message.sid
+
+    def find_sms(self, to: str, body: str, since: datetime) -> str | None:
+        """The sid of a text with this body sent to `to` from our number since `since`."""
+        # Used only to settle a send whose outcome we lost; recent messages come first.
+        since = since - CLOCK_SKEW
+        with self._domain_errors():
+            for message in self._account.messages.list(to=to, from_=self._from, limit=50):
+                created = message.date_created
+                if message.body == body and (created is None or created >= since):
+                    return message.sid
+        return None
 
     def place_call(
         self,

@@ -1,0 +1,129 @@
+"""Sending outbox rows through the real twilio client against the fake Twilio."""
+from __future__ import annotations
+
+from datetime import timedelta
+from threading import Thread
+
+from service.store import Message, utcnow
+from tests.workers.conftest import a_contact, a_text, contact, row
+from workers import outbound
+from workers.outbound import LEASE, deliver, enqueue_pending, settle_stale
+
+
+def test_a_due_row_is_sent_once_with_its_sid_and_kept_as_a_message(sender, fake):
+    row_id = a_text(sender, a_contact(sender))
+
+    assert deliver(sender, row_id) == "sent"
+
+    sent = row(sender, row_id)
+    assert (sent.status, sent.sid, sent.attempts) == ("sent", fake.messages[0]["sid"], 1)
+    assert fake.messages[0]["Body"] == "Fancy a brew?"
+    assert fake.messages[0]["StatusCallback"].endswith(f"/twilio/message-status?outbox={row_id}")
+    with sender.store.transaction() as session:
+        assert session.query(Message).filter_by(sid=sent.sid, direction="out").count() == 1
+
+
+def test_a_duplicated_job_sends_nothing_the_second_time(sender, fake):
+    row_id = a_text(sender, a_contact(sender))
+
+    outcomes = [deliver(sender, row_id), deliver(sender, row_id)]
+
+    assert outcomes == ["sent", "skipped"]
+    assert len(fake.messages) == 1
+
+
+def test_many_racing_jobs_for_one_row_send_it_exactly_once(sender, fake):
+    row_id = a_text(sender, a_contact(sender))
+    outcomes = []
+    threads = [Thread(target=lambda: outcomes.append(deliver(sender, row_id))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["sent"] + ["skipped"] * 7
+    assert len(fake.messages) == 1
+
+
+def test_a_person_who_opted_out_after_the_row_was_written_gets_nothing(sender, fake):
+    person = a_contact(sender)
+    row_id = a_text(sender, person)
+    with sender.store.transaction() as session:
+        from service.store import Contact
+        session.get(Contact, person).opted_out_at = utcnow()
+
+    assert deliver(sender, row_id) == "cancelled"
+    assert fake.messages == []
+    assert (row(sender, row_id).status, row(sender, row_id).error) == ("cancelled", "opted out")
+
+
+def test_a_row_no_longer_wanted_by_its_purpose_is_cancelled_with_the_reason(sender, fake):
+    outbound.STILL_WANTED["test"] = lambda session, r: "event cancelled"
+    try:
+        row_id = a_text(sender, a_contact(sender))
+        assert deliver(sender, row_id) == "cancelled"
+    finally:
+        del outbound.STILL_WANTED["test"]
+    assert row(sender, row_id).error == "event cancelled"
+    assert fake.messages == []
+
+
+def test_a_row_not_yet_due_is_left_pending(sender, fake):
+    row_id = a_text(sender, a_contact(sender), not_before=utcnow() + timedelta(hours=1))
+
+    assert deliver(sender, row_id) == "early"
+    assert row(sender, row_id).status == "pending"
+    assert fake.messages == []
+
+
+def test_local_mode_marks_the_row_sent_without_calling_twilio(runtime, fake):
+    row_id = a_text(runtime, a_contact(runtime))
+    local = runtime.settings.with_(twilio_account_sid=None, twilio_auth_token=None)
+    from service.runtime import Runtime
+    here = Runtime(local)
+    try:
+        assert deliver(here, row_id) == "sent"
+    finally:
+        here.close()
+    assert row(runtime, row_id).sid == f"local-{row_id}"
+    assert fake.requests == []
+
+
+def test_a_row_stranded_in_sending_that_twilio_has_is_settled_as_sent_not_resent(sender, fake):
+    row_id = a_text(sender, a_contact(sender))
+    claim = outbound._claim(sender, row_id, utcnow())  # the worker dies after the API call
+    sid = outbound._send(sender, claim.row, claim.phone)
+
+    counts = settle_stale(sender, now=utcnow() + LEASE + timedelta(seconds=1))
+
+    assert counts == {"sent": 1}
+    assert (row(sender, row_id).status, row(sender, row_id).sid) == ("sent", sid)
+    assert len(fake.messages) == 1
+
+
+def test_a_row_stranded_in_sending_that_twilio_never_got_is_sent_once_again(sender, fake):
+    row_id = a_text(sender, a_contact(sender))
+    outbound._claim(sender, row_id, utcnow())  # the worker dies before the API call
+
+    assert settle_stale(sender, now=utcnow() + LEASE + timedelta(seconds=1)) == {"released": 1}
+    assert deliver(sender, row_id) == "sent"
+    assert len(fake.messages) == 1 and row(sender, row_id).attempts == 2
+
+
+def test_a_row_still_within_its_lease_is_left_alone_by_the_sweeper(sender, fake):
+    row_id = a_text(sender, a_contact(sender))
+    outbound._claim(sender, row_id, utcnow())
+
+    assert settle_stale(sender) == {}
+    assert row(sender, row_id).status == "sending"
+
+
+def test_the_sweeper_requeues_a_pending_row_whose_job_was_lost_but_not_a_queued_one(sender):
+    queued = a_text(sender, a_contact(sender))
+    lost = a_text(sender, a_contact(sender))
+    sender.redis.flushdb()  # a Redis restart loses the queue and the markers together
+    from service import outbox
+    outbox.queue(sender, [(queued, None)])
+    assert enqueue_pending(sender) == 1
+    assert enqueue_pending(sender) == 0
+    assert sorted(int(j.args[0]) for j in sender.queue.jobs) == sorted([queued, lost])

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from service import contacts, outbox
 from service.phones import mask
 from service.runtime import Runtime
-from service.store import Contact, Message, Outbox, lock, utcnow
+from service.store import Contact, Message, Outbox, UTCDateTime, lock, utcnow
 from workers import context
 from workers.backoff import gives_up, retry_delay
 from workers.twilio_rest import (
@@ -46,9 +46,10 @@ class Claim:
     claimed_at: datetime
 
 
-def send_outbound(outbox_id: int) -> str:
-    """RQ job: send one outbox row if it is still due. Returns what happened."""
-    return deliver(context.runtime(), outbox_id)
+def send_outbound(*outbox_ids: int) -> list[str]:
+    """RQ job: send each outbox row (in order) if it is still due; what happened to each."""
+    runtime = context.runtime()
+    return [deliver(runtime, outbox_id) for outbox_id in outbox_ids]
 
 
 def deliver(runtime: Runtime, outbox_id: int, now: datetime | None = None) -> str:
@@ -146,10 +147,12 @@ def record_sent(runtime: Runtime, row_id: int, sid: str, claimed_at: datetime | 
 
 
 def _keep_message(session: Session, row_id: int, sid: str) -> None:
-    row = session.get(Outbox, row_id)
-    if row.channel == "sms":
-        session.add(Message(contact_id=row.contact_id, direction="out", sid=sid,
-                            body=row.body, status="sent"))
+    # One INSERT ... SELECT rather than loading the row: this runs for every text.
+    session.execute(insert(Message).from_select(
+        ["contact_id", "direction", "channel", "sid", "body", "status", "created_at"],
+        select(Outbox.contact_id, literal("out"), literal("sms"), literal(sid), Outbox.body,
+               literal("sent"), literal(utcnow(), UTCDateTime()))
+        .where(Outbox.id == row_id, Outbox.channel == "sms")))
 
 
 # Twilio errors, by class.

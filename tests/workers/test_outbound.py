@@ -126,4 +126,18 @@ def test_the_sweeper_requeues_a_pending_row_whose_job_was_lost_but_not_a_queued_
     outbox.queue(sender, [(queued, None)])
     assert enqueue_pending(sender) == 1
     assert enqueue_pending(sender) == 0
-    assert sorted(int(j.args[0]) for j in sender.queue.jobs) == sorted([queued, lost])
+    assert sorted(i for j in sender.queue.jobs for i in j.args) == sorted([queued, lost])
+
+
+def test_an_rq_worker_sends_every_queued_row_once_in_batches(sender, fake):
+    from rq import SimpleWorker
+
+    ids = [a_text(sender, a_contact(sender), body=f"text {n}") for n in range(30)]
+    ids.append(ids[0])  # a duplicated id in the queue
+    from service import outbox
+    outbox.queue(sender, [(i, None) for i in ids])
+
+    SimpleWorker([sender.queue], connection=sender.redis).work(burst=True)
+
+    assert sorted(m["Body"] for m in fake.messages) == sorted(f"text {n}" for n in range(30))
+    assert {row(sender, i).status for i in ids} == {"sent"}

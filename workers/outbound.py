@@ -57,14 +57,8 @@ def deliver(runtime: Runtime, outbox_id: int, now: datetime | None = None) -> st
     claim = _claim(runtime, outbox_id, now or utcnow())
     if isinstance(claim, str):
         return claim
-    if not runtime.settings.local_mode:
-        # The slot is taken right before the request, so what Twilio sees keeps the rate
-        # (taking it before the claim let database waits bunch requests together). A
-        # worker killed while waiting leaves a "sending" row, settled by the sweeper.
-        context.twilio(runtime)  # built before the slot is taken, not after
-        context.limiter(runtime).take()
     try:
-        sid = _send(runtime, claim.row, claim.phone)
+        sid = _send_in_slot(runtime, claim)
     except SendError as exc:
         return _after_error(runtime, claim, exc)
     record_sent(runtime, outbox_id, sid, claim.claimed_at)
@@ -111,6 +105,17 @@ def after_commit_forget(runtime: Runtime, session: Session, row_id: int) -> None
     from service.store import after_commit
 
     after_commit(session, lambda: outbox.forget(runtime, row_id))
+
+
+def _send_in_slot(runtime: Runtime, claim: Claim) -> str:
+    """Send within a rate-limit slot taken right before the request (after the claim, so
+    database waits cannot bunch requests together). A worker killed while waiting
+    leaves a "sending" row, which the sweeper settles."""
+    if runtime.settings.local_mode:
+        return _send(runtime, claim.row, claim.phone)
+    context.twilio(runtime)  # built before the slot is taken, not inside it
+    with context.limiter(runtime).slot():
+        return _send(runtime, claim.row, claim.phone)
 
 
 def _send(runtime: Runtime, row: Outbox, phone: str) -> str:

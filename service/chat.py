@@ -49,6 +49,7 @@ def chat(sender: str, url: str | None) -> None:
             body = input("you> ")
         except (EOFError, KeyboardInterrupt):
             click.echo()
+            later.close()
             return
         if body.strip().startswith("/wait"):
             later.wait(_seconds(body))
@@ -105,6 +106,9 @@ class LaterTexts:
             click.echo(f"brewline (later)> {text.body}")
             self.seen = text.id
         return len(texts)
+
+    def close(self) -> None:
+        self.runtime.close()
 
     def wait(self, seconds: float) -> None:
         """Look every second for up to `seconds`, stopping at the first new texts."""

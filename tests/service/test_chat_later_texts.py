@@ -18,9 +18,12 @@ def test_later_texts_show_once_each_and_only_for_this_number(runtime, capsys):
             Outbox(contact_id=me.id, body="Not yet sent", purpose="t", status="pending"),
             Outbox(contact_id=other.id, body="Someone else's", purpose="t", status="sent")])
 
-    assert later.show() == 1
-    assert later.show() == 0
-    later.wait(0.01)
+    try:
+        assert later.show() == 1
+        assert later.show() == 0
+        later.wait(0.01)
+    finally:
+        later.close()
     out = capsys.readouterr().out
     assert "Question 2 of 6" in out and "Old news" not in out and "Someone else" not in out
     assert "(nothing more yet)" in out

@@ -17,7 +17,8 @@ from service.store import Outbox, after_commit, utcnow
 log = logging.getLogger("brewline.outbox")
 SEND_JOB = "workers.outbound.send_outbound"
 # "A job for this row is queued or scheduled": lets the sweeper leave queued rows alone.
-# It lives in the same Redis as the queue, so a Redis restart loses both together.
+# It lives in the same Redis as the queue, so a Redis restart loses both together. It is
+# only read for pending rows, so it is left to expire once a row is sent.
 QUEUED_KEY = "brewline:outbox:queued:{}"
 MARKER_SECONDS = 600
 # Finished send jobs are dropped at once: the outbox row is the record, not RQ.
@@ -98,14 +99,6 @@ def unqueued(runtime: Runtime, ids: list[int]) -> list[int]:
             pipe.exists(QUEUED_KEY.format(i))
         found = pipe.execute()
     return [i for i, there in zip(ids, found) if not there]
-
-
-def forget(runtime: Runtime, row_id: int) -> None:
-    """The row is done with (sent, failed, cancelled): drop its queued marker."""
-    try:
-        runtime.redis.delete(QUEUED_KEY.format(row_id))
-    except redis.RedisError:
-        pass  # it expires by itself
 
 
 def sent_since(session: Session, contact_id: int, after_id: int = 0) -> list[Outbox]:

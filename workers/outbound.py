@@ -48,45 +48,80 @@ class Claim:
 
 def send_outbound(*outbox_ids: int) -> list[str]:
     """RQ job: send each outbox row (in order) if it is still due; what happened to each."""
-    runtime = context.runtime()
-    return [deliver(runtime, outbox_id) for outbox_id in outbox_ids]
+    return deliver_many(context.runtime(), list(outbox_ids))
 
 
 def deliver(runtime: Runtime, outbox_id: int, now: datetime | None = None) -> str:
     """Claim the row, wait for a sending slot, send it, and record the sid."""
-    claim = _claim(runtime, outbox_id, now or utcnow())
+    return deliver_many(runtime, [outbox_id], now)[0]
+
+
+def deliver_many(runtime: Runtime, ids: list[int], now: datetime | None = None) -> list[str]:
+    """Deliver rows in order. With no rate limit they are claimed together and recorded
+    together (a transaction each per batch, not per row); behind a limit one at a time,
+    so every re-check stays right before its own API call."""
+    size = len(ids) if runtime.settings.send_rate <= 0 or runtime.settings.local_mode else 1
+    outcomes: list[str] = []
+    for start in range(0, len(ids), max(size, 1)):
+        outcomes += _deliver_chunk(runtime, ids[start:start + size], now or utcnow())
+    return outcomes
+
+
+def _deliver_chunk(runtime: Runtime, chunk: list[int], now: datetime) -> list[str]:
+    claims = _claim(runtime, chunk, now)
+    sent: list[tuple[Claim, str]] = []
+    try:
+        return [_send_claimed(runtime, claims.pop(i, "skipped"), sent) for i in chunk]
+    finally:
+        # Even if something unexpected stops the batch, what went out is recorded.
+        _record_all(runtime, sent)
+
+
+def _send_claimed(runtime: Runtime, claim: Claim | str, sent: list) -> str:
     if isinstance(claim, str):
         return claim
     try:
         sid = _send_in_slot(runtime, claim)
     except SendError as exc:
         return _after_error(runtime, claim, exc)
-    record_sent(runtime, outbox_id, sid, claim.claimed_at)
-    log.info("sent outbox %s to %s", outbox_id, mask(claim.phone))
+    sent.append((claim, sid))
+    log.info("sent outbox %s to %s", claim.row.id, mask(claim.phone))
     return "sent"
 
 
-def _claim(runtime: Runtime, outbox_id: int, now: datetime) -> Claim | str:
-    """Re-check the row just before sending and move it pending -> sending."""
+def _claim(runtime: Runtime, ids: list[int], now: datetime) -> dict[int, Claim | str]:
+    """Re-check each row just before sending and move it pending -> sending.
+
+    A repeated id gets "skipped" (popped once), as does an id with no row.
+    """
     with runtime.store.transaction() as session:
-        row = lock(session, Outbox, outbox_id)
-        if row is None or row.status != "pending":
-            return "skipped"  # a duplicated job, or already sent, failed or cancelled
-        if row.not_before > now:
-            return "early"  # its own scheduled job (or the sweeper) will come back for it
-        contact = session.get(Contact, row.contact_id)
-        reason = unwanted(session, row, contact)
-        if reason:
-            row.status, row.error = "cancelled", reason
-            after_commit_forget(runtime, session, row.id)
-            return "cancelled"
-        later = now if row.direct_reply else outbox.civil_time(runtime.settings, now)
-        if later > now:
-            row.not_before = later
-            outbox.queue_after_commit(runtime, session, row.id, later)
-            return "deferred"
-        row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
-        return Claim(row, contact.phone, now)
+        # In id order, so two workers locking overlapping batches cannot deadlock.
+        rows = session.scalars(select(Outbox).where(Outbox.id.in_(set(ids)))
+                               .order_by(Outbox.id).with_for_update()
+                               .execution_options(populate_existing=True)).all()
+        people = {c.id: c for c in session.scalars(select(Contact).where(
+            Contact.id.in_({r.contact_id for r in rows})))}
+        return {row.id: _claim_row(runtime, session, row, people.get(row.contact_id), now)
+                for row in rows}
+
+
+def _claim_row(runtime: Runtime, session: Session, row: Outbox, contact: Contact | None,
+               now: datetime) -> Claim | str:
+    if row.status != "pending":
+        return "skipped"  # a duplicated job, or already sent, failed or cancelled
+    if row.not_before > now:
+        return "early"  # its own scheduled job (or the sweeper) will come back for it
+    reason = unwanted(session, row, contact)
+    if reason:
+        row.status, row.error = "cancelled", reason
+        return "cancelled"
+    later = now if row.direct_reply else outbox.civil_time(runtime.settings, now)
+    if later > now:
+        row.not_before = later
+        outbox.queue_after_commit(runtime, session, row.id, later)
+        return "deferred"
+    row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
+    return Claim(row, contact.phone, now)
 
 
 def unwanted(session: Session, row: Outbox, contact: Contact | None) -> str | None:
@@ -99,12 +134,6 @@ def unwanted(session: Session, row: Outbox, contact: Contact | None) -> str | No
         return "number cannot receive texts"
     check = STILL_WANTED.get(row.purpose)
     return check(session, row) if check else None
-
-
-def after_commit_forget(runtime: Runtime, session: Session, row_id: int) -> None:
-    from service.store import after_commit
-
-    after_commit(session, lambda: outbox.forget(runtime, row_id))
 
 
 def _send_in_slot(runtime: Runtime, claim: Claim) -> str:
@@ -140,14 +169,24 @@ SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {"sms": _send_sms}
 def record_sent(runtime: Runtime, row_id: int, sid: str, claimed_at: datetime | None) -> bool:
     """sending -> sent(sid), only for the claim that sent it; keeps the text in messages."""
     with runtime.store.transaction() as session:
-        guard = [Outbox.id == row_id, Outbox.status == "sending"]
-        if claimed_at is not None:
-            guard.append(Outbox.claimed_at == claimed_at)
-        done = session.execute(update(Outbox).where(*guard).values(
-            status="sent", sid=sid, sent_at=utcnow())).rowcount
-        if done:
-            _keep_message(session, row_id, sid)
-    outbox.forget(runtime, row_id)
+        return _record(session, row_id, sid, claimed_at)
+
+
+def _record_all(runtime: Runtime, sent: list[tuple[Claim, str]]) -> None:
+    if sent:
+        with runtime.store.transaction() as session:
+            for claim, sid in sent:
+                _record(session, claim.row.id, sid, claim.claimed_at)
+
+
+def _record(session: Session, row_id: int, sid: str, claimed_at: datetime | None) -> bool:
+    guard = [Outbox.id == row_id, Outbox.status == "sending"]
+    if claimed_at is not None:
+        guard.append(Outbox.claimed_at == claimed_at)
+    done = session.execute(update(Outbox).where(*guard).values(
+        status="sent", sid=sid, sent_at=utcnow())).rowcount
+    if done:
+        _keep_message(session, row_id, sid)
     return bool(done)
 
 
@@ -182,7 +221,6 @@ def _retry(runtime: Runtime, claim: Claim, exc: SendError) -> str:
     def change(session: Session, row: Outbox) -> str:
         if gives_up(row.attempts):
             row.status, row.error = "failed", f"gave up after {row.attempts} tries: {exc}"[:300]
-            after_commit_forget(runtime, session, row.id)
             return "failed"
         delay = retry_delay(row.attempts, getattr(exc, "retry_after", None))
         row.status, row.claimed_at, row.error = "pending", None, str(exc)[:300]

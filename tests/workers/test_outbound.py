@@ -91,7 +91,7 @@ def test_local_mode_marks_the_row_sent_without_calling_twilio(runtime, fake):
 
 def test_a_row_stranded_in_sending_that_twilio_has_is_settled_as_sent_not_resent(sender, fake):
     row_id = a_text(sender, a_contact(sender))
-    claim = outbound._claim(sender, row_id, utcnow())  # the worker dies after the API call
+    claim = outbound._claim(sender, [row_id], utcnow())[row_id]  # the worker dies after the API call
     sid = outbound._send(sender, claim.row, claim.phone)
 
     counts = settle_stale(sender, now=utcnow() + LEASE + timedelta(seconds=1))
@@ -103,7 +103,7 @@ def test_a_row_stranded_in_sending_that_twilio_has_is_settled_as_sent_not_resent
 
 def test_a_row_stranded_in_sending_that_twilio_never_got_is_sent_once_again(sender, fake):
     row_id = a_text(sender, a_contact(sender))
-    outbound._claim(sender, row_id, utcnow())  # the worker dies before the API call
+    outbound._claim(sender, [row_id], utcnow())[row_id]  # the worker dies before the API call
 
     assert settle_stale(sender, now=utcnow() + LEASE + timedelta(seconds=1)) == {"released": 1}
     assert deliver(sender, row_id) == "sent"
@@ -112,7 +112,7 @@ def test_a_row_stranded_in_sending_that_twilio_never_got_is_sent_once_again(send
 
 def test_a_row_still_within_its_lease_is_left_alone_by_the_sweeper(sender, fake):
     row_id = a_text(sender, a_contact(sender))
-    outbound._claim(sender, row_id, utcnow())
+    outbound._claim(sender, [row_id], utcnow())[row_id]
 
     assert settle_stale(sender) == {}
     assert row(sender, row_id).status == "sending"

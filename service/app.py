@@ -29,9 +29,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 
 def _register(app: Flask) -> None:
-    from service import health, message_status, sms
+    from service import health, message_status, sms, voice
 
-    for module in (health, sms, message_status):
+    for module in (health, sms, voice, message_status):
         app.register_blueprint(module.bp)
     app.register_error_handler(413, lambda e: plain(413, "request body too large (64 KB at most)"))
     app.register_error_handler(405, lambda e: plain(405, "method not allowed"))

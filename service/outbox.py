@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from service.quiet_hours import next_allowed
 from service.runtime import Runtime
 from service.settings import Settings
-from service.store import Outbox, after_commit, utcnow
+from service.store import Contact, Outbox, after_commit, utcnow
 
 log = logging.getLogger("brewline.outbox")
 SEND_JOB = "workers.outbound.send_outbound"
@@ -41,8 +41,13 @@ def add(runtime: Runtime, session: Session, contact_id: int, body: str, purpose:
     row = Outbox(contact_id=contact_id, body=body, purpose=purpose, channel=channel,
                  not_before=due, **fields)
     session.add(row)
+    contact = session.get(Contact, contact_id)
+    if channel == "sms" and contact is not None and contact.phone_only:
+        # They told us they cannot get texts: keep the row as a record, never send it.
+        row.status, row.error = "cancelled", "phone only"
     session.flush()
-    queue_after_commit(runtime, session, row.id, due)
+    if row.status != "cancelled":
+        queue_after_commit(runtime, session, row.id, due)
     return row
 
 

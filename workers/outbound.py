@@ -163,7 +163,13 @@ def _send_sms(runtime: Runtime, row: Outbox, phone: str) -> str:
                                             status_callback=status_callback(runtime, row.id))
 
 
-SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {"sms": _send_sms}
+def _send_call(runtime: Runtime, row: Outbox, phone: str) -> str:
+    from workers.calls import place_call
+
+    return place_call(runtime, row, phone)
+
+
+SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {"sms": _send_sms, "call": _send_call}
 
 
 def record_sent(runtime: Runtime, row_id: int, sid: str, claimed_at: datetime | None) -> bool:
@@ -318,6 +324,8 @@ def _settle_one(runtime: Runtime, row_id: int, claimed_at: datetime) -> str:
         phone = session.get(Contact, row.contact_id).phone if row else None
     if row is None or phone is None:
         return "gone"
+    if not runtime.settings.local_mode and row.channel not in LOOKUPS:
+        return _give_up_unknown(runtime, row_id, claimed_at)
     try:
         sid = _look_up(runtime, row, phone, claimed_at)
     except SendError as exc:
@@ -328,9 +336,18 @@ def _settle_one(runtime: Runtime, row_id: int, claimed_at: datetime) -> str:
     return _release(runtime, row_id, claimed_at)
 
 
+def _give_up_unknown(runtime: Runtime, row_id: int, claimed_at: datetime) -> str:
+    """No way to ask Twilio (calls): a second call would be worse than none, so stop."""
+    with runtime.store.transaction() as session:
+        session.execute(update(Outbox).where(
+            Outbox.id == row_id, Outbox.status == "sending", Outbox.claimed_at == claimed_at)
+            .values(status="unknown", error="worker stopped mid-send; not tried again"))
+    return "unknown"
+
+
 def _look_up(runtime: Runtime, row: Outbox, phone: str, since: datetime) -> str | None:
     """The sid of this row's message if Twilio has it; in local mode nothing left us."""
-    if runtime.settings.local_mode or row.channel not in LOOKUPS:
+    if runtime.settings.local_mode:
         return None
     return LOOKUPS[row.channel](runtime, row, phone, since)
 

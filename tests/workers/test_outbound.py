@@ -141,3 +141,43 @@ def test_an_rq_worker_sends_every_queued_row_once_in_batches(sender, fake):
 
     assert sorted(m["Body"] for m in fake.messages) == sorted(f"text {n}" for n in range(30))
     assert {row(sender, i).status for i in ids} == {"sent"}
+
+
+def test_a_call_stranded_in_sending_is_never_placed_again(sender, fake):
+    person = a_contact(sender)
+    with sender.store.transaction() as session:
+        from service import outbox
+        row_id = outbox.add(sender, session, person, "", "call", channel="call").id
+    outbound._claim(sender, [row_id], utcnow())  # the worker dies around the API call
+
+    assert settle_stale(sender, now=utcnow() + LEASE + timedelta(seconds=1)) == {"unknown": 1}
+    assert row(sender, row_id).status == "unknown"
+    assert deliver(sender, row_id) == "skipped" and fake.calls == []
+
+
+def test_one_sweep_settles_requeues_and_reports(sender, fake):
+    from workers.sweeper import sweep_once
+
+    row_id = a_text(sender, a_contact(sender))
+    sender.redis.flushdb()
+
+    settled, closed, queued = sweep_once(sender)
+
+    assert (settled, closed, queued) == ({}, 0, 1)
+    assert [i for j in sender.queue.jobs for i in j.args] == [row_id]
+
+
+def test_a_row_deferred_by_quiet_hours_is_scheduled_on_rq_for_the_morning(sender, fake):
+    from datetime import time
+    from service.runtime import Runtime
+
+    row_id = a_text(sender, a_contact(sender))
+    night = Runtime(sender.settings.with_(quiet_hours=(time(0), time(23, 59, 59)),
+                                          tz_default="UTC"))
+    try:
+        assert deliver(night, row_id) == "deferred"
+        scheduled = [night.queue.fetch_job(j) for j in
+                     night.queue.scheduled_job_registry.get_job_ids()]
+    finally:
+        night.close()
+    assert [j.args for j in scheduled] == [(row_id,)]

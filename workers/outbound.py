@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import insert, literal, select, update
+from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from service import contacts, outbox
@@ -179,10 +179,18 @@ def record_sent(runtime: Runtime, row_id: int, sid: str, claimed_at: datetime | 
 
 
 def _record_all(runtime: Runtime, sent: list[tuple[Claim, str]]) -> None:
-    if sent:
-        with runtime.store.transaction() as session:
-            for claim, sid in sent:
-                _record(session, claim.row.id, sid, claim.claimed_at)
+    """Record a batch in two statements (an executemany and one INSERT ... SELECT)."""
+    if not sent:
+        return
+    table, now = Outbox.__table__, utcnow()
+    guarded = (update(table).where(
+        table.c.id == bindparam("row_id"), table.c.status == "sending",
+        table.c.claimed_at == bindparam("claimed"))
+        .values(status="sent", sid=bindparam("new_sid"), sent_at=now))
+    with runtime.store.transaction() as session:
+        session.connection().execute(guarded, [
+            {"row_id": c.row.id, "claimed": c.claimed_at, "new_sid": sid} for c, sid in sent])
+        _keep_messages(session, [sid for _claim, sid in sent])
 
 
 def _record(session: Session, row_id: int, sid: str, claimed_at: datetime | None) -> bool:
@@ -197,12 +205,17 @@ def _record(session: Session, row_id: int, sid: str, claimed_at: datetime | None
 
 
 def _keep_message(session: Session, row_id: int, sid: str) -> None:
-    # One INSERT ... SELECT rather than loading the row: this runs for every text.
+    _keep_messages(session, [sid])
+
+
+def _keep_messages(session: Session, sids: list[str]) -> None:
+    """Copy sent texts into messages, so the transcript is whole. Only rows that now
+    carry these sids are copied: one whose claim was lost to the sweeper is not."""
     session.execute(insert(Message).from_select(
         ["contact_id", "direction", "channel", "sid", "body", "status", "created_at"],
-        select(Outbox.contact_id, literal("out"), literal("sms"), literal(sid), Outbox.body,
+        select(Outbox.contact_id, literal("out"), literal("sms"), Outbox.sid, Outbox.body,
                literal("sent"), literal(utcnow(), UTCDateTime()))
-        .where(Outbox.id == row_id, Outbox.channel == "sms")))
+        .where(Outbox.sid.in_(sids), Outbox.channel == "sms", Outbox.status == "sent")))
 
 
 # Twilio errors, by class.

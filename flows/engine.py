@@ -30,6 +30,14 @@ def advance(flow: Flow, state: State, event, now: datetime) -> Result:
     """Apply one event to a conversation and say what should happen."""
     if isinstance(event, WindowClosed):
         result = _on_window_closed(flow, state, event, now)
+    elif state.held and not getattr(event, "window", 0) and _intent_of(event) not in _KEYWORDS:
+        # A call (or anything not held) while texts are held: they answer the question
+        # they were written for, before this event moves the conversation on.
+        closed = _close_window(flow, state)
+        after = _HANDLERS[type(event)](flow, closed.state, event)
+        # What to say next comes from this event; the close only keeps the answer.
+        kept = tuple(o for o in closed.outputs if not isinstance(o, (Say, Ask)))
+        result = Result(after.state, kept + after.outputs)
     else:
         result = _HANDLERS[type(event)](flow, state, event)
     held_at = stamp(now) if result.state.held != state.held and result.state.held else (
@@ -72,6 +80,10 @@ def _intent(event: Reply) -> str | None:
         return KEY_INTENTS[event.digits]
     keyword = classify(event.text) if event.recording is None else None
     return keyword.intent if keyword else None
+
+
+def _intent_of(event) -> str | None:
+    return _intent(event) if isinstance(event, Reply) else None
 
 
 def _is_greeting(event: Reply, step: Step) -> bool:

@@ -108,3 +108,33 @@ def test_a_check_with_nothing_held_does_nothing(flow):
     state = on_first_open_question(flow)
 
     assert advance(flow, state, WindowClosed(WINDOW), at(100)).outputs == ()
+
+
+def test_a_call_while_texts_are_held_keeps_them_as_the_answer_they_were_written_for(flow):
+    from flows.model import Start
+
+    held = text(flow, on_first_open_question(flow), "Written by text", 0)
+
+    rung = advance(flow, held.state, Start(channel="voice"), at(10))
+
+    assert [o.text for o in rung.outputs if isinstance(o, SaveAnswer)] == ["Written by text"]
+    assert rung.state.held == () and rung.state.step == "promises"
+
+
+def test_a_spoken_answer_while_texts_are_held_answers_the_next_question(flow):
+    held = text(flow, on_first_open_question(flow), "Texted answer", 0)
+
+    spoken = advance(flow, held.state, Reply("Spoken answer", channel="voice"), at(10))
+
+    saves = [(o.step_id, o.text) for o in spoken.outputs if isinstance(o, SaveAnswer)]
+    assert saves == [("value", "Texted answer"), ("promises", "Spoken answer")]
+
+
+def test_after_closing_for_a_call_the_next_question_is_asked_once(flow):
+    from flows.model import Start
+
+    held = text(flow, on_first_open_question(flow), "Written by text", 0)
+
+    rung = advance(flow, held.state, Start(channel="voice"), at(10))
+
+    assert [o.step_id for o in rung.outputs if isinstance(o, Ask)] == ["promises"]

@@ -29,8 +29,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 
 def _register(app: Flask) -> None:
-    from service import health, message_status, sms, voice
+    from service import health, invite_hooks, message_status, sms, voice
 
+    invite_hooks.register()
     for module in (health, sms, voice, message_status):
         app.register_blueprint(module.bp)
     app.register_error_handler(413, lambda e: plain(413, "request body too large (64 KB at most)"))

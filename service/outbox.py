@@ -78,21 +78,74 @@ def queue(runtime: Runtime, rows: list[tuple[int, datetime | None]]) -> int:
 
 def _queue(runtime: Runtime, rows: list[tuple[int, datetime | None]]) -> int:
     now, queue_ = utcnow(), runtime.queue
-    soon = [i for i, due in rows if due is None or due <= now]
-    batches = [tuple(soon[n:n + BATCH]) for n in range(0, len(soon), BATCH)]
-    with runtime.redis.pipeline() as pipe:
+    by_due: dict[datetime | None, list[int]] = {}
+    for i, due in rows:
+        by_due.setdefault(due if due is not None and due > now else None, []).append(i)
+    soon = by_due.pop(None, [])
+    # No MULTI/EXEC: each job stands alone, and the sweeper covers a half-done batch.
+    with runtime.redis.pipeline(transaction=False) as pipe:
         queue_.enqueue_many([queue_.prepare_data(SEND_JOB, batch, result_ttl=RESULT_TTL,
                                                  timeout=BATCH_TIMEOUT)
-                             for batch in batches], pipeline=pipe)
-        for i in soon:
-            pipe.set(QUEUED_KEY.format(i), 1, ex=MARKER_SECONDS)
+                             for batch in _batches(soon)], pipeline=pipe)
+        _mark(pipe, soon, MARKER_SECONDS)
         pipe.execute()
-    for i, due in rows:
-        if due is not None and due > now:
-            queue_.enqueue_at(due, SEND_JOB, i, result_ttl=RESULT_TTL)
-            seconds = int((due - now).total_seconds()) + MARKER_SECONDS
-            runtime.redis.set(QUEUED_KEY.format(i), 1, ex=seconds)
+    for due, ids in by_due.items():  # later rows (quiet hours, backoff), batched by time
+        for batch in _batches(ids):
+            queue_.enqueue_at(due, SEND_JOB, *batch, result_ttl=RESULT_TTL,
+                              job_timeout=BATCH_TIMEOUT)
+        with runtime.redis.pipeline(transaction=False) as pipe:
+            _mark(pipe, ids, int((due - now).total_seconds()) + MARKER_SECONDS)
+            pipe.execute()
     return len(rows)
+
+
+def _batches(ids: list[int]) -> list[tuple[int, ...]]:
+    return [tuple(ids[n:n + BATCH]) for n in range(0, len(ids), BATCH)]
+
+
+def _mark(pipe, ids: list[int], seconds: int) -> None:
+    for i in ids:
+        pipe.set(QUEUED_KEY.format(i), 1, ex=seconds)
+
+
+def add_many(runtime: Runtime, session: Session, rows: list[dict]) -> list[int]:
+    """Write many outbound rows in one statement; their ids are queued after commit.
+
+    Each dict holds Outbox fields (contact_id, body, purpose, ...); used for campaigns,
+    where a flush per row would be far too slow. Quiet hours apply as in `add`.
+    """
+    if not rows:
+        return []
+    from service import bulk
+
+    now, shifted = utcnow(), {}
+    values = [{"not_before": now, "channel": "sms", **row} for row in rows]
+    for value in values:
+        if not value.get("direct_reply"):
+            due = value["not_before"]
+            if due not in shifted:  # a campaign's rows share one time: work it out once
+                shifted[due] = civil_time(runtime.settings, due)
+            value["not_before"] = shifted[due]
+    ids = bulk.insert_rows(session, Outbox, values, ids=True)
+    for row_id, value in zip(ids, values):
+        if value.get("status", "pending") == "pending":
+            queue_after_commit(runtime, session, row_id, value["not_before"])
+    return ids
+
+
+def enqueue_many(runtime: Runtime, ids: list[int], chunk: int = 1000) -> int:
+    """Queue send jobs for many due ids; the sweeper covers any failure."""
+    return sum(queue(runtime, [(i, None) for i in ids[start:start + chunk]])
+               for start in range(0, len(ids), chunk))
+
+
+def existing_keys(session: Session, keys: list[str], chunk: int = 5000) -> set[str]:
+    """Which of these dedupe keys are already taken (so a repeated command adds nothing)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), chunk):
+        found.update(session.scalars(select(Outbox.dedupe_key).where(
+            Outbox.dedupe_key.in_(keys[start:start + chunk]))))
+    return found
 
 
 def unqueued(runtime: Runtime, ids: list[int]) -> list[int]:

@@ -1,8 +1,8 @@
 """The send pipeline against the local fake Twilio: throughput with no rate limit, and the
 busiest second with SEND_RATE=10. Run with `python -m bench.pipeline`; `run()` returns a dict.
 
-Uses $DATABASE_URL and $REDIS_URL when set (their data is wiped), else a temporary
-SQLite file and an embedded Redis. Several `brewline worker --burst` processes send.
+Uses $BENCH_DATABASE_URL and $BENCH_REDIS_URL when set (both are EMPTIED first, so never
+point them at data you want to keep), else a temporary SQLite file and an embedded Redis. Several `brewline worker --burst` processes send.
 """
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def run(report=print) -> dict:
 def _environment(folder: Path, fake: FakeTwilio) -> dict:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}",
-        REDIS_URL=os.environ.get("REDIS_URL") or embedded_redis.ensure(folder, persist=False),
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}",
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL") or embedded_redis.ensure(folder, persist=False),
         TWILIO_ACCOUNT_SID=fake.account_sid, TWILIO_AUTH_TOKEN=fake.auth_token,
         TWILIO_PHONE_NUMBER="+447700900000", TWILIO_API_BASE_URL=fake.url,
         QUIET_HOURS="", BREWLINE_INSTANCE=str(folder), PYTHONWARNINGS="ignore")

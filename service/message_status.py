@@ -13,7 +13,8 @@ from service.twilio_edge import BadForm, plain, required, twilio_webhook
 bp = Blueprint("message_status", __name__)
 # Statuses only move forward: a late "sent" never overwrites "delivered".
 RANK = {"accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
-        "undelivered": 5, "failed": 5, "delivered": 6, "read": 7}
+        "undelivered": 5, "failed": 5, "canceled": 5, "partially_delivered": 6,
+        "delivered": 6, "read": 7}
 CANNOT_RECEIVE = frozenset({"21211", "21614", "30006"})
 
 

@@ -307,15 +307,24 @@ _ON_ERROR = {RateLimited: _retry, TransientError: _transient, OptedOut: _opted_o
 
 # The sweeper.
 
-def enqueue_pending(runtime: Runtime, now: datetime | None = None, limit: int = 1000) -> int:
-    """Sweeper: queue due pending rows that have no job (after a crash or a Redis outage)."""
-    now = now or utcnow()
-    with runtime.store.transaction() as session:
-        ids = list(session.scalars(select(Outbox.id).where(
-            Outbox.status == "pending", Outbox.not_before <= now)
-            .order_by(Outbox.not_before, Outbox.id).limit(limit)))
-    lost = outbox.unqueued(runtime, ids)
-    return outbox.queue(runtime, [(i, None) for i in lost])
+def enqueue_pending(runtime: Runtime, now: datetime | None = None, page: int = 1000,
+                    pages: int = 100) -> int:
+    """Sweeper: queue due pending rows that have no job (after a crash or a Redis outage).
+
+    Pages through every due row, as a long campaign keeps thousands queued (marked) ahead
+    of the ones that lost their job.
+    """
+    now, after, queued = now or utcnow(), 0, 0
+    for _page in range(pages):
+        with runtime.store.transaction() as session:
+            ids = list(session.scalars(select(Outbox.id).where(
+                Outbox.status == "pending", Outbox.not_before <= now, Outbox.id > after)
+                .order_by(Outbox.id).limit(page)))
+        if not ids:
+            break
+        after = ids[-1]
+        queued += outbox.queue(runtime, [(i, None) for i in outbox.unqueued(runtime, ids)])
+    return queued
 
 
 def settle_stale(runtime: Runtime, now: datetime | None = None) -> dict[str, int]:

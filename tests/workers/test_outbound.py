@@ -181,3 +181,12 @@ def test_a_row_deferred_by_quiet_hours_is_scheduled_on_rq_for_the_morning(sender
     finally:
         night.close()
     assert [j.args for j in scheduled] == [(row_id,)]
+
+
+def test_the_sweeper_finds_a_lost_row_behind_a_page_of_queued_ones(sender):
+    from service import outbox
+
+    ids = [a_text(sender, a_contact(sender)) for _ in range(5)]
+    sender.redis.delete(outbox.QUEUED_KEY.format(ids[-1]))
+
+    assert enqueue_pending(sender, page=2) == 1

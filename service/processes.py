@@ -123,7 +123,7 @@ def worker(burst: bool) -> None:
 
 
 # Periodic tasks the worker's sweeper runs, each given the runtime: add lines, not loops.
-SWEEPS = ["workers.outbound.enqueue_pending", "service.spool.drain",
+SWEEPS = ["workers.sweeper.sweep_once", "service.spool.drain",
           "service.erasure.sweep_retention"]
 
 

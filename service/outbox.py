@@ -87,14 +87,14 @@ def _queue(runtime: Runtime, rows: list[tuple[int, datetime | None]]) -> int:
         queue_.enqueue_many([queue_.prepare_data(SEND_JOB, batch, result_ttl=RESULT_TTL,
                                                  timeout=BATCH_TIMEOUT)
                              for batch in _batches(soon)], pipeline=pipe)
-        _mark(pipe, soon, MARKER_SECONDS)
+        _mark(pipe, soon, marker_seconds(runtime))
         pipe.execute()
     for due, ids in by_due.items():  # later rows (quiet hours, backoff), batched by time
         for batch in _batches(ids):
             queue_.enqueue_at(due, SEND_JOB, *batch, result_ttl=RESULT_TTL,
                               job_timeout=BATCH_TIMEOUT)
         with runtime.redis.pipeline(transaction=False) as pipe:
-            _mark(pipe, ids, int((due - now).total_seconds()) + MARKER_SECONDS)
+            _mark(pipe, ids, int((due - now).total_seconds()) + marker_seconds(runtime))
             pipe.execute()
     return len(rows)
 
@@ -146,6 +146,11 @@ def existing_keys(session: Session, keys: list[str], chunk: int = 5000) -> set[s
         found.update(session.scalars(select(Outbox.dedupe_key).where(
             Outbox.dedupe_key.in_(keys[start:start + chunk]))))
     return found
+
+
+def marker_seconds(runtime: Runtime) -> int:
+    """How long a queued marker lasts (BREWLINE_QUEUED_MARKER_SECONDS; fault tests shorten it)."""
+    return int(runtime.settings.extra.get("BREWLINE_QUEUED_MARKER_SECONDS", MARKER_SECONDS))
 
 
 def unqueued(runtime: Runtime, ids: list[int]) -> list[int]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
+import redis
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
@@ -145,8 +146,14 @@ def _send_in_slot(runtime: Runtime, claim: Claim) -> str:
     if runtime.settings.local_mode:
         return _send(runtime, claim.row, claim.phone)
     context.twilio(runtime)  # built before the slot is taken, not inside it
-    with context.limiter(runtime).slot():
-        return _send(runtime, claim.row, claim.phone)
+    try:
+        with context.limiter(runtime).slot():
+            return _send(runtime, claim.row, claim.phone)
+    except redis.RedisError:
+        # Only taking the slot talks to Redis, so nothing went out: the row goes back to
+        # pending now instead of waiting out the lease (Redis stopped mid-campaign).
+        _release(runtime, claim.row.id, claim.claimed_at)
+        raise
 
 
 def _send(runtime: Runtime, row: Outbox, phone: str) -> str:
@@ -338,12 +345,18 @@ def enqueue_pending(runtime: Runtime, now: datetime | None = None, page: int = 1
     return queued
 
 
+def lease(runtime: Runtime) -> timedelta:
+    """How long a claim is trusted (BREWLINE_LEASE_SECONDS; fault tests shorten it)."""
+    seconds = runtime.settings.extra.get("BREWLINE_LEASE_SECONDS")
+    return timedelta(seconds=float(seconds)) if seconds else LEASE
+
+
 def settle_stale(runtime: Runtime, now: datetime | None = None) -> dict[str, int]:
     """Sweeper: rows left "sending" past the lease are looked up, never resent blindly."""
     now = now or utcnow()
     with runtime.store.transaction() as session:
         stale = list(session.execute(select(Outbox.id, Outbox.claimed_at).where(
-            Outbox.status == "sending", Outbox.claimed_at < now - LEASE)))
+            Outbox.status == "sending", Outbox.claimed_at < now - lease(runtime))))
     counts: dict[str, int] = {}
     for row_id, claimed_at in stale:
         outcome = _settle_one(runtime, row_id, claimed_at)

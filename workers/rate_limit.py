@@ -80,4 +80,7 @@ class RateLimiter:
         try:
             yield
         finally:
-            self.done(token)
+            try:
+                self.done(token)
+            except redis.RedisError:
+                pass  # the send already happened; the slot's key expires by itself

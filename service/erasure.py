@@ -116,8 +116,9 @@ def _after(runtime: Runtime, phone: str | None, cancelled: list[int], queued: li
         forget_in_redis(runtime, phone, cancelled)
     except redis.RedisError:
         log.warning("could not clean Redis after an erasure; the jobs will find nothing to do")
-    for row_id in queued:
-        runtime.enqueue("workers.outbound.send_outbound", row_id)
+    from service import outbox
+
+    outbox.queue(runtime, [(row_id, None) for row_id in queued])
 
 
 def forget_in_redis(runtime: Runtime, phone: str | None, outbox_ids: list[int]) -> None:
@@ -126,7 +127,10 @@ def forget_in_redis(runtime: Runtime, phone: str | None, outbox_ids: list[int]) 
 
     wanted = set(outbox_ids)
     for job in runtime.queue.get_jobs():
-        if job.func_name.endswith("send_outbound") and job.args and job.args[0] in wanted:
+        # Jobs carry one id or a batch; a batch that also carries other people's rows stays
+        # (it skips the cancelled ones).
+        ids = set(job.args) if job.func_name.endswith("send_outbound") else set()
+        if ids and ids <= wanted:
             job.delete()
     if phone:
         spool.forget(runtime, phone)

@@ -90,7 +90,7 @@ def fault_env(runtime, fake_twilio, tmp_path) -> dict:
             "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "TWILIO_PHONE_NUMBER": "+447700900000", "TWILIO_API_BASE_URL": fake_twilio.url,
             "PUBLIC_BASE_URL": PUBLIC_URL, "BREWLINE_INSTANCE": str(tmp_path / "instance"),
-            "QUIET_HOURS": "", "SEND_RATE": "1000", "BREWLINE_SWEEP_SECONDS": "0.5",
+            "QUIET_HOURS": "", "SEND_RATE": "1000", "BREWLINE_SWEEP_SECONDS": "0.5", "ANSWER_WINDOW": "0",
             # Short lease and queued-marker lives, so a killed worker's rows come back in seconds.
             "BREWLINE_LEASE_SECONDS": "3", "BREWLINE_QUEUED_MARKER_SECONDS": "3",
             "PYTHONPATH": str(ROOT)}

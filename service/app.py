@@ -33,6 +33,10 @@ def _register(app: Flask) -> None:
 
     for module in (health, sms):
         app.register_blueprint(module.bp)
+    from service.organiser import blueprints
+
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
     app.register_error_handler(413, lambda e: plain(413, "request body too large (64 KB at most)"))
     app.register_error_handler(405, lambda e: plain(405, "method not allowed"))
     app.register_error_handler(404, lambda e: plain(404, "not found"))

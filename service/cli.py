@@ -75,8 +75,10 @@ def _register_process_commands() -> None:
 
 def _register_tool_commands() -> None:
     from service import chat
+    from service.organiser import users_cli
 
     cli.add_command(chat.chat)
+    cli.add_command(users_cli.users)
 
 
 def main() -> None:

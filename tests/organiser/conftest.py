@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from service.organiser import accounts
+from service.organiser import passwords
+from service.store import User
 
 EMAIL = "organiser@example.org"
 PASSWORD = "a-long-enough-password"
@@ -20,10 +21,18 @@ class Organiser:
     user_id: int
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """Hashed once: scrypt is slow on purpose."""
+    return passwords.hash_password(PASSWORD)
+
+
 @pytest.fixture
-def organiser(runtime) -> Organiser:
+def organiser(runtime, password_hash) -> Organiser:
     with runtime.store.transaction() as db:
-        user = accounts.add(db, EMAIL, PASSWORD)
+        user = User(email=EMAIL, password_hash=password_hash)
+        db.add(user)
+        db.flush()
     return Organiser(EMAIL, PASSWORD, user.id)
 
 
@@ -65,7 +74,8 @@ def signed_in(web, organiser) -> Browserless:
     return web
 
 
-SAID = "<script>alert('x')</script> =HYPERLINK(\"http://evil\") tea & biscuits"
+SAID = ("<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\"> "
+        "=HYPERLINK(\"http://evil\") tea & biscuits")
 
 
 @pytest.fixture

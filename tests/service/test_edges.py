@@ -1,0 +1,56 @@
+"""The edges of the text webhook: local signing, failures inside, logs, health."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from service import inbound
+from service.app import create_app
+from service.runtime import Runtime
+from service.store import Message
+from tests.conftest import PHONE, Twilio
+from tests.service.test_sms_webhook import replies
+
+
+def test_without_twilio_credentials_a_local_token_is_made_and_still_required(settings, runtime):
+    local = settings.with_(twilio_account_sid=None, twilio_auth_token=None)
+    app = create_app(runtime=Runtime(local))
+    token = local.webhook_token  # what `brewline chat` signs with
+    assert (settings.instance_dir / "local_auth_token").read_text().strip() == token
+    assert len(token) == 32
+    assert Twilio(app.test_client(), token=token).text("hi").status_code == 200
+    assert Twilio(app.test_client(), token="guessed").text("hi").status_code == 403
+
+
+def test_a_failure_inside_keeps_the_message_and_says_sorry(twilio, runtime, monkeypatch):
+    def broken(ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(inbound.INTENTS, "voucher", broken)
+    [sorry] = replies(twilio.text("VOUCHER"))
+    assert "kept your message" in sorry
+    with runtime.store.transaction() as session:
+        kept = session.scalars(select(Message).where(Message.direction == "in")).one()
+    assert (kept.body, kept.status) == ("VOUCHER", "error")
+
+
+def test_phone_numbers_never_appear_in_the_logs(twilio, caplog):
+    caplog.set_level(logging.DEBUG)
+    replies(twilio.text("hi"))
+    replies(twilio.text("stop texting me"))
+    assert caplog.records, "expected the opt-out to be logged"
+    assert PHONE not in caplog.text and "900123" not in caplog.text.replace("*******123", "")
+
+
+def test_healthz_says_which_part_is_unreachable(settings):
+    broken = Runtime(settings.with_(redis_url="redis://127.0.0.1:1/0"))
+    response = create_app(runtime=broken).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json == {"database": "ok", "redis": "unreachable", "status": "degraded"}
+
+
+@pytest.mark.parametrize("method", ["get", "put"])
+def test_the_webhook_only_takes_posts(client, method):
+    assert getattr(client, method)("/twilio/sms").status_code == 405

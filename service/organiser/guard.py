@@ -81,9 +81,13 @@ def sign_in_session(user_id: int) -> None:
 
 def organiser_blueprint(name: str, **kwargs) -> Blueprint:
     """A blueprint whose every page needs a signed-in organiser and CSRF on forms."""
+    from service.organiser.uploads import TOO_BIG, raise_limit_for_uploads
+
     bp = Blueprint(name, __name__, **kwargs)
     bp.before_request(require_sign_in)
+    bp.before_request(raise_limit_for_uploads)
     bp.before_request(check_csrf)
+    bp.register_error_handler(413, lambda e: page_error(413, "That file is too big", TOO_BIG))
     return bp
 
 

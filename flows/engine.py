@@ -37,7 +37,7 @@ def _on_start(flow: Flow, state: State, event: Start) -> Result:
     if state.status in ("new", "declined"):
         return enter(flow, replace(state, answered=(), skipped=()), flow.start)
     if state.status == "finished":
-        return Result(state, (Say(_say(flow, state, "after_end")),))
+        return Result(state, (_said(flow, state, "after_end"),))
     return _welcome_back(flow, state)
 
 
@@ -81,7 +81,7 @@ def _skip(flow: Flow, state: State, event: Reply) -> Result:
     save = SaveAnswer(step.id, _question(flow, state, step), None, skipped=True,
                       channel=event.channel)
     moved = enter(flow, replace(state, skipped=_add(state.skipped, step.id)), step.next)
-    return Result(moved.state, (save, Say(_say(flow, state, "skipped"))) + moved.outputs)
+    return Result(moved.state, (save, _said(flow, state, "skipped")) + moved.outputs)
 
 
 def _repeat(flow: Flow, state: State, event: Reply) -> Result:
@@ -90,11 +90,11 @@ def _repeat(flow: Flow, state: State, event: Reply) -> Result:
 
 def _help(flow: Flow, state: State, event: Reply) -> Result:
     ask = _ask(flow, state, flow.step(state.step))
-    return Result(replace(state, status="active"), (Say(_say(flow, state, "help")), ask))
+    return Result(replace(state, status="active"), (_said(flow, state, "help"), ask))
 
 
 def _pause(flow: Flow, state: State, event: Reply) -> Result:
-    return Result(replace(state, status="paused"), (Say(_say(flow, state, "paused")),))
+    return Result(replace(state, status="paused"), (_said(flow, state, "paused"),))
 
 
 _KEYWORDS = {"skip": _skip, "repeat": _repeat, "help": _help, "pause": _pause}
@@ -132,7 +132,8 @@ def _no_match(flow: Flow, state: State, step: Step, event: Reply) -> Result:
         return Result(moved.state, (save,) + moved.outputs)
     # The no-match text names the answers we expect, so the question is not sent again.
     sorry = (step.no_match or flow.texts["no_match"]).render(state.language)
-    return Result(replace(state, retries=state.retries + 1), (Say(sorry),))
+    spoken = _voice_text(flow, state, "no_match")
+    return Result(replace(state, retries=state.retries + 1), (Say(sorry, spoken),))
 
 
 def _not_an_answer(flow: Flow, state: State, step: Step, event: Reply) -> Result:
@@ -167,7 +168,7 @@ def enter(flow: Flow, state: State, step_id: str) -> Result:
 
 
 def _enter_message(flow: Flow, state: State, step: Step):
-    return state, [Say(_render(flow, state, step))], step.next
+    return state, [_step_say(flow, state, step)], step.next
 
 
 def _enter_question(flow: Flow, state: State, step: Step):
@@ -178,7 +179,7 @@ def _enter_question(flow: Flow, state: State, step: Step):
 def _enter_end(flow: Flow, state: State, step: Step):
     status = "finished" if step.outcome == "finished" else step.outcome
     state = replace(state, step=step.id, status=status, retries=0)
-    return state, [Say(_render(flow, state, step)), Finished(step.outcome == "finished")], None
+    return state, [_step_say(flow, state, step), Finished(step.outcome == "finished")], None
 
 
 _ENTER = {"message": _enter_message, "open": _enter_question,
@@ -187,8 +188,8 @@ _ENTER = {"message": _enter_message, "open": _enter_question,
 
 def _welcome_back(flow: Flow, state: State) -> Result:
     state = replace(state, status="active")
-    hello = _say(flow, state, "welcome_back")
-    return Result(state, (Say(hello), _ask(flow, state, flow.step(state.step))))
+    hello = _said(flow, state, "welcome_back")
+    return Result(state, (hello, _ask(flow, state, flow.step(state.step))))
 
 
 def _ask(flow: Flow, state: State, step: Step) -> Ask:
@@ -208,6 +209,21 @@ def _render(flow: Flow, state: State, step: Step) -> str:
 
 def _say(flow: Flow, state: State, key: str, **extra) -> str:
     return flow.say(key, state.language, **_values(flow, state), **extra)
+
+
+def _said(flow: Flow, state: State, key: str) -> Say:
+    """A shared text as a Say, with its spoken form (`<key>_voice`) when the flow has one."""
+    return Say(_say(flow, state, key), _voice_text(flow, state, key))
+
+
+def _voice_text(flow: Flow, state: State, key: str) -> str | None:
+    spoken = flow.texts.get(key + "_voice")
+    return spoken.render(state.language, **_values(flow, state)) if spoken else None
+
+
+def _step_say(flow: Flow, state: State, step: Step) -> Say:
+    voice = step.voice.render(state.language, **_values(flow, state)) if step.voice else None
+    return Say(_render(flow, state, step), voice)
 
 
 def _values(flow: Flow, state: State) -> dict:

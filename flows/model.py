@@ -155,9 +155,10 @@ Event = Start | Reply | TimedOut
 
 @dataclass(frozen=True)
 class Say:
-    """Tell the person something; no answer expected."""
+    """Tell the person something; no answer expected. `voice_text` is for calls."""
 
     text: str
+    voice_text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -57,9 +57,9 @@ def encoding(text: str) -> Encoding:
     return Encoding("UCS-2", 1 if units <= 70 else math.ceil(units / 67), units)
 
 
-def check_text(text: str, where: str, language: str = "en") -> list[Finding]:
-    """Every readability finding for one text as it will be sent."""
-    findings = _encoding_findings(text, where, language)
+def check_text(text: str, where: str, language: str = "en", spoken: bool = False) -> list[Finding]:
+    """Every readability finding for one text as it will be sent (or said, on a call)."""
+    findings = _encoding_findings(text, where, language, spoken)
     findings += [Finding("warning", where, f"jargon: '{w}' - say it in plain words")
                  for w in sorted({m.lower() for m in _JARGON_RE.findall(text)})]
     findings += [Finding("warning", where, f"long sentence ({n} words): '{s[:40]}...'")
@@ -67,7 +67,7 @@ def check_text(text: str, where: str, language: str = "en") -> list[Finding]:
     return findings
 
 
-def _encoding_findings(text: str, where: str, language: str) -> list[Finding]:
+def _encoding_findings(text: str, where: str, language: str, spoken: bool) -> list[Finding]:
     found, enc = [], encoding(text)
     odd = sorted({c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENDED})
     curly = [c for c in odd if c in CURLY]
@@ -79,7 +79,8 @@ def _encoding_findings(text: str, where: str, language: str) -> list[Finding]:
         level = "error" if language == "en" else "warning"
         kinds = ", ".join(_describe(c) for c in others)
         found.append(Finding(level, where, f"not GSM-7 (costs more, may not show): {kinds}"))
-    if enc.segments > MAX_SEGMENTS:
+    # Spoken texts are never sent as SMS, so only their words are checked, not their length.
+    if enc.segments > MAX_SEGMENTS and not spoken:
         found.append(Finding("error", where,
                              f"{enc.segments} SMS segments ({enc.name}); keep to {MAX_SEGMENTS}"))
     return found
@@ -120,5 +121,6 @@ def check_flow(flow: Flow) -> list[Finding]:
             continue
         if where.endswith(".text") and flow.step(where.split(".")[0]).number:
             text = prefix + text
-        findings += check_text(text, f"{where} [{language}]", language)
+        spoken = where.endswith(".voice") or where.endswith("_voice")
+        findings += check_text(text, f"{where} [{language}]", language, spoken)
     return findings

@@ -32,10 +32,14 @@ def text_replies(twiml: bytes) -> list[str]:
 @click.option("--from", "sender", default="+447700900999", show_default=True,
               help="The made-up phone number you are texting from.")
 @click.option("--url", default=None, help="Where Brewline is running (default: PUBLIC_BASE_URL).")
-def chat(sender: str, url: str | None) -> None:
-    """Text the local service as a participant would. Ctrl-D or Ctrl-C ends."""
+@click.option("--voice", is_flag=True, help="Ring instead: walk through a phone call.")
+def chat(sender: str, url: str | None, voice: bool) -> None:
+    """Text (or ring) the local service as a participant would. Ctrl-D or Ctrl-C ends."""
     settings = from_env()
     base = (url or settings.public_base_url).rstrip("/")
+    if voice:
+        _ring(base, settings, sender)
+        return
     click.echo(f"Texting Brewline at {base} from {sender}. Type a message; Ctrl-D to end.")
     while True:
         try:
@@ -60,3 +64,21 @@ def _send(base: str, settings, sender: str, body: str) -> None:
         click.echo(f"brewline> {reply}")
     if not replies:
         click.echo("(no reply)")
+
+
+def _ring(base: str, settings, sender: str) -> None:
+    from service.chat_voice import Phone, run
+
+    def post(path: str, form: dict) -> bytes | None:
+        try:
+            return post_signed(base, path, form, settings.webhook_token, settings.public_base_url)
+        except urllib.error.HTTPError as exc:
+            click.echo(f"(Brewline answered {exc.code}: {exc.read().decode().strip()})", err=True)
+        except (urllib.error.URLError, OSError) as exc:
+            click.echo(f"Could not reach Brewline at {base} ({exc}). Is `make run` going?",
+                       err=True)
+        return None
+
+    run(Phone(post=post, caller=sender, our_number=settings.twilio_phone_number or "+447700900000",
+              account_sid=settings.twilio_account_sid or "AC" + "0" * 32,
+              echo=click.echo, listen=input))

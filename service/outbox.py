@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from service.runtime import Runtime
-from service.store import Outbox, after_commit, utcnow
+from service.store import Contact, Outbox, after_commit, utcnow
 
 SEND_JOB = "workers.outbound.send_outbound"
 
@@ -17,6 +17,10 @@ def add(runtime: Runtime, session: Session, contact_id: int, body: str, purpose:
     row = Outbox(contact_id=contact_id, body=body, purpose=purpose, channel=channel,
                  not_before=not_before or utcnow(), **fields)
     session.add(row)
+    contact = session.get(Contact, contact_id)
+    if channel == "sms" and contact is not None and contact.phone_only:
+        # They told us they cannot get texts: keep the row as a record, never send it.
+        row.status, row.error = "cancelled", "phone only"
     session.flush()
     row_id = row.id
     # The job carries only the id; if Redis is down the sweeper picks the row up later.

@@ -76,7 +76,13 @@ def _send_sms(runtime: Runtime, row: Outbox, phone: str) -> str:
     return rest.send_sms(phone, row.body, status_callback=callback)
 
 
-SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {"sms": _send_sms}
+def _send_call(runtime: Runtime, row: Outbox, phone: str) -> str:
+    from workers.calls import place_call
+
+    return place_call(runtime, row, phone)
+
+
+SENDERS: dict[str, Callable[[Runtime, Outbox, str], str]] = {"sms": _send_sms, "call": _send_call}
 
 
 def enqueue_pending(runtime: Runtime, now: datetime | None = None, limit: int = 1000) -> int:

@@ -155,6 +155,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_answers_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answers_conversation_id'), ['conversation_id'], unique=False)
 
+    op.create_table('calls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sid', sa.String(length=64), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('direction', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('answered_by', sa.String(length=30), nullable=True),
+    sa.Column('outbox_id', sa.Integer(), nullable=True),
+    sa.Column('pending', sa.JSON(), nullable=True),
+    sa.Column('discarded', sa.JSON(), nullable=True),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('sid')
+    )
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calls_contact_id'), ['contact_id'], unique=False)
+
     op.create_table('answer_tags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('answer_id', sa.Integer(), nullable=False),
@@ -178,6 +198,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_answer_tags_answer_id'))
 
     op.drop_table('answer_tags')
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calls_contact_id'))
+
+    op.drop_table('calls')
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_answers_conversation_id'))
         batch_op.drop_index(batch_op.f('ix_answers_contact_id'))

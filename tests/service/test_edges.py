@@ -16,12 +16,15 @@ from tests.service.test_sms_webhook import replies
 
 def test_without_twilio_credentials_a_local_token_is_made_and_still_required(settings, runtime):
     local = settings.with_(twilio_account_sid=None, twilio_auth_token=None)
-    app = create_app(runtime=Runtime(local))
+    local_runtime = Runtime(local)
+    app = create_app(runtime=local_runtime)
     token = local.webhook_token  # what `brewline chat` signs with
     assert (settings.instance_dir / "local_auth_token").read_text().strip() == token
     assert len(token) == 32
-    assert Twilio(app.test_client(), token=token).text("hi").status_code == 200
-    assert Twilio(app.test_client(), token="guessed").text("hi").status_code == 403
+    signed = Twilio(app.test_client(), token=token).text("hi").status_code
+    guessed = Twilio(app.test_client(), token="guessed").text("hi").status_code
+    local_runtime.close()  # else PostgreSQL's connection is left open for the garbage collector
+    assert (signed, guessed) == (200, 403)
 
 
 def test_a_failure_inside_keeps_the_message_and_says_sorry(twilio, runtime, monkeypatch):
@@ -47,6 +50,7 @@ def test_phone_numbers_never_appear_in_the_logs(twilio, caplog):
 def test_healthz_says_which_part_is_unreachable(settings):
     broken = Runtime(settings.with_(redis_url="redis://127.0.0.1:1/0"))
     response = create_app(runtime=broken).test_client().get("/healthz")
+    broken.close()  # else PostgreSQL's connection is left open for the garbage collector
     assert response.status_code == 503
     assert response.json == {"database": "ok", "redis": "unreachable", "status": "degraded"}
 

@@ -1,0 +1,137 @@
+"""Calls as things that happen: "call me" texts, call rows, status changes, retries, voicemail."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from service import outbox
+from service.inbound import INTENTS, Context
+from service.phones import mask
+from service.runtime import Runtime
+from service.settings import Settings
+from service.store import Call, Contact, Outbox
+from service.voice_words import TEXTS
+
+log = logging.getLogger("brewline.calls")
+RETRY_AFTER = timedelta(hours=1)
+MAX_RETRIES = 2
+RETRY_STATUSES = frozenset({"busy", "no-answer"})
+FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+KNOWN_STATUSES = FINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
+CALL_PURPOSE = "call_me"
+
+
+def civil_time(settings: Settings, moment: datetime) -> datetime:
+    """`moment`, or the end of the quiet hours it falls in (local time, e.g. 09:00)."""
+    if not settings.quiet_hours:
+        return moment
+    start, end = settings.quiet_hours
+    zone = ZoneInfo(settings.tz_default)
+    local = moment.astimezone(zone)
+    now = local.time()
+    quiet = (now >= start or now < end) if start > end else (start <= now < end)
+    if not quiet:
+        return moment
+    opening = datetime.combine(local.date(), end, tzinfo=zone)
+    if opening <= local:
+        opening += timedelta(days=1)
+    return opening.astimezone(timezone.utc)
+
+
+def queue_call(runtime: Runtime, session: Session, contact: Contact, now: datetime,
+               ref: str | None = None, dedupe_key: str | None = None) -> Outbox:
+    """Write an outbound call to the outbox, due at the next civil hour."""
+    return outbox.add(runtime, session, contact.id, "", CALL_PURPOSE, channel="call",
+                      not_before=civil_time(runtime.settings, now), ref=ref,
+                      dedupe_key=dedupe_key)
+
+
+def call_me(ctx: Context) -> list[str]:
+    """The person texted CALL or "can you ring me": ring them (once, however often asked)."""
+    waiting = ctx.session.scalars(select(Outbox.id).where(
+        Outbox.contact_id == ctx.contact.id, Outbox.channel == "call",
+        Outbox.status.in_(("pending", "sending")))).first()
+    if waiting is not None:
+        return [TEXTS["call_already"]]
+    queue_call(ctx.runtime, ctx.session, ctx.contact, ctx.now)
+    log.info("%s asked to be called", mask(ctx.contact.phone))
+    return [TEXTS["call_queued"]]
+
+
+def find_or_create(session: Session, sid: str, contact: Contact | None, outbound: bool,
+                   now: datetime) -> Call:
+    """The row for this CallSid, created the first time we hear of the call."""
+    call = session.scalars(select(Call).where(Call.sid == sid)).first()
+    if call is not None:
+        return call
+    placed = session.scalars(select(Outbox).where(Outbox.sid == sid)).first()
+    call = Call(sid=sid, contact_id=contact.id if contact else (placed and placed.contact_id),
+                direction="outbound" if outbound or placed else "inbound",
+                outbox_id=placed.id if placed else None, created_at=now, updated_at=now)
+    session.add(call)
+    session.flush()
+    return call
+
+
+def known_call(session: Session, sid: str, now: datetime) -> Call | None:
+    """A call we placed or answered, or None when the CallSid means nothing to us."""
+    call = session.scalars(select(Call).where(Call.sid == sid)).first()
+    placed = session.scalars(select(Outbox).where(Outbox.sid == sid)).first()
+    if call is None and placed is not None:
+        call = find_or_create(session, sid, None, True, now)
+    return call
+
+
+def record_status(runtime: Runtime, session: Session, call: Call, status: str,
+                  answered_by: str | None, now: datetime) -> str:
+    """Keep a status change; final statuses are never undone by a late earlier one."""
+    if call.status in FINAL_STATUSES:
+        return f"call already {call.status}; kept as it was"
+    call.status, call.updated_at = status, now
+    call.answered_by = answered_by or call.answered_by
+    if status in RETRY_STATUSES:
+        return _retry(runtime, session, call, now)
+    return f"call {status}"
+
+
+def _retry(runtime: Runtime, session: Session, call: Call, now: datetime) -> str:
+    placed = session.get(Outbox, call.outbox_id) if call.outbox_id else None
+    contact = session.get(Contact, call.contact_id) if call.contact_id else None
+    if placed is None or contact is None or contact.opted_out_at is not None:
+        return f"call {call.status}; not ours to retry"
+    root = placed.ref or str(placed.id)
+    retries = session.scalar(select(func.count()).select_from(Outbox).where(
+        Outbox.channel == "call", Outbox.ref == root))
+    if retries >= MAX_RETRIES:
+        return f"call {call.status}; no more retries"
+    queue_call(runtime, session, contact, now + RETRY_AFTER, ref=root,
+               dedupe_key=f"call-retry:{call.sid}")
+    return f"call {call.status}; will try again in an hour"
+
+
+def voicemail_text(runtime: Runtime, session: Session, contact: Contact, call: Call,
+                   now: datetime) -> None:
+    """After a voicemail pickup, a text instead of the survey (never to phone-only people)."""
+    if contact.phone_only or contact.cannot_text or contact.opted_out_at is not None:
+        return
+    already = session.scalars(select(Outbox.id).where(
+        Outbox.dedupe_key == f"voicemail:{call.sid}")).first()
+    if already is None:
+        outbox.add(runtime, session, contact.id, TEXTS["voicemail"], "call_voicemail",
+                   not_before=civil_time(runtime.settings, now),
+                   dedupe_key=f"voicemail:{call.sid}")
+
+
+def mark_phone_only(session: Session, contact: Contact) -> None:
+    """The person cannot get texts: never text them, and drop texts waiting to go."""
+    contact.phone_only = contact.cannot_text = True
+    session.execute(update(Outbox).where(
+        Outbox.contact_id == contact.id, Outbox.channel == "sms", Outbox.status == "pending")
+        .values(status="cancelled", error="phone only"))
+
+
+INTENTS["call_me"] = call_me

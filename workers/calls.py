@@ -1,0 +1,20 @@
+"""Placing an outbound call from an outbox row: the call fetches its TwiML from us."""
+from __future__ import annotations
+
+from service.runtime import Runtime
+from service.store import Outbox
+from workers.twilio_rest import TwilioRest, close_client, make_client
+
+
+def place_call(runtime: Runtime, row: Outbox, phone: str) -> str:
+    """Ring the person with answering-machine detection; status changes come back to us."""
+    settings = runtime.settings
+    client = make_client(settings.twilio_account_sid, settings.twilio_auth_token,
+                         settings.twilio_api_base_url)
+    try:
+        rest = TwilioRest(client, settings.twilio_phone_number)
+        return rest.place_call(phone, f"{settings.public_base_url}/twilio/voice",
+                               status_callback=f"{settings.public_base_url}/twilio/call-status",
+                               machine_detection=True)
+    finally:
+        close_client(client)

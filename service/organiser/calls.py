@@ -43,7 +43,7 @@ def describe(verbs: list[ET.Element]) -> dict:
         if verb.tag == "Say":
             screen["lines"].append(_say(verb))
         elif verb.tag == "Play":
-            screen["lines"].append({"text": "(a sound plays)", "rate": None})
+            screen["lines"].append({"text": "(plays back your recording)", "rate": None})
         elif verb.tag in ("Gather", "Record"):
             return _waiting(screen, verb, verbs[index + 1:])
         elif verb.tag == "Redirect":
@@ -58,16 +58,24 @@ def describe(verbs: list[ET.Element]) -> dict:
 
 def _waiting(screen: dict, verb: ET.Element, rest: list[ET.Element]) -> dict:
     if verb.tag == "Gather":
-        screen["lines"] += [_say(s) for s in verb.iter("Say")]
+        screen["lines"] += [_say(s) if s.tag == "Say" else {"text": "(plays back your recording)",
+                                                            "rate": None}
+                            for s in verb if s.tag in ("Say", "Play")]
         screen["gather"] = {"action": verb.get("action") or VOICE_PATH,
                             "input": verb.get("input", "dtmf"),
                             "num_digits": verb.get("numDigits")}
     else:
         screen["record"] = {"action": verb.get("action") or VOICE_PATH,
+                            "transcribe": verb.get("transcribeCallback"),
                             "max_length": verb.get("maxLength")}
-    screen["after_silence"] = describe(rest) if rest else {
+    after = describe(rest) if rest else {
         "lines": [], "gather": None, "record": None, "redirect": None, "ended": True,
         "after_silence": None}
+    if after["record"] and not after["lines"] and not screen["record"]:
+        # Keys while the question is read, then the tone: recording is the next step.
+        screen["record"] = after["record"]
+        after = after["after_silence"]
+    screen["after_silence"] = after
     return screen
 
 
@@ -95,8 +103,19 @@ def _said(data: dict, call_sid: str) -> dict:
     return {}
 
 
+def hang_up(phone: str, call_sid: str) -> None:
+    """Tell the service the call is over, as Twilio's status callback does."""
+    if selfpost.has_route("/twilio/call-status"):
+        selfpost.post("/twilio/call-status", _base_form(phone, call_sid) | {
+            "CallStatus": "completed", "CallDuration": "60"})
+
+
 def step(phone: str, data: dict) -> dict:
     """Start a call (no call_sid) or follow an action URL; returns the next screen."""
+    if data.get("hangup") and data.get("call_sid"):
+        hang_up(phone, str(data["call_sid"]))
+        return {"lines": [], "gather": None, "record": None, "redirect": None, "ended": True,
+                "after_silence": None, "call_sid": str(data["call_sid"])}
     call_sid = str(data.get("call_sid") or "CA" + secrets.token_hex(16))
     path = selfpost.own_path(str(data["action"])) if data.get("action") else VOICE_PATH
     form = _base_form(phone, call_sid) | _said(data, call_sid)
@@ -115,10 +134,13 @@ def step(phone: str, data: dict) -> dict:
 
 
 def _send_transcript(form: dict, data: dict) -> None:
-    """Like Twilio's transcription callback for a simulated recording, when there is one."""
-    if "RecordingSid" not in form or not selfpost.has_route("/twilio/recording"):
+    """Like Twilio's transcription callback, a little after a simulated recording."""
+    if "RecordingSid" not in form or not str(data.get("recording_text", "")).strip():
         return
-    selfpost.post("/twilio/recording", {
+    path = selfpost.own_path(str(data.get("transcribe") or "/twilio/recording"))
+    if not selfpost.has_route(path.split("?")[0]):
+        return
+    selfpost.post(path, {
         "AccountSid": form["AccountSid"], "CallSid": form["CallSid"],
         "RecordingSid": form["RecordingSid"], "RecordingUrl": form["RecordingUrl"],
         "RecordingStatus": "completed", "RecordingDuration": form["RecordingDuration"],

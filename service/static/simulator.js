@@ -122,8 +122,9 @@
 
     function answer(fields, said) {
       var s = state.screen;
-      var target = s.gather || s.record;
+      var target = fields.recording_text !== undefined ? s.record : (s.gather || s.record);
       fields.action = target.action;
+      if (target.transcribe) fields.transcribe = target.transcribe;
       state.keys = "";
       post(fields, said);
     }
@@ -134,7 +135,7 @@
     });
     el("call-hangup").addEventListener("click", function () {
       if (window.speechSynthesis) window.speechSynthesis.cancel();
-      end("You hung up.");
+      post({hangup: true}, null).then(function () { end("You hung up."); });
     });
     el("call-repeat").addEventListener("click", function () { speak(state.lastLines); });
     root.querySelectorAll("[data-key]").forEach(function (button) {
@@ -162,7 +163,13 @@
     el("call-silent").addEventListener("click", function () {
       var after = state.screen.after_silence;
       el("heard").append(bubble({who: "you", body: "(silence)", note: ""}));
-      if (after.redirect) { post({action: after.redirect}, null); return; }
+      if (after.redirect) {
+        after.lines.forEach(function (line) {
+          el("heard").append(bubble({who: "brewline", body: line.text, note: ""}));
+        });
+        post({action: after.redirect}, null);
+        return;
+      }
       show(after);
     });
     enable(null);

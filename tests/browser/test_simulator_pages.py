@@ -53,9 +53,44 @@ def test_the_simulator_also_works_without_javascript(browser, live, organiser):
         context.close()
 
 
-def test_call_mode_says_clearly_that_calls_are_not_available_yet(page, organiser):
+# Records what the page asks the browser to say, instead of saying it out loud.
+RECORD_SPEECH = """
+window.__spoken = [];
+window.speechSynthesis.speak = u => window.__spoken.push([u.text, u.rate]);
+"""
+
+
+def heard(page, words: str, times: int = 1) -> None:
+    """Wait until Brewline has said these words `times` times on the call."""
+    expect(page.locator("#heard .bubble.brewline", has_text=words)).to_have_count(times)
+
+
+def test_the_whole_survey_by_call_in_the_simulator(page, live, organiser):
+    page.add_init_script(RECORD_SPEECH)
     sign_in(page)
-    page.goto("/simulator")
-    page.get_by_role("link", name="Phone call").click()
-    expect(page.get_by_role("status")).to_contain_text("Calls are not available yet")
+    page.goto("/simulator?mode=call&number=07700+900888")
+    page.get_by_label("Speaking speed").select_option(label="Slow")
     no_serious_axe_violations(page)
+    page.get_by_role("button", name="Ring Brewline").click()
+    heard(page, "Shall we start?")
+    page.get_by_role("button", name="1", exact=True).click()
+    heard(page, "Question 1 of 5")
+    for times, words in enumerate(ANSWERS, start=1):
+        page.get_by_label("What you say in your recorded answer").fill(words)
+        page.get_by_role("button", name="Finish recording").click()
+        heard(page, "Press 1 to keep your answer", times)
+        page.get_by_role("button", name="1", exact=True).click()
+    heard(page, "next Over a Brew")
+    page.get_by_label("What you say (as the phone would hear it)").fill("yes please")
+    page.get_by_role("button", name="Say it", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("The call has ended.")
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[0][0].startswith("Hello, this is Over a Brew")
+    assert round(spoken[0][1], 2) == 0.7  # float32 inside the browser
+    no_serious_axe_violations(page)
+    with live.runtime.store.transaction() as db:
+        transcripts = [a.transcript for a in db.scalars(select(Answer).order_by(Answer.id))
+                       if a.recording_sid]
+        consent = db.scalars(select(Consent)).one()
+    assert transcripts == ANSWERS
+    assert (consent.granted, consent.channel) == (True, "voice")

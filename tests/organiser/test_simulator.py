@@ -78,11 +78,3 @@ def test_in_local_mode_the_simulator_needs_no_account(runtime):
     client = create_app(runtime=runtime).test_client()
     page = client.get("/simulator?number=07911+123456")
     assert page.status_code == 200 and "Texting as" in page.get_data(as_text=True)
-
-
-def test_call_mode_says_calls_are_not_available_until_the_voice_webhook_exists(signed_in):
-    page = signed_in.get("/simulator?mode=call").get_data(as_text=True)
-    assert "Calls are not available yet" in page
-    response = signed_in.client.post("/simulator/call", json={"number": NUMBER},
-                                     headers={"X-CSRF-Token": signed_in.token})
-    assert response.status_code == 404 and "not available" in response.json["error"]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from service import cli
@@ -101,25 +100,21 @@ def test_sign_out_ends_the_session(signed_in):
     assert signed_in.get("/").status_code == 302
 
 
-def test_users_add_prints_a_generated_password_once_and_it_works(runtime, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", runtime.settings.database_url)
-    monkeypatch.setenv("BREWLINE_INSTANCE", str(runtime.settings.instance_dir))
+def test_users_add_prints_a_generated_password_once_and_it_works(runtime, app):
     cli._register_tool_commands()
-    result = CliRunner().invoke(cli.cli, ["users", "add", "New@Example.org", "--generate"])
+    result = app.test_cli_runner().invoke(cli.cli, ["users", "add", "New@Example.org", "--generate"])
     assert result.exit_code == 0, result.output
     password = result.output.strip().rsplit(" ", 1)[-1]
     with runtime.store.transaction() as db:
         assert accounts.sign_in(db, "new@example.org", password, NOW).user_id
-    again = CliRunner().invoke(cli.cli, ["users", "add", "new@example.org", "--generate"])
+    again = app.test_cli_runner().invoke(cli.cli, ["users", "add", "new@example.org", "--generate"])
     assert again.exit_code == 1 and "already an organiser" in again.output
 
 
-def test_users_add_asks_for_a_password_and_refuses_a_short_one(runtime, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", runtime.settings.database_url)
-    monkeypatch.setenv("BREWLINE_INSTANCE", str(runtime.settings.instance_dir))
+def test_users_add_asks_for_a_password_and_refuses_a_short_one(app):
     cli._register_tool_commands()
-    short = CliRunner().invoke(cli.cli, ["users", "add", "a@example.org"], input="short\nshort\n")
+    short = app.test_cli_runner().invoke(cli.cli, ["users", "add", "a@example.org"], input="short\nshort\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
     typed = "typed-password-123"
-    ok = CliRunner().invoke(cli.cli, ["users", "add", "a@example.org"], input=f"{typed}\n{typed}\n")
+    ok = app.test_cli_runner().invoke(cli.cli, ["users", "add", "a@example.org"], input=f"{typed}\n{typed}\n")
     assert ok.exit_code == 0 and typed not in ok.output

@@ -29,8 +29,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 
 def _register(app: Flask) -> None:
-    from service import health, sms, voice
+    from service import health, invite_hooks, sms, voice
 
+    invite_hooks.register()
     for module in (health, sms, voice):
         app.register_blueprint(module.bp)
     from service.organiser import blueprints

@@ -81,8 +81,16 @@ def _register_tool_commands() -> None:
     cli.add_command(users_cli.users)
 
 
+def _register_invite_commands() -> None:
+    from service import invite_cli
+
+    for command in invite_cli.COMMANDS:
+        cli.add_command(command)
+
+
 def main() -> None:
     """Entry point of the `brewline` console script."""
     _register_process_commands()
     _register_tool_commands()
+    _register_invite_commands()
     cli(prog_name="brewline")

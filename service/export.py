@@ -34,13 +34,16 @@ def _answers(session: Session, include_phone: bool) -> Iterable[dict]:
 
 
 def _contacts(session: Session, include_phone: bool) -> Iterable[dict]:
+    from service import export_invites
+
+    more = export_invites.contact_columns(session)
     for contact in session.scalars(select(Contact).where(Contact.phone.is_not(None))
                                    .order_by(Contact.id)):
         yield _person(contact, include_phone) | {
             "name": contact.name if include_phone else None, "language": contact.language,
             "source": contact.source, "created": contact.created_at.isoformat(),
             "opted_out": contact.opted_out_at.isoformat() if contact.opted_out_at else None,
-            "phone_only": contact.phone_only}
+            "phone_only": contact.phone_only} | more(contact.id)
 
 
 def _messages(session: Session, include_phone: bool) -> Iterable[dict]:
@@ -60,8 +63,15 @@ def _person(contact: Contact | None, include_phone: bool) -> dict:
     return row
 
 
+def _rsvps(session: Session, include_phone: bool) -> Iterable[dict]:
+    from service import export_invites
+
+    return export_invites.rsvps(session, include_phone, _person)
+
+
 TABLES: dict[str, Callable[[Session, bool], Iterable[dict]]] = {
     "answers": _answers, "contacts": _contacts, "messages": _messages,
+    "rsvps": _rsvps,
 }
 
 

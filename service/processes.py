@@ -84,6 +84,7 @@ def worker(burst: bool) -> None:
     """Run an RQ worker with the scheduler, and the outbox sweeper."""
     from rq import SimpleWorker
 
+    from service import reminders
     from service.runtime import Runtime
     from workers import context
 
@@ -92,6 +93,7 @@ def worker(burst: bool) -> None:
     context.use(runtime)
     stop = threading.Event()
     threading.Thread(target=_sweep_forever, args=(runtime, stop), daemon=True).start()
+    threading.Thread(target=reminders.run_forever, args=(runtime, stop), daemon=True).start()
     # SimpleWorker runs jobs in this process, so the database pool is reused, not forked.
     SimpleWorker([runtime.queue], connection=runtime.redis).work(
         burst=burst, with_scheduler=True)

@@ -8,6 +8,8 @@ from datetime import time
 from pathlib import Path
 from typing import Mapping
 
+from flows.invites import parse_reminders
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -30,6 +32,8 @@ class Settings:
     flows_dir: Path | None = None
     default_region: str = "GB"
     retention_days: int = 365
+    reminders: tuple[str, ...] = ("1d", "morning")  # before an event, for people who said yes
+    survey_reminder_hours: int = 48  # one nudge after this long quiet; 0 turns it off
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -68,6 +72,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         active_flow=env.get("ACTIVE_FLOW", "over-a-brew-2024-05"),
         flows_dir=Path(env["FLOWS_DIR"]) if env.get("FLOWS_DIR") else None,
         retention_days=int(env.get("RETENTION_DAYS", "365")),
+        reminders=parse_reminders(env.get("REMINDERS", "1d,morning")),
+        survey_reminder_hours=int(env.get("SURVEY_REMINDER_HOURS", "48")),
         extra={k: v for k, v in env.items() if k.startswith("BREWLINE_")},
     )
 

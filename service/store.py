@@ -246,6 +246,59 @@ class Call(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# --- invites ---
+
+
+class Tag(Base):
+    """A label an organiser gives a contact (e.g. north-tyneside) to pick audiences."""
+
+    __tablename__ = "contact_tags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("contact_id", "name"),)
+
+
+class Event(Base):
+    """A session people are invited to."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime]
+    where: Mapped[str] = mapped_column(String(200))
+    details: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | cancelled
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]
+
+
+class Invite(Base):
+    """One person invited to one event, by text or by a call."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10), default="sms")
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("event_id", "contact_id"),)
+
+
+class Rsvp(Base):
+    """What a person said about coming to an event; the latest one counts."""
+
+    __tablename__ = "rsvps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    answer: Mapped[str] = mapped_column(String(10))  # yes | no | maybe
+    said: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(20), default="sms")
+
+
 # --- organiser pages ---
 
 class User(Base):

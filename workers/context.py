@@ -12,6 +12,7 @@ def runtime() -> Runtime:
     global _runtime
     if _runtime is None:
         _runtime = Runtime(from_env())
+        _register()
     return _runtime
 
 
@@ -19,3 +20,10 @@ def use(value: Runtime | None) -> None:
     """Run jobs in this process against `value` (tests and the all-in-one command)."""
     global _runtime
     _runtime = value
+    _register()
+
+
+def _register() -> None:
+    from service import invite_hooks
+
+    invite_hooks.register()

@@ -32,6 +32,17 @@ def upgrade() -> None:
     sa.UniqueConstraint('phone'),
     sa.UniqueConstraint('pid')
     )
+    op.create_table('events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('starts_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('where', sa.String(length=200), nullable=False),
+    sa.Column('details', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -65,6 +76,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('consents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consents_contact_id'), ['contact_id'], unique=False)
+
+    op.create_table('contact_tags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('contact_id', 'name')
+    )
+    with op.batch_alter_table('contact_tags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contact_tags_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contact_tags_name'), ['name'], unique=False)
 
     op.create_table('conversations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -129,6 +153,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index('ix_outbox_due', ['status', 'not_before'], unique=False)
 
+    op.create_table('rsvps',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('answer', sa.String(length=10), nullable=False),
+    sa.Column('said', sa.Text(), nullable=True),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('rsvps', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rsvps_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rsvps_event_id'), ['event_id'], unique=False)
+
     op.create_table('answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('conversation_id', sa.Integer(), nullable=False),
@@ -175,6 +214,23 @@ def upgrade() -> None:
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_calls_contact_id'), ['contact_id'], unique=False)
 
+    op.create_table('invites',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('outbox_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('event_id', 'contact_id')
+    )
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invites_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invites_event_id'), ['event_id'], unique=False)
+
     op.create_table('answer_tags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('answer_id', sa.Integer(), nullable=False),
@@ -198,6 +254,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_answer_tags_answer_id'))
 
     op.drop_table('answer_tags')
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invites_event_id'))
+        batch_op.drop_index(batch_op.f('ix_invites_contact_id'))
+
+    op.drop_table('invites')
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calls_contact_id'))
 
@@ -207,6 +268,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_answers_contact_id'))
 
     op.drop_table('answers')
+    with op.batch_alter_table('rsvps', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rsvps_event_id'))
+        batch_op.drop_index(batch_op.f('ix_rsvps_contact_id'))
+
+    op.drop_table('rsvps')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_due')
         batch_op.drop_index(batch_op.f('ix_outbox_contact_id'))
@@ -220,11 +286,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conversations_contact_id'))
 
     op.drop_table('conversations')
+    with op.batch_alter_table('contact_tags', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contact_tags_name'))
+        batch_op.drop_index(batch_op.f('ix_contact_tags_contact_id'))
+
+    op.drop_table('contact_tags')
     with op.batch_alter_table('consents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consents_contact_id'))
 
     op.drop_table('consents')
     op.drop_table('audit_log')
     op.drop_table('users')
+    op.drop_table('events')
     op.drop_table('contacts')
     # ### end Alembic commands ###

@@ -1,0 +1,172 @@
+"""Invites, RSVPs and reminders in plain words: the word lists and texts. Pure, no I/O."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flows.keywords import normalise
+
+# What people write back to an invite. Compared after normalising (lower case, no
+# punctuation, "can't" -> "cant"); emoji are compared as sent.
+RSVP_WORDS: dict[str, frozenset[str]] = {
+    "yes": frozenset({
+        "yes", "y", "yeah", "yea", "yep", "yup", "aye", "sure", "ok", "okay", "definitely",
+        "yes please", "yes i will", "yes i can", "yes i will come", "yes ill come",
+        "ill be there", "i will be there", "ill come", "i will come", "i can come",
+        "im coming", "i am coming", "coming", "count me in", "see you there", "yes definitely",
+        "sounds good", "lovely", "yes ill be there", "yes i will be there", "i would love to",
+        "id love to", "love to", "👍", "✅", "👌", "🙋", "🙋‍♀️", "🙋‍♂️", "😀", "🙂", "😊",
+    }),
+    "no": frozenset({
+        "no", "n", "nope", "nah", "no thanks", "no thank you", "not this time", "sorry no",
+        "no sorry", "cant make it", "cannot make it", "i cant make it", "i cannot make it",
+        "sorry i cant make it", "sorry cant make it", "cant come", "cannot come", "i cant come",
+        "i cannot come", "not coming", "im not coming", "i am not coming", "wont be there",
+        "i wont be there", "i will not be there", "cant go", "i cant go", "unable to come",
+        "not able to come", "im busy that day", "👎", "❌",
+    }),
+    "maybe": frozenset({
+        "maybe", "might", "might come", "i might come", "i might", "might do", "possibly",
+        "perhaps", "not sure", "im not sure", "unsure", "dont know yet", "i dont know yet",
+        "dont know", "i dont know", "not sure yet", "hopefully", "probably", "maybe yes",
+        "i will try", "ill try", "will try", "i hope so", "hope so", "🤔", "🤷", "🤷‍♀️", "🤷‍♂️",
+    }),
+}
+# Polite words people add around an answer ("yes please, thanks x"): ignored when matching.
+COURTESY = frozenset({"thanks", "thank", "you", "thankyou", "ta", "cheers", "x", "xx", "xxx",
+                      "love", "please", "hi", "hello", "oh", "and", "very", "much", "so"})
+# Skin tones and emoji presentation selectors do not change what an emoji means.
+_EMOJI_MODIFIERS = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F]")
+RSVP_ANSWERS = ("yes", "no", "maybe")
+
+
+def rsvp_answer(text: str | None) -> str | None:
+    """'yes', 'no' or 'maybe' when a message answers an invite, else None."""
+    raw = _EMOJI_MODIFIERS.sub("", (text or "").strip())
+    for candidate in (raw, normalise(raw), _without_courtesy(normalise(raw))):
+        for answer in RSVP_ANSWERS:
+            if candidate and candidate in RSVP_WORDS[answer]:
+                return answer
+    return None
+
+
+def _without_courtesy(plain: str) -> str:
+    words = plain.split()
+    while words and words[-1] in COURTESY:
+        words.pop()
+    while words and words[0] in ("hi", "hello", "oh", "ok", "well") and len(words) > 1:
+        words.pop(0)
+    return " ".join(words)
+
+
+# Dates and times as people say them: "Thursday 26 June at 2pm".
+
+def clock(moment: datetime) -> str:
+    """2pm, 2:30pm, 12 noon."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "12 noon"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+def day(moment: datetime | date) -> str:
+    """Thursday 26 June."""
+    return f"{moment:%A} {moment.day} {moment:%B}"
+
+
+def when(moment: datetime) -> str:
+    """Thursday 26 June at 2pm (in the zone `moment` carries)."""
+    return f"{day(moment)} at {clock(moment)}"
+
+
+def relative_when(starts: datetime, sent: datetime) -> str:
+    """'today at 2pm', 'tomorrow at 2pm' or 'on Thursday 26 June at 2pm', seen from `sent`."""
+    days = (starts.date() - sent.date()).days
+    if days == 0:
+        return f"today at {clock(starts)}"
+    if days == 1:
+        return f"tomorrow at {clock(starts)}"
+    return f"on {when(starts)}"
+
+
+@dataclass(frozen=True)
+class EventWords:
+    """The parts of an event a text mentions, already in plain words."""
+
+    title: str
+    when: str
+    where: str
+    details: str | None = None
+
+
+TEXTS = {
+    "invite": (
+        "Hello from Over a Brew, the friendly chats about local services. Our next "
+        "session: {title}, {when}, at {where}. {details}Would you like to come? Reply YES, "
+        "NO or MAYBE. Text STOP to stop texts."),
+    "invite_call": (
+        "Hello, this is Over a Brew, the friendly chats about local services. You are "
+        "invited to {title}, on {when}, at {where}. {details}Press 1 if you would like to "
+        "come, 2 if you cannot come, or 3 if you might."),
+    "rsvp_yes": (
+        "Thank you, we have you down as coming to {title} on {when} at {where}. We will "
+        "text you a reminder. If your plans change, just reply NO."),
+    "rsvp_no": (
+        "Thank you for letting us know. Sorry you cannot come to {title} this time. "
+        "We will tell you about the next one."),
+    "rsvp_maybe": (
+        "Thank you. We have you down as a maybe for {title} on {when}. Reply YES or NO "
+        "whenever you know."),
+    "reminder": (
+        "A reminder from Over a Brew: {title} is {relative}, at {where}. We hope to see "
+        "you there. If you cannot come now, just reply NO."),
+    "event_cancelled": (
+        "Sorry, Over a Brew has had to cancel {title} on {when}. We are sorry if this "
+        "spoils your plans. We will tell you when the next session is planned."),
+    "survey_reminder": (
+        "Hello again from Over a Brew. You have answered {answered} of {total} questions, "
+        "thank you. There is no rush. When you are ready, text REPEAT to see the next "
+        "question. This is our only reminder."),
+}
+
+
+def render(key: str, event: EventWords, **extra: object) -> str:
+    """A text about an event, with the details (if any) as their own sentence."""
+    details = _sentence(event.details) + " " if event.details else ""
+    return TEXTS[key].format(title=event.title, when=event.when, where=event.where,
+                             details=details, **extra)
+
+
+def survey_reminder(answered: int, total: int) -> str:
+    return TEXTS["survey_reminder"].format(answered=answered, total=total)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+# Reminder times before an event: "1d" (a day before), "2h", "30m", or "morning"
+# (09:00 on the day, local time).
+_SPEC = re.compile(r"^(\d+)([dhm])$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+MORNING_HOUR = 9
+
+
+def parse_reminders(value: str) -> tuple[str, ...]:
+    """'1d, morning' -> ('1d', 'morning'); ValueError naming a spec it cannot read."""
+    specs = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    for spec in specs:
+        if spec != "morning" and not _SPEC.match(spec):
+            raise ValueError(f"REMINDERS: cannot read {spec!r}; use e.g. 1d, 2h, 30m or morning")
+    return specs
+
+
+def reminder_time(spec: str, starts_local: datetime) -> datetime:
+    """When a reminder for an event starting at `starts_local` (an aware local time) is due."""
+    if spec == "morning":
+        return starts_local.replace(hour=MORNING_HOUR, minute=0, second=0, microsecond=0)
+    amount, unit = _SPEC.match(spec).groups()
+    return starts_local - timedelta(**{_UNITS[unit]: int(amount)})

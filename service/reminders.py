@@ -1,0 +1,111 @@
+"""Reminders: before an event for those coming, and one gentle nudge for a quiet survey."""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from flows.invites import relative_when, reminder_time, render, survey_reminder, when
+from service import events, outbox
+from service.runtime import Runtime
+from service.store import Contact, Conversation, Event, Outbox, utcnow
+
+log = logging.getLogger("brewline.reminders")
+SURVEY_KEY = "survey-reminder:{}"
+PERIOD_SECONDS = 300
+
+
+def for_event(runtime: Runtime, session: Session, event: Event, contact_id: int,
+              now: datetime) -> int:
+    """Write the reminders (REMINDERS, e.g. '1d,morning') for one person coming to an event."""
+    zone = ZoneInfo(runtime.settings.tz_default)
+    starts = event.starts_at.astimezone(zone)
+    written = 0
+    for spec in runtime.settings.reminders:
+        due = reminder_time(spec, starts)
+        if now < due < starts:
+            written += _remind(runtime, session, event, contact_id, spec, due)
+    return written
+
+
+def _remind(runtime: Runtime, session: Session, event: Event, contact_id: int, spec: str,
+            due: datetime) -> int:
+    key = f"event-reminder:{event.id}:{contact_id}:{spec}"
+    existing = session.scalars(select(Outbox).where(Outbox.dedupe_key == key)).first()
+    if existing is not None:
+        # Said yes again after a no: the reminder that was dropped is wanted once more.
+        if existing.status == "cancelled":
+            existing.status, existing.error = "pending", None
+        return 0
+    outbox.add(runtime, session, contact_id, _reminder_text(runtime, event, due), "reminder",
+               not_before=due, ref=events.ref(event.id), dedupe_key=key)
+    return 1
+
+
+def _reminder_text(runtime: Runtime, event: Event, due: datetime) -> str:
+    starts = event.starts_at.astimezone(due.tzinfo)
+    # Quiet hours may hold a reminder until morning, so "tomorrow" could turn out wrong.
+    relative = (f"on {when(starts)}" if _quiet(runtime, due) else relative_when(starts, due))
+    return render("reminder", events.words(event, due.tzinfo), relative=relative)
+
+
+def _quiet(runtime: Runtime, moment: datetime) -> bool:
+    hours = runtime.settings.quiet_hours
+    if not hours:
+        return False
+    start, end = hours
+    clock: time = moment.timetz().replace(tzinfo=None)
+    return (start <= clock or clock < end) if start > end else (start <= clock < end)
+
+
+def nudge_quiet_surveys(runtime: Runtime, now: datetime | None = None) -> int:
+    """Write one gentle reminder for each survey left quiet for SURVEY_REMINDER_HOURS."""
+    hours = runtime.settings.survey_reminder_hours
+    if not hours:
+        return 0
+    now = now or utcnow()
+    with runtime.store.transaction() as session:
+        quiet = _quiet_conversations(session, now - timedelta(hours=hours))
+        return sum(_nudge(runtime, session, conversation) for conversation in quiet)
+
+
+def _quiet_conversations(session: Session, before: datetime) -> list[Conversation]:
+    # Only "active": a paused survey (PAUSE) is never nudged, nor a finished or declined one.
+    candidates = session.scalars(
+        select(Conversation).join(Contact, Contact.id == Conversation.contact_id)
+        .where(Conversation.status == "active", Conversation.updated_at <= before,
+               Contact.opted_out_at.is_(None), Contact.phone.is_not(None),
+               Contact.phone_only.is_(False), Contact.cannot_text.is_(False))).all()
+    keys = {SURVEY_KEY.format(c.id) for c in candidates}
+    done = set(session.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys))))
+    # Someone who never began answering did not agree to start, so is not nudged.
+    return [c for c in candidates if SURVEY_KEY.format(c.id) not in done
+            and (c.state.get("answered") or c.state.get("skipped"))]
+
+
+def _nudge(runtime: Runtime, session: Session, conversation: Conversation) -> int:
+    flow = runtime.flows.get(conversation.flow_id, conversation.flow_version)
+    answered = sum(1 for s in conversation.state.get("answered", ()) if flow.step(s).number)
+    try:
+        with session.begin_nested():
+            outbox.add(runtime, session, conversation.contact_id,
+                       survey_reminder(answered, flow.total_questions), "survey_reminder",
+                       ref=f"conversation:{conversation.id}",
+                       dedupe_key=SURVEY_KEY.format(conversation.id))
+        return 1
+    except IntegrityError:
+        return 0  # another worker nudged them a moment ago
+
+
+def run_forever(runtime: Runtime, stop: threading.Event, seconds: int = PERIOD_SECONDS) -> None:
+    """Look for quiet surveys every few minutes until `stop` is set (runs in the worker)."""
+    while not stop.wait(seconds):
+        try:
+            nudge_quiet_surveys(runtime)
+        except Exception:
+            log.exception("could not look for quiet surveys; trying again later")

@@ -1,0 +1,90 @@
+"""RSVP words, event dates in plain words and the invite texts (pure, no I/O)."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from flows.invites import (
+    TEXTS, EventWords, clock, parse_reminders, relative_when, reminder_time, render,
+    rsvp_answer, survey_reminder, when,
+)
+from flows.readability import check_text, encoding
+
+LONDON = ZoneInfo("Europe/London")
+EVENT = EventWords(
+    title="The ethical use of AI and digital technology",
+    when="Thursday 26 June at 2pm", where="Whitley Bay Library, Park Road",
+    details="Tea, cake and bus fares paid.")
+
+
+@pytest.mark.parametrize("said, meant", [
+    ("YES", "yes"), ("yes please", "yes"), ("Yes please!", "yes"), ("👍", "yes"),
+    ("👍🏽", "yes"), ("I'll be there", "yes"), ("yes thanks x", "yes"), ("Count me in", "yes"),
+    ("No", "no"), ("can't make it", "no"), ("Sorry, I can't make it", "no"), ("👎", "no"),
+    ("no thank you", "no"), ("MAYBE", "maybe"), ("might come", "maybe"),
+    ("Not sure yet", "maybe"), ("🤔", "maybe"),
+])
+def test_plain_replies_to_an_invite_are_read_as_rsvps(said, meant):
+    assert rsvp_answer(said) == meant
+
+
+@pytest.mark.parametrize("said", [
+    "", "   ", "What time does it start?", "yes but only if there is parking",
+    "The tea and the chat", "🫖", "thanks",
+])
+def test_other_words_are_not_rsvps(said):
+    assert rsvp_answer(said) is None
+
+
+def test_times_read_the_way_people_say_them():
+    assert clock(datetime(2026, 6, 26, 14, 0)) == "2pm"
+    assert clock(datetime(2026, 6, 26, 9, 30)) == "9:30am"
+    assert clock(datetime(2026, 6, 26, 12, 0)) == "12 noon"
+    assert when(datetime(2026, 6, 26, 14, 0)) == "Friday 26 June at 2pm"
+
+
+def test_a_reminder_says_today_or_tomorrow_when_it_is():
+    starts = datetime(2026, 6, 26, 14, 0, tzinfo=LONDON)
+    assert relative_when(starts, datetime(2026, 6, 26, 9, 0, tzinfo=LONDON)) == "today at 2pm"
+    assert relative_when(starts, datetime(2026, 6, 25, 14, 0, tzinfo=LONDON)) == "tomorrow at 2pm"
+    assert relative_when(starts, datetime(2026, 6, 20, 9, 0, tzinfo=LONDON)).startswith("on Friday")
+
+
+def test_reminder_times_are_read_from_settings_and_bad_ones_are_named():
+    assert parse_reminders("1d, morning") == ("1d", "morning")
+    assert parse_reminders("") == ()
+    with pytest.raises(ValueError, match="'soon'"):
+        parse_reminders("1d,soon")
+
+
+def test_reminders_fall_the_day_before_and_at_nine_on_the_morning():
+    starts = datetime(2026, 3, 29, 14, 0, tzinfo=LONDON)  # the day the clocks go forward
+    day_before = reminder_time("1d", starts)
+    assert (day_before.day, day_before.hour, day_before.utcoffset().seconds) == (28, 14, 0)
+    morning = reminder_time("morning", starts)
+    assert (morning.day, morning.hour, morning.utcoffset().seconds) == (29, 9, 3600)
+    assert reminder_time("2h", starts).hour == 12
+
+
+def test_the_invite_says_who_we_are_what_when_where_and_how_to_reply():
+    text = render("invite", EVENT)
+    assert text.startswith("Hello from Over a Brew")
+    for part in (EVENT.title, EVENT.when, EVENT.where, "Tea, cake and bus fares paid.",
+                 "YES", "NO", "MAYBE", "STOP"):
+        assert part in text
+
+
+@pytest.mark.parametrize("key", sorted(set(TEXTS) - {"survey_reminder"}))
+def test_every_event_text_is_plain_gsm7_and_at_most_two_segments(key):
+    text = render(key, EVENT, relative="tomorrow at 2pm")
+    assert encoding(text).name == "GSM-7"
+    assert encoding(text).segments <= 2
+    assert [f for f in check_text(text, key) if f.level == "error"] == []
+
+
+def test_the_survey_reminder_is_gentle_short_and_plain():
+    text = survey_reminder(2, 5)
+    assert "2 of 5" in text and "no rush" in text and "only reminder" in text
+    assert encoding(text).segments <= 2 and check_text(text, "survey_reminder") == []

@@ -1,0 +1,1 @@
+from tests.invites_fixtures import cli, registered, settings  # noqa: F401

@@ -297,6 +297,7 @@ class Rsvp(Base):
     answer: Mapped[str] = mapped_column(String(10))  # yes | no | maybe
     said: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(20), default="sms")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # --- organiser pages ---

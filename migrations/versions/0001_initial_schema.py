@@ -160,6 +160,7 @@ def upgrade() -> None:
     sa.Column('answer', sa.String(length=10), nullable=False),
     sa.Column('said', sa.Text(), nullable=True),
     sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')

@@ -6,12 +6,15 @@ NAV: list[tuple[str, str]] = [
     ("overview.overview", "Overview"),
     ("answers.answers", "Answers"),
     ("contacts.contacts", "Contacts"),
+    ("invites.invites", "Invites"),
     ("simulator.simulator", "Phone simulator"),
 ]
 
 
 def blueprints() -> list:
     """Every organiser blueprint, for service.app to register."""
-    from service.organiser import answers, auth, contacts_page, overview, simulator
+    from service.organiser import (
+        answers, auth, contacts_page, invites_page, overview, simulator,
+    )
 
-    return [auth.bp, overview.bp, answers.bp, contacts_page.bp, simulator.bp]
+    return [auth.bp, overview.bp, answers.bp, contacts_page.bp, invites_page.bp, simulator.bp]

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import render_template, request
+from datetime import datetime, timezone
+
+from flask import g, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service import contacts_import as importing
+from service import tags
+from service.organiser import audit
 from service.organiser.guard import organiser_blueprint, runtime
+from service.organiser.uploads import UploadError, accepts_uploads, csv_text
 from service.phones import mask
 from service.store import Consent, Contact
 
@@ -46,6 +52,31 @@ def rows(session: Session, page: int) -> tuple[list[Row], bool]:
 def contacts():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
+    return _page(page)
+
+
+def _page(page: int = 1, report: list[str] | None = None, error: str | None = None,
+          status: int = 200):
     with runtime().store.transaction() as db:
         shown, more = rows(db, page)
-    return render_template("contacts.html", rows=shown, more=more, page=page)
+        tagged = tags.of(db)
+    return render_template("contacts.html", rows=shown, more=more, page=page, tagged=tagged,
+                           report=report, error=error), status
+
+
+@bp.post("/contacts/import")
+@accepts_uploads
+def import_contacts():
+    """The same import as `brewline contacts import FILE --tag TAG`."""
+    rt = runtime()
+    try:
+        tag = tags.clean(request.form["tag"]) if request.form.get("tag", "").strip() else None
+        name, text = csv_text("file")
+        people, rejected = importing.parse(text, rt.settings.default_region)
+    except (UploadError, ValueError) as exc:
+        return _page(error=str(exc), status=400)
+    report = importing.Report(rejected=rejected)
+    with rt.store.transaction() as db:
+        importing.import_people(db, people, tag, datetime.now(timezone.utc), report)
+        audit.record(db, g.user_id, "import contacts", file=name[:100], added=report.added)
+    return _page(report=[f"{name}:"] + report.lines())

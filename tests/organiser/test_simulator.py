@@ -40,7 +40,7 @@ def test_with_javascript_a_text_returns_the_thread_as_json(signed_in):
 def test_later_texts_show_with_whether_they_were_sent(signed_in, runtime):
     with runtime.store.transaction() as db:
         contact = find_or_create(db, E164)
-        row = outbox.add(runtime, db, contact.id, "See you on Tuesday", "reminder")
+        row = outbox.add(runtime, db, contact.id, "See you on Tuesday", "note")
     before = signed_in.get(f"/simulator/thread?number={NUMBER}").json["bubbles"]
     assert before[0]["body"] == "See you on Tuesday" and "waiting to send" in before[0]["note"]
     runtime.settings = runtime.settings.with_(twilio_account_sid=None, twilio_auth_token=None)

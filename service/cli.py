@@ -54,16 +54,20 @@ def flows_check(files: tuple[Path, ...]) -> None:
 @click.argument("table")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 @click.option("--include-phone", is_flag=True, help="Add phone numbers (personal data).")
+@click.option("--include-codes", is_flag=True, help="Add voucher codes and PINs (vouchers only).")
 @with_appcontext
-def export(table: str, fmt: str, include_phone: bool) -> None:
+def export(table: str, fmt: str, include_phone: bool, include_codes: bool) -> None:
     """Write TABLE (answers, contacts, messages, ...) to standard output."""
     from service import export as exporting
 
     if table not in exporting.TABLES:
         raise click.BadParameter(f"choose one of {', '.join(sorted(exporting.TABLES))}",
                                  param_hint="TABLE")
+    if include_codes and table not in exporting.WITH_CODES:
+        raise click.BadParameter("only the vouchers table has codes", param_hint="--include-codes")
     with _runtime().store.transaction() as session:
-        exporting.write(session, table, fmt, sys.stdout, include_phone=include_phone)
+        exporting.write(session, table, fmt, sys.stdout, include_phone=include_phone,
+                        include_codes=include_codes)
 
 
 def _register_process_commands() -> None:
@@ -93,4 +97,6 @@ def main() -> None:
     _register_process_commands()
     _register_tool_commands()
     _register_invite_commands()
+    from service import vouchers_cli
+    vouchers_cli.register(cli)
     cli(prog_name="brewline")

@@ -8,7 +8,7 @@ from typing import IO, Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.store import Answer, Contact, Message
+from service.store import Answer, Contact, Message, VoucherClaim, VoucherCode, VoucherPool
 
 # Spreadsheet programs run cells that start with these as formulas.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -63,6 +63,24 @@ def _person(contact: Contact | None, include_phone: bool) -> dict:
     return row
 
 
+def _vouchers(session: Session, include_phone: bool, include_codes: bool = False) -> Iterable[dict]:
+    rows = session.execute(
+        select(VoucherClaim, VoucherPool, Contact, VoucherCode)
+        .join(VoucherPool, VoucherClaim.pool_id == VoucherPool.id)
+        .join(Contact, VoucherClaim.contact_id == Contact.id)
+        .outerjoin(VoucherCode, VoucherClaim.code_id == VoucherCode.id).order_by(VoucherClaim.id))
+    for claim, pool, contact, code in rows:
+        row = _person(contact, include_phone) | {
+            "pool": pool.name, "value": pool.value, "earned_by": claim.earned_by,
+            "status": claim.status, "channel": claim.channel,
+            "requested": claim.requested_at.isoformat(),
+            "issued": claim.issued_at.isoformat() if claim.issued_at else None,
+            "declined": claim.declined_at.isoformat() if claim.declined_at else None}
+        if include_codes:
+            row |= {"code": code.code if code else None, "pin": code.pin if code else None}
+        yield row
+
+
 def _rsvps(session: Session, include_phone: bool) -> Iterable[dict]:
     from service import export_invites
 
@@ -71,13 +89,18 @@ def _rsvps(session: Session, include_phone: bool) -> Iterable[dict]:
 
 TABLES: dict[str, Callable[[Session, bool], Iterable[dict]]] = {
     "answers": _answers, "contacts": _contacts, "messages": _messages,
+    "vouchers": _vouchers,
     "rsvps": _rsvps,
 }
+# Tables that can add voucher codes when asked with --include-codes.
+WITH_CODES = {"vouchers"}
 
 
-def write(session: Session, table: str, fmt: str, out: IO[str], include_phone: bool = False) -> int:
+def write(session: Session, table: str, fmt: str, out: IO[str], include_phone: bool = False,
+          include_codes: bool = False) -> int:
     """Write a table to `out`; returns the number of rows."""
-    rows = list(TABLES[table](session, include_phone))
+    extra = {"include_codes": True} if include_codes and table in WITH_CODES else {}
+    rows = list(TABLES[table](session, include_phone, **extra))
     if fmt == "json":
         json.dump(rows, out, ensure_ascii=False, indent=1)
         out.write("\n")

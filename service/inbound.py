@@ -51,6 +51,8 @@ Handler = Callable[[Context], list[str]]
 INTENTS: dict[str, Handler] = {}
 # Tried in order before the conversation; each returns replies, or None to pass.
 BEFORE_CONVERSATION: list[Callable[[Context], list[str] | None]] = []
+# Run after each conversation turn; each returns replies to add (the voucher offer, ...).
+AFTER_TURN: list[Callable[[Context, conversations.Turn], list[str]]] = []
 
 
 def receive_text(runtime: Runtime, text: InboundText, now: datetime | None = None) -> list[str]:
@@ -141,7 +143,10 @@ def converse(ctx: Context) -> list[str]:
     conversation = conversations.current(ctx.session, flows, ctx.contact, settings.active_flow)
     turn = conversations.take_turn(ctx.session, flows, conversation,
                                    Reply(text=ctx.body, channel="sms"), ctx.now)
-    return [output.text for output in turn.says]
+    replies = [output.text for output in turn.says]
+    for hook in AFTER_TURN:
+        replies += hook(ctx, turn)
+    return replies
 
 
 def _while_opted_out(ctx: Context) -> list[str]:

@@ -54,6 +54,35 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email')
     )
+    op.create_table('voucher_pools',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('value', sa.String(length=120), nullable=False),
+    sa.Column('flow_id', sa.String(length=80), nullable=True),
+    sa.Column('event_ref', sa.String(length=80), nullable=True),
+    sa.Column('how_to_use', sa.Text(), nullable=True),
+    sa.Column('low_stock', sa.Integer(), nullable=True),
+    sa.Column('low_warned_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('name')
+    )
+    with op.batch_alter_table('voucher_pools', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_voucher_pools_event_ref'), ['event_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_voucher_pools_flow_id'), ['flow_id'], unique=False)
+
+    op.create_table('attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_ref', sa.String(length=80), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('event_ref', 'contact_id')
+    )
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attendance_contact_id'), ['contact_id'], unique=False)
+
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
@@ -169,6 +198,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_rsvps_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rsvps_event_id'), ['event_id'], unique=False)
 
+    op.create_table('voucher_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pool_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=120), nullable=False),
+    sa.Column('pin', sa.String(length=40), nullable=True),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('loaded_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['pool_id'], ['voucher_pools.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    with op.batch_alter_table('voucher_codes', schema=None) as batch_op:
+        batch_op.create_index('ix_voucher_codes_free', ['pool_id', 'id'], unique=False, postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
+
+    op.create_table('voucher_offers',
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('pool_ids', sa.JSON(), nullable=False),
+    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('contact_id')
+    )
     op.create_table('answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('conversation_id', sa.Integer(), nullable=False),
@@ -232,6 +284,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_invites_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invites_event_id'), ['event_id'], unique=False)
 
+    op.create_table('voucher_claims',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pool_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('code_id', sa.Integer(), nullable=True),
+    sa.Column('earned_by', sa.String(length=20), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('requested_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queue_no', sa.Integer(), nullable=True),
+    sa.Column('issued_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('declined_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['code_id'], ['voucher_codes.id'], ),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['pool_id'], ['voucher_pools.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code_id'),
+    sa.UniqueConstraint('pool_id', 'contact_id')
+    )
+    with op.batch_alter_table('voucher_claims', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_voucher_claims_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index('ix_voucher_claims_queue', ['pool_id', 'status', 'queue_no'], unique=False)
+
     op.create_table('answer_tags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('answer_id', sa.Integer(), nullable=False),
@@ -255,6 +330,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_answer_tags_answer_id'))
 
     op.drop_table('answer_tags')
+    with op.batch_alter_table('voucher_claims', schema=None) as batch_op:
+        batch_op.drop_index('ix_voucher_claims_queue')
+        batch_op.drop_index(batch_op.f('ix_voucher_claims_contact_id'))
+
+    op.drop_table('voucher_claims')
     with op.batch_alter_table('invites', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invites_event_id'))
         batch_op.drop_index(batch_op.f('ix_invites_contact_id'))
@@ -269,6 +349,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_answers_contact_id'))
 
     op.drop_table('answers')
+    op.drop_table('voucher_offers')
+    with op.batch_alter_table('voucher_codes', schema=None) as batch_op:
+        batch_op.drop_index('ix_voucher_codes_free', postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
+
+    op.drop_table('voucher_codes')
     with op.batch_alter_table('rsvps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rsvps_event_id'))
         batch_op.drop_index(batch_op.f('ix_rsvps_contact_id'))
@@ -297,6 +382,15 @@ def downgrade() -> None:
 
     op.drop_table('consents')
     op.drop_table('audit_log')
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attendance_contact_id'))
+
+    op.drop_table('attendance')
+    with op.batch_alter_table('voucher_pools', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_voucher_pools_flow_id'))
+        batch_op.drop_index(batch_op.f('ix_voucher_pools_event_ref'))
+
+    op.drop_table('voucher_pools')
     op.drop_table('users')
     op.drop_table('events')
     op.drop_table('contacts')

@@ -1,0 +1,109 @@
+"""Voucher benchmark: loading 100,000 codes, and claims per second with many people at once.
+
+`main()` returns a dict of figures; `make bench` (bench/run.py) collects every section.
+Runs on $DATABASE_URL (emptied first: never point it at real data) or a temporary SQLite file.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import text
+
+from service import contacts, migrate, vouchers
+from service.runtime import Runtime
+from service.settings import Settings
+from service.store import Base, Contact, Conversation, make_engine
+
+FLOW = "over-a-brew-2024-05"
+CODES = 100_000
+PEOPLE = 400
+THREADS = 16
+
+
+def _runtime(scratch: Path) -> Runtime:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{scratch / 'bench.db'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    migrate.upgrade(url)
+    return Runtime(Settings(
+        instance_dir=scratch, database_url=url, redis_url=os.environ.get("REDIS_URL"),
+        twilio_account_sid=None, twilio_auth_token=None, twilio_phone_number=None,
+        twilio_api_base_url=None, public_base_url="http://127.0.0.1:5000",
+        secret_key="bench", quiet_hours=None))
+
+
+def _load(runtime: Runtime, now: datetime) -> float:
+    csv_text = "code,pin\n" + "".join(f"BENCH{n:08d},{n % 10000:04d}\n" for n in range(CODES))
+    started = time.perf_counter()
+    with runtime.store.transaction() as session:
+        report = vouchers.load(runtime, session, csv_text, "bench", now, value="£10 gift card",
+                               flow=FLOW, low_stock=0)
+    assert report.loaded == CODES
+    return time.perf_counter() - started
+
+
+def _people(runtime: Runtime) -> list[int]:
+    with runtime.store.transaction() as session:
+        ids = []
+        for n in range(PEOPLE):
+            contact = contacts.find_or_create(session, f"+447700{n:06d}")
+            session.add(Conversation(contact_id=contact.id, flow_id=FLOW, flow_version=1,
+                                     status="finished", state={}))
+            ids.append(contact.id)
+        return ids
+
+
+def _claims_per_second(runtime: Runtime, people: list[int], now: datetime) -> float:
+    chunks = [people[i::THREADS] for i in range(THREADS)]
+    barrier = threading.Barrier(THREADS + 1)
+
+    def work(mine: list[int]) -> None:
+        barrier.wait()
+        for contact_id in mine:
+            with runtime.store.transaction() as session:
+                pool = vouchers.get_pool(session, "bench")
+                vouchers.claim(runtime, session, session.get(Contact, contact_id), pool, now)
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in chunks]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return len(people) / (time.perf_counter() - started)
+
+
+def main() -> dict:
+    """Run the voucher benchmark and return its figures."""
+    now = datetime.now(timezone.utc)
+    with tempfile.TemporaryDirectory() as scratch:
+        runtime = _runtime(Path(scratch))
+        try:
+            load_seconds = _load(runtime, now)
+            rate = _claims_per_second(runtime, _people(runtime), now)
+            with runtime.store.transaction() as session:
+                [figures] = vouchers.report(runtime, session, now)
+        finally:
+            runtime.close()
+    assert figures.issued == PEOPLE
+    return {"database": _dialect(runtime),
+            "load_100k_codes_seconds": round(load_seconds, 2),
+            "claims_per_second": round(rate, 1), "claim_threads": THREADS,
+            "claims": PEOPLE}
+
+
+def _dialect(runtime: Runtime) -> str:
+    return runtime.settings.database_url.split(":", 1)[0]
+
+
+if __name__ == "__main__":
+    print(main())

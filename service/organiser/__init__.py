@@ -7,6 +7,7 @@ NAV: list[tuple[str, str]] = [
     ("answers.answers", "Answers"),
     ("contacts.contacts", "Contacts"),
     ("invites.invites", "Invites"),
+    ("vouchers.vouchers_page", "Vouchers"),
     ("simulator.simulator", "Phone simulator"),
 ]
 
@@ -14,7 +15,8 @@ NAV: list[tuple[str, str]] = [
 def blueprints() -> list:
     """Every organiser blueprint, for service.app to register."""
     from service.organiser import (
-        answers, auth, contacts_page, invites_page, overview, simulator,
+        answers, auth, contacts_page, invites_page, overview, simulator, vouchers_page,
     )
 
-    return [auth.bp, overview.bp, answers.bp, contacts_page.bp, invites_page.bp, simulator.bp]
+    return [auth.bp, overview.bp, answers.bp, contacts_page.bp, invites_page.bp,
+            vouchers_page.bp, simulator.bp]

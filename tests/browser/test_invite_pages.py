@@ -61,3 +61,19 @@ def test_an_organiser_previews_and_sends_an_invite(page, live, organiser):
     with live.runtime.store.transaction() as db:
         assert len(db.scalars(select(Invite)).all()) == 1
         assert db.scalars(select(Outbox.purpose)).all() == ["invite"]
+
+
+def test_an_organiser_uploads_voucher_codes_and_sees_the_stock(page, organiser):
+    sign_in(page)
+    page.get_by_role("link", name="Vouchers").click()
+    page.get_by_label("CSV file of codes").set_input_files(
+        {"name": "codes.csv", "mimeType": "text/csv",
+         "buffer": b"code\nTESCO-AAAA-1111\nTESCO-BBBB-2222\nTESCO-AAAA-1111\n"})
+    page.get_by_label("Pool name").fill("tesco-10")
+    page.get_by_label("What a code is worth").fill("£10 Tesco gift card")
+    page.get_by_label("Earned by finishing").select_option("over-a-brew-2024-05")
+    page.get_by_role("button", name="Load codes").click()
+    expect(page.get_by_role("status")).to_contain_text("loaded 2 codes")
+    expect(page.get_by_role("status")).to_contain_text("line 4: refused a duplicate code")
+    expect(page.locator("#low-stock")).to_contain_text("tesco-10: only 2 codes left")
+    no_serious_axe_violations(page)

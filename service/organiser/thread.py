@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from service.store import Contact, Message, Outbox
 
 OUTBOX_STATUS = {"pending": "waiting to send", "sending": "sending", "sent": "sent",
-                 "cancelled": "not sent", "failed": "could not be sent"}
+                 "cancelled": "not sent", "failed": "could not be sent",
+                 "unknown": "may not have been sent (the worker stopped mid-send)"}
 
 
 @dataclass(frozen=True)

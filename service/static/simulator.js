@@ -40,7 +40,9 @@
                           headers: {"Accept": "application/json"}})
         .then(function (r) { return r.json(); })
         .then(function (data) {
-          if (data.error) { alert(data.error); return; }
+          var problem = document.getElementById("sim-error");
+          problem.textContent = data.error || "";
+          if (data.error) return;
           if (body.value === sending) body.value = "";
           list.dataset.number = number.value;
           showThread(list, data.bubbles);

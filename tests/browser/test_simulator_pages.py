@@ -94,3 +94,12 @@ def test_the_whole_survey_by_call_in_the_simulator(page, live, organiser):
         consent = db.scalars(select(Consent)).one()
     assert transcripts == ANSWERS
     assert (consent.granted, consent.channel) == (True, "voice")
+
+
+def test_a_number_that_is_not_a_number_is_explained_beside_the_form(page, organiser):
+    sign_in(page)
+    page.goto("/simulator")
+    page.get_by_label("Your made-up number").fill("tea")
+    page.get_by_label("Message").fill("hi")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("alert")).to_have_text("That is not a phone number. Try one like 07700 900555.")

@@ -30,12 +30,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 def _register(app: Flask) -> None:
     from service import health, invite_hooks, sms, voice
-    from service import voice_voucher, vouchers_sms
+    from service import voice_invite, voice_voucher, vouchers_sms
 
     invite_hooks.register()
     for module in (health, sms, voice):
         app.register_blueprint(module.bp)
     app.register_blueprint(voice_voucher.bp)
+    app.register_blueprint(voice_invite.bp)
     vouchers_sms.register()
     app.register_error_handler(413, lambda e: plain(413, "request body too large (64 KB at most)"))
     app.register_error_handler(405, lambda e: plain(405, "method not allowed"))

@@ -109,8 +109,7 @@ TEXTS = {
     "invite_call": (
         "Hello, this is Over a Brew, the friendly chats about local services. You are "
         "invited to {title}, on {when}, at {where}. {details}Press 1 if you would like to "
-        "come, 2 if you cannot come, or 3 if you might. You can also just say yes or no. "
-        "To hear this again, press star."),
+        "come, 2 if you cannot come, or 3 if you might."),
     # Said on the invite call once the person has answered (they get no texts).
     "rsvp_call_yes": (
         "Thank you, we have you down as coming to {title} on {when} at {where}. "

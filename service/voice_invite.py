@@ -5,6 +5,7 @@ which invite this is without trusting anything but Twilio's signed request.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from flows.invites import render, rsvp_answer
 from flows.keywords import classify
 from service import calls, contacts, events, rsvps
-from service.phones import BadNumber, normalise
+from service.phones import BadNumber, mask, normalise
 from service.store import Contact, Event, Outbox
 from service.twilio_edge import twilio_webhook
 from service.voice import call_input, twiml
@@ -24,14 +25,18 @@ from service.voice_call import MACHINE, CallInput, keys
 from service.voice_twiml import CHOICE_TIMEOUT, LANGUAGE, Speaker, goodbye, next_rate, url
 from service.voice_words import VOICE
 
+log = logging.getLogger("brewline.voice_invite")
 bp = Blueprint("voice_invite", __name__)
 PURPOSE = "invite_call"
 KEY_ANSWERS = {"1": "yes", "2": "no", "3": "maybe"}
 WORDS = {
     "keys": ("Press 1 if you would like to come, 2 if you cannot come, or 3 if you might. "
              "To hear it all again, press star."),
+    "also": "You can also just say yes or no. To hear this again, press star.",
     "gone": "Hello, this is Over a Brew. Sorry, this invite is no longer open. Goodbye.",
     "thanks": "Thank you for your time. Goodbye.",
+    "error": ("Hello, this is Over a Brew. Sorry, something went wrong on our side. If you "
+              "would like to come, please ring this number later. Goodbye."),
     "no_answer": ("That is fine. We have not put you down either way. If you would like to "
                   "come, ring this number. Goodbye."),
 }
@@ -68,6 +73,14 @@ def _respond(heard: CallInput, act) -> Response:
         heard = replace(heard, phone=normalise(heard.phone, runtime.settings.default_region))
     except BadNumber:
         return twiml(goodbye(Speaker(), [WORDS["gone"]]))
+    try:
+        return _turn(runtime, heard, now, act)
+    except Exception:
+        log.exception("could not handle an invite call turn for %s", mask(heard.phone))
+        return twiml(goodbye(Speaker(), [WORDS["error"]]))
+
+
+def _turn(runtime, heard: CallInput, now: datetime, act) -> Response:
     with runtime.store.transaction() as session:
         contact = contacts.locked(session, heard.phone)
         row = session.get(Outbox, _outbox_id() or 0)
@@ -105,7 +118,7 @@ def answered(turn: InviteCall) -> str:
     """A new invite call: a voicemail gets a short message, a person hears the invite."""
     if MACHINE.match(turn.heard.answered_by or ""):
         return goodbye(turn.speaker, [turn.words("invite_voicemail")])
-    return ask(turn, [turn.words("invite_call")])
+    return ask(turn, [turn.words("invite_call"), WORDS["also"]])
 
 
 def _slower(turn: InviteCall) -> str:
@@ -118,7 +131,7 @@ def replied(turn: InviteCall) -> str:
     """Keys or speech after the invite: an RSVP, a repeat, slower, stop, or ask again."""
     pressed, said = keys(turn.heard.digits), (turn.heard.speech or "").strip()
     if pressed == "*":
-        return ask(turn, [turn.words("invite_call")])
+        return ask(turn, [turn.words("invite_call"), WORDS["also"]])
     if pressed == "9":
         return ask(turn, [_slower(turn), WORDS["keys"]])
     keyword = classify(said) if said else None

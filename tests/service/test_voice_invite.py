@@ -185,3 +185,11 @@ def test_invite_calls_written_at_night_wait_until_nine(runtime, fake):
     due = row.not_before if row.not_before.tzinfo else row.not_before.replace(tzinfo=timezone.utc)
     assert due == datetime(2026, 11, 26, 9, 0, tzinfo=LONDON)
     assert deliver(runtime, row.id, now=night) == "skipped" and fake.calls == []
+
+
+@pytest.mark.parametrize("path", ["/twilio/voice/invite?outbox=999", "/twilio/voice/invite",
+                                  "/twilio/voice/invite/answer?outbox=x1"])
+def test_an_answer_url_that_names_no_invite_of_theirs_gets_kind_words(answered, runtime, path):
+    twiml = answered.post(path, Digits="1")
+    assert "no longer open" in twiml.said and twiml.hangs_up
+    assert rsvps(runtime) == []

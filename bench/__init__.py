@@ -1,0 +1,1 @@
+"""Measurements, run by `make bench`; never timed assertions in tests."""

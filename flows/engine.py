@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flows.keywords import classify, matches, normalise
 from flows.model import (
-    Ask, Choice, Finished, Flow, Reply, Result, Say, SaveAnswer, SaveConsent, Start,
-    State, Step, TimedOut, stamp,
+    Ask, Choice, Finished, Flow, Held, Reply, Result, Say, SaveAnswer, SaveConsent, Start,
+    State, Step, TimedOut, WindowClosed, stamp,
 )
 
 # Keys that mean the same thing on every question of a call.
@@ -28,8 +28,21 @@ def new_state(flow: Flow, language: str = "en") -> State:
 
 def advance(flow: Flow, state: State, event, now: datetime) -> Result:
     """Apply one event to a conversation and say what should happen."""
-    result = _HANDLERS[type(event)](flow, state, event)
-    return Result(replace(result.state, updated_at=stamp(now),
+    if isinstance(event, WindowClosed):
+        result = _on_window_closed(flow, state, event, now)
+    elif state.held and not getattr(event, "window", 0) and _intent_of(event) not in _KEYWORDS:
+        # A call (or anything not held) while texts are held: they answer the question
+        # they were written for, before this event moves the conversation on.
+        closed = _close_window(flow, state)
+        after = _HANDLERS[type(event)](flow, closed.state, event)
+        # What to say next comes from this event; the close only keeps the answer.
+        kept = tuple(o for o in closed.outputs if not isinstance(o, (Say, Ask)))
+        result = Result(after.state, kept + after.outputs)
+    else:
+        result = _HANDLERS[type(event)](flow, state, event)
+    held_at = stamp(now) if result.state.held != state.held and result.state.held else (
+        result.state.held_at if result.state.held else None)
+    return Result(replace(result.state, updated_at=stamp(now), held_at=held_at,
                           started_at=result.state.started_at or stamp(now)), result.outputs)
 
 
@@ -45,6 +58,8 @@ def _on_reply(flow: Flow, state: State, event: Reply) -> Result:
     if state.status in ("new", "declined", "finished"):
         return _on_start(flow, state, Start(event.channel))
     intent = _intent(event)
+    if state.held and intent in _KEYWORDS:
+        return _keyword_after_held(flow, state, event, intent)
     if intent in _KEYWORDS:
         return _KEYWORDS[intent](flow, state, event)
     step = flow.step(state.step)
@@ -65,6 +80,10 @@ def _intent(event: Reply) -> str | None:
         return KEY_INTENTS[event.digits]
     keyword = classify(event.text) if event.recording is None else None
     return keyword.intent if keyword else None
+
+
+def _intent_of(event) -> str | None:
+    return _intent(event) if isinstance(event, Reply) else None
 
 
 def _is_greeting(event: Reply, step: Step) -> bool:
@@ -100,9 +119,56 @@ def _pause(flow: Flow, state: State, event: Reply) -> Result:
 _KEYWORDS = {"skip": _skip, "repeat": _repeat, "help": _help, "pause": _pause}
 
 
+# Thinking time: an open answer sent as several texts (Reply.window > 0).
+
+def _hold(flow: Flow, state: State, step: Step, event: Reply) -> Result:
+    """Keep the text and wait for more; the answer is saved when the window closes."""
+    # The first text gets a short "take your time" so the person knows it arrived and
+    # that there is no rush; later ones get nothing, as a reply to every text would
+    # interrupt them while they are still writing.
+    first = not state.held and "take_your_time" in flow.texts
+    says = (Say(_say(flow, state, "take_your_time")),) if first else ()
+    held = replace(state, held=state.held + (event.text,))
+    return Result(held, says + (Held(step.id, event.window),))
+
+
+def _on_window_closed(flow: Flow, state: State, event: WindowClosed, now: datetime) -> Result:
+    if not state.held or not state.held_at:
+        return Result(state, ())
+    quiet_since = datetime.fromisoformat(state.held_at)
+    if now < quiet_since + timedelta(seconds=event.window):
+        return Result(state, ())  # another text came in; a later check will close it
+    return _close_window(flow, state)
+
+
+def _close_window(flow: Flow, state: State) -> Result:
+    """Join the held texts, in the order they came, into one answer, and move on."""
+    step = flow.step(state.step)
+    save = SaveAnswer(step.id, _question(flow, state, step), "\n".join(state.held),
+                      channel="sms")
+    state = replace(state, held=(), held_at=None, status="active",
+                    answered=_add(state.answered, step.id))
+    moved = enter(flow, state, step.next)
+    return Result(moved.state, (save,) + moved.outputs)
+
+
+def _keyword_after_held(flow: Flow, state: State, event: Reply, intent: str) -> Result:
+    """A keyword acts at once, but what was already written is kept as the answer first.
+
+    SKIP then only means "that's all" (the question was answered, not skipped).
+    """
+    closed = _close_window(flow, state)
+    if intent == "skip" or closed.state.status != "active":
+        return closed
+    after = _KEYWORDS[intent](flow, closed.state, event)
+    return Result(after.state, closed.outputs + after.outputs)
+
+
 # Answers, one handler per step kind.
 
 def _answer_open(flow: Flow, state: State, step: Step, event: Reply) -> Result:
+    if event.window > 0 and event.text and event.recording is None:
+        return _hold(flow, state, step, event)
     text = event.text if event.text is not None else event.digits
     save = SaveAnswer(step.id, _question(flow, state, step), text,
                       recording=event.recording, channel=event.channel)

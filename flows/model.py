@@ -94,6 +94,8 @@ class State:
     language: str = "en"
     started_at: str | None = None
     updated_at: str | None = None
+    held: tuple[str, ...] = ()  # texts of an open answer still being written (ANSWER_WINDOW)
+    held_at: str | None = None  # when the latest of them arrived
 
     def to_dict(self) -> dict:
         return {
@@ -101,7 +103,7 @@ class State:
             "step": self.step, "status": self.status, "retries": self.retries,
             "answered": list(self.answered), "skipped": list(self.skipped),
             "language": self.language, "started_at": self.started_at,
-            "updated_at": self.updated_at,
+            "updated_at": self.updated_at, "held": list(self.held), "held_at": self.held_at,
         }
 
     @classmethod
@@ -109,6 +111,7 @@ class State:
         values = dict(data)
         values["answered"] = tuple(values.get("answered", ()))
         values["skipped"] = tuple(values.get("skipped", ()))
+        values["held"] = tuple(values.get("held", ()))
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -139,6 +142,15 @@ class Reply:
     digits: str | None = None
     recording: Recording | None = None
     channel: str = "sms"
+    # Seconds the person may take to add more texts to an open answer; 0: answer at once.
+    window: int = 0
+
+
+@dataclass(frozen=True)
+class WindowClosed:
+    """Time to check whether an open answer's texts have stopped coming (`window` seconds)."""
+
+    window: int
 
 
 @dataclass(frozen=True)
@@ -148,7 +160,7 @@ class TimedOut:
     channel: str = "voice"
 
 
-Event = Start | Reply | TimedOut
+Event = Start | Reply | TimedOut | WindowClosed
 
 
 # Outputs: what the channels should do.
@@ -197,13 +209,21 @@ class SaveConsent:
 
 
 @dataclass(frozen=True)
+class Held:
+    """An open answer is being held for more texts: check again after `window` seconds."""
+
+    step_id: str
+    window: int
+
+
+@dataclass(frozen=True)
 class Finished:
     """The flow is over for this person."""
 
     completed: bool = True
 
 
-Output = Say | Ask | SaveAnswer | SaveConsent | Finished
+Output = Say | Ask | SaveAnswer | SaveConsent | Held | Finished
 
 
 @dataclass(frozen=True)

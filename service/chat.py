@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import secrets
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
 import click
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from service.settings import from_env
+
+WAIT_SECONDS = 60.0
 
 
 def post_signed(base_url: str, path: str, form: dict, token: str, signed_base: str) -> bytes:
@@ -40,14 +44,84 @@ def chat(sender: str, url: str | None, voice: bool) -> None:
     if voice:
         _ring(base, settings, sender)
         return
-    click.echo(f"Texting Brewline at {base} from {sender}. Type a message; Ctrl-D to end.")
+    click.echo(f"Texting Brewline at {base} from {sender}. Type a message; Ctrl-D to end.\n"
+               "Texts Brewline sends you later show up after each reply; /wait [SECONDS] "
+               "waits for them.")
+    later = LaterTexts(settings, sender)
     while True:
         try:
             body = input("you> ")
         except (EOFError, KeyboardInterrupt):
             click.echo()
+            later.close()
             return
+        if body.strip().startswith("/wait"):
+            later.wait(_seconds(body))
+            continue
         _send(base, settings, sender, body)
+        later.show()
+
+
+def _seconds(command: str) -> float:
+    parts = command.split()
+    try:
+        return float(parts[1]) if len(parts) > 1 else WAIT_SECONDS
+    except ValueError:
+        return WAIT_SECONDS
+
+
+class LaterTexts:
+    """Outbound texts for one number (in local mode the outbox is where they "go")."""
+
+    def __init__(self, settings, sender: str):
+        from service.runtime import Runtime
+
+        self.runtime, self.sender = Runtime(settings), sender
+        self.seen = self._latest()
+
+    def _texts(self, after: int):
+        from service import outbox
+        from service.phones import BadNumber, normalise
+        from service.store import Contact
+
+        try:
+            phone = normalise(self.sender, self.runtime.settings.default_region)
+        except BadNumber:
+            return []
+        with self.runtime.store.transaction() as session:
+            contact = session.scalars(select(Contact).where(Contact.phone == phone)).first()
+            return outbox.sent_since(session, contact.id, after) if contact else []
+
+    def _latest(self) -> int:
+        try:
+            texts = self._texts(0)
+        except Exception:  # no database yet: everything is new
+            return 0
+        return texts[-1].id if texts else 0
+
+    def show(self) -> int:
+        """Print texts sent since the last look; returns how many."""
+        try:
+            texts = self._texts(self.seen)
+        except Exception as exc:
+            click.echo(f"(could not read the outbox: {type(exc).__name__})", err=True)
+            return 0
+        for text in texts:
+            click.echo(f"brewline (later)> {text.body}")
+            self.seen = text.id
+        return len(texts)
+
+    def close(self) -> None:
+        self.runtime.close()
+
+    def wait(self, seconds: float) -> None:
+        """Look every second for up to `seconds`, stopping at the first new texts."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.show():
+                return
+            time.sleep(1)
+        click.echo("(nothing more yet)")
 
 
 def _send(base: str, settings, sender: str, body: str) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from flows.keywords import Keyword, classify
 from flows.model import Reply
-from service import contacts, conversations
+from service import answer_window, contacts, conversations
 from service.phones import BadNumber, is_textable_sender, mask, normalise
 from service.runtime import Runtime
 from service.store import Contact, Message
@@ -141,8 +141,9 @@ def converse(ctx: Context) -> list[str]:
     """Give the text to the person's conversation and return what it says back."""
     settings, flows = ctx.runtime.settings, ctx.runtime.flows
     conversation = conversations.current(ctx.session, flows, ctx.contact, settings.active_flow)
-    turn = conversations.take_turn(ctx.session, flows, conversation,
-                                   Reply(text=ctx.body, channel="sms"), ctx.now)
+    reply = Reply(text=ctx.body, channel="sms", window=settings.answer_window)
+    turn = conversations.take_turn(ctx.session, flows, conversation, reply, ctx.now)
+    answer_window.after_turn(ctx.runtime, ctx.session, turn, ctx.now)
     replies = [output.text for output in turn.says]
     for hook in AFTER_TURN:
         replies += hook(ctx, turn)

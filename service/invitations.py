@@ -71,7 +71,7 @@ def send(runtime: Runtime, session: Session, chosen: Plan, now: datetime) -> int
                                   + "; ".join(f.message for f in chosen.errors))
     event_id, ref = chosen.event.id, events.ref(chosen.event.id)
     rows = [_row(cid, chosen.text, "invite", "sms", event_id, ref) for cid in chosen.texts]
-    # Calls wait for civil hours, as every call does (calls.civil_time).
+    # Calls wait for civil hours from `now`, as every call does (calls.civil_time).
     rung = {"not_before": civil_time(runtime.settings, now)}
     rows += [_row(cid, chosen.call_text, "invite_call", "call", event_id, ref) | rung
              for cid in chosen.calls]

@@ -3,67 +3,140 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import redis
-from rq import Queue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.quiet_hours import next_allowed
 from service.runtime import Runtime
+from service.settings import Settings
 from service.store import Contact, Outbox, after_commit, utcnow
 
-SEND_JOB = "workers.outbound.send_outbound"
 log = logging.getLogger("brewline.outbox")
+SEND_JOB = "workers.outbound.send_outbound"
+# "A job for this row is queued or scheduled": lets the sweeper leave queued rows alone.
+# It lives in the same Redis as the queue, so a Redis restart loses both together. It is
+# only read for pending rows, so it is left to expire once a row is sent.
+QUEUED_KEY = "brewline:outbox:queued:{}"
+MARKER_SECONDS = 600
+# Finished send jobs are dropped at once: the outbox row is the record, not RQ.
+RESULT_TTL = 0
+# Due rows go several to a job: RQ costs a couple of dozen Redis round trips per job,
+# more than sending one text. Each row is still claimed, guarded and retried on its own.
+BATCH = 25
+BATCH_TIMEOUT = 900  # seconds: 25 texts behind a rate limit, or 25 slow API calls
 
 
 def add(runtime: Runtime, session: Session, contact_id: int, body: str, purpose: str,
         not_before: datetime | None = None, channel: str = "sms", **fields) -> Outbox:
-    """Write an outbound row in this transaction; its id is queued after commit."""
+    """Write an outbound row in this transaction; its id is queued after commit.
+
+    Anything but a direct reply is moved out of quiet hours here, so `not_before` is true.
+    """
+    due = not_before or utcnow()
+    if not fields.get("direct_reply"):
+        due = civil_time(runtime.settings, due)
     row = Outbox(contact_id=contact_id, body=body, purpose=purpose, channel=channel,
-                 not_before=not_before or utcnow(), **fields)
+                 not_before=due, **fields)
     session.add(row)
     contact = session.get(Contact, contact_id)
     if channel == "sms" and contact is not None and contact.phone_only:
         # They told us they cannot get texts: keep the row as a record, never send it.
         row.status, row.error = "cancelled", "phone only"
     session.flush()
-    row_id = row.id
-    # The job carries only the id; if Redis is down the sweeper picks the row up later.
-    after_commit(session, lambda: runtime.enqueue(SEND_JOB, row_id))
+    if row.status != "cancelled":
+        queue_after_commit(runtime, session, row.id, due)
     return row
+
+
+def civil_time(settings: Settings, moment: datetime) -> datetime:
+    """`moment`, or the end of quiet hours if it falls inside them."""
+    return next_allowed(moment, settings.quiet_hours, ZoneInfo(settings.tz_default))
+
+
+def queue_after_commit(runtime: Runtime, session: Session, row_id: int,
+                       due: datetime | None = None) -> None:
+    """Queue a row once this transaction commits; rows of one transaction go in one batch."""
+    batch = session.info.get("outbox_batch")
+    if batch is None:
+        batch = session.info["outbox_batch"] = []
+        # If Redis is down the sweeper picks these rows up later, so nothing is lost.
+        after_commit(session, lambda: queue(runtime, batch))
+    batch.append((row_id, due))
+
+
+def queue(runtime: Runtime, rows: list[tuple[int, datetime | None]]) -> int:
+    """Queue due rows and schedule later ones; returns how many. Never raises for Redis."""
+    try:
+        return _queue(runtime, rows)
+    except redis.RedisError as exc:
+        log.warning("could not queue %d outbox rows: %s", len(rows), type(exc).__name__)
+        return 0
+
+
+def _queue(runtime: Runtime, rows: list[tuple[int, datetime | None]]) -> int:
+    now, queue_ = utcnow(), runtime.queue
+    by_due: dict[datetime | None, list[int]] = {}
+    for i, due in rows:
+        by_due.setdefault(due if due is not None and due > now else None, []).append(i)
+    soon = by_due.pop(None, [])
+    # No MULTI/EXEC: each job stands alone, and the sweeper covers a half-done batch.
+    with runtime.redis.pipeline(transaction=False) as pipe:
+        queue_.enqueue_many([queue_.prepare_data(SEND_JOB, batch, result_ttl=RESULT_TTL,
+                                                 timeout=BATCH_TIMEOUT)
+                             for batch in _batches(soon)], pipeline=pipe)
+        _mark(pipe, soon, MARKER_SECONDS)
+        pipe.execute()
+    for due, ids in by_due.items():  # later rows (quiet hours, backoff), batched by time
+        for batch in _batches(ids):
+            queue_.enqueue_at(due, SEND_JOB, *batch, result_ttl=RESULT_TTL,
+                              job_timeout=BATCH_TIMEOUT)
+        with runtime.redis.pipeline(transaction=False) as pipe:
+            _mark(pipe, ids, int((due - now).total_seconds()) + MARKER_SECONDS)
+            pipe.execute()
+    return len(rows)
+
+
+def _batches(ids: list[int]) -> list[tuple[int, ...]]:
+    return [tuple(ids[n:n + BATCH]) for n in range(0, len(ids), BATCH)]
+
+
+def _mark(pipe, ids: list[int], seconds: int) -> None:
+    for i in ids:
+        pipe.set(QUEUED_KEY.format(i), 1, ex=seconds)
 
 
 def add_many(runtime: Runtime, session: Session, rows: list[dict]) -> list[int]:
     """Write many outbound rows in one statement; their ids are queued after commit.
 
     Each dict holds Outbox fields (contact_id, body, purpose, ...); used for campaigns,
-    where a flush per row would be far too slow.
+    where a flush per row would be far too slow. Quiet hours apply as in `add`.
     """
     if not rows:
         return []
-    now = utcnow()
-    values = [{"not_before": now, "channel": "sms", **row} for row in rows]
     from service import bulk
 
+    now, shifted = utcnow(), {}
+    values = [{"not_before": now, "channel": "sms", **row} for row in rows]
+    for value in values:
+        if not value.get("direct_reply"):
+            due = value["not_before"]
+            if due not in shifted:  # a campaign's rows share one time: work it out once
+                shifted[due] = civil_time(runtime.settings, due)
+            value["not_before"] = shifted[due]
     ids = bulk.insert_rows(session, Outbox, values, ids=True)
-    after_commit(session, lambda: enqueue_many(runtime, ids))
+    for row_id, value in zip(ids, values):
+        if value.get("status", "pending") == "pending":
+            queue_after_commit(runtime, session, row_id, value["not_before"])
     return ids
 
 
 def enqueue_many(runtime: Runtime, ids: list[int], chunk: int = 1000) -> int:
-    """Queue send jobs for many ids in Redis pipelines; the sweeper covers any failure."""
-    queued = 0
-    try:
-        for start in range(0, len(ids), chunk):
-            batch = [Queue.prepare_data(SEND_JOB, (i,)) for i in ids[start:start + chunk]]
-            # No MULTI/EXEC: each job stands alone, and the sweeper covers a half-done batch.
-            with runtime.redis.pipeline(transaction=False) as pipe:
-                runtime.queue.enqueue_many(batch, pipeline=pipe)
-                pipe.execute()
-            queued += len(batch)
-    except redis.RedisError as exc:
-        log.warning("could not enqueue %d outbox rows: %s", len(ids) - queued, type(exc).__name__)
-    return queued
+    """Queue send jobs for many due ids; the sweeper covers any failure."""
+    return sum(queue(runtime, [(i, None) for i in ids[start:start + chunk]])
+               for start in range(0, len(ids), chunk))
 
 
 def existing_keys(session: Session, keys: list[str], chunk: int = 5000) -> set[str]:
@@ -73,3 +146,24 @@ def existing_keys(session: Session, keys: list[str], chunk: int = 5000) -> set[s
         found.update(session.scalars(select(Outbox.dedupe_key).where(
             Outbox.dedupe_key.in_(keys[start:start + chunk]))))
     return found
+
+
+def unqueued(runtime: Runtime, ids: list[int]) -> list[int]:
+    """The ids among `ids` with no queued or scheduled job (by the markers)."""
+    if not ids:
+        return []
+    with runtime.redis.pipeline() as pipe:
+        for i in ids:
+            pipe.exists(QUEUED_KEY.format(i))
+        found = pipe.execute()
+    return [i for i, there in zip(ids, found) if not there]
+
+
+def sent_since(session: Session, contact_id: int, after_id: int = 0) -> list[Outbox]:
+    """A person's sent outbound messages with ids above `after_id`, oldest first.
+
+    In local mode this is where texts "go": `brewline chat` and the simulator read it.
+    """
+    return list(session.scalars(select(Outbox).where(
+        Outbox.contact_id == contact_id, Outbox.id > after_id, Outbox.status == "sent")
+        .order_by(Outbox.id)))

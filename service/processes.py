@@ -101,11 +101,11 @@ def worker(burst: bool) -> None:
 
 
 def _sweep_forever(runtime, stop: threading.Event) -> None:
-    from workers.outbound import enqueue_pending
+    from workers.sweeper import sweep_once
 
     while not stop.wait(SWEEP_SECONDS):
         try:
-            enqueue_pending(runtime)
+            sweep_once(runtime)
         except Exception:
             logging.getLogger("brewline.sweeper").exception("sweep failed; trying again later")
 

@@ -88,6 +88,8 @@ class Conversation(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # Texts held for an open answer (ANSWER_WINDOW) are joined once this time passes quietly.
+    window_closes_at: Mapped[datetime | None] = mapped_column(index=True)
     __table_args__ = (UniqueConstraint("contact_id", "flow_id"),)
 
 
@@ -150,6 +152,8 @@ class Outbox(Base):
     direct_reply: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]  # when a worker moved it to "sending" (the lease)
+    delivery_at: Mapped[datetime | None]  # when Twilio last told us its delivery status
     __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
 
 

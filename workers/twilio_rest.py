@@ -5,8 +5,10 @@ import math
 import re
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import requests
@@ -16,6 +18,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 DEFAULT_TIMEOUT = 10.0
+CLOCK_SKEW = timedelta(minutes=1)
 POOL_SIZE = 32
 CALL_STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 RATE_LIMITED_CODE = 20429
@@ -120,6 +123,10 @@ class _HttpClient(TwilioHttpClient):
         adapter = HTTPAdapter(pool_maxsize=POOL_SIZE)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
+        # requests re-reads proxy settings from the whole environment on every request
+        # (a few ms each under load); with no proxy configured, skip that.
+        if not urllib.request.getproxies():
+            self.session.trust_env = False
         self._last = threading.local()
 
     def request(self, *args, **kwargs):
@@ -185,6 +192,17 @@ class TwilioRest:
                 to=to, from_=self._from, body=body, status_callback=status_callback
             )
         return message.sid
+
+    def find_sms(self, to: str, body: str, since: datetime) -> str | None:
+        """The sid of a text with this body sent to `to` from our number since `since`."""
+        # Used only to settle a send whose outcome we lost; recent messages come first.
+        since = since - CLOCK_SKEW
+        with self._domain_errors():
+            for message in self._account.messages.list(to=to, from_=self._from, limit=50):
+                created = message.date_created
+                if message.body == body and (created is None or created >= since):
+                    return message.sid
+        return None
 
     def place_call(
         self,

@@ -110,12 +110,14 @@ def upgrade() -> None:
     sa.Column('started_at', service.store.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', service.store.UTCDateTime(timezone=True), nullable=False),
     sa.Column('finished_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('window_closes_at', service.store.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('contact_id', 'flow_id')
     )
     with op.batch_alter_table('conversations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_conversations_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversations_window_closes_at'), ['window_closes_at'], unique=False)
 
     op.create_table('messages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -153,6 +155,8 @@ def upgrade() -> None:
     sa.Column('direct_reply', sa.Boolean(), nullable=False),
     sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('delivery_at', service.store.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('dedupe_key'),
@@ -331,6 +335,7 @@ def downgrade() -> None:
 
     op.drop_table('messages')
     with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conversations_window_closes_at'))
         batch_op.drop_index(batch_op.f('ix_conversations_contact_id'))
 
     op.drop_table('conversations')

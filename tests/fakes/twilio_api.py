@@ -207,6 +207,7 @@ class FakeTwilio:
         self.connections_opened = 0
         self._address = (host, port)
         self._recordings: dict[str, tuple[bytes, str]] = {}
+        self._message_resources: list[dict] = []
         self._failures: deque[_Failure] = deque()
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
@@ -274,12 +275,14 @@ class FakeTwilio:
             self.deleted_recordings.clear()
             self.requests.clear()
             self._failures.clear()
+            self._message_resources.clear()
 
     def handle(self, method: str, path: str, headers: Mapping[str, str], form: dict) -> Reply:
         """Record one request and compute the reply."""
         with self._lock:
             self.requests.append(
-                {"method": method, "path": path, "headers": dict(headers), "form": form}
+                {"method": method, "path": path, "headers": dict(headers), "form": form,
+                 "at": time.time()}
             )
         if self.delay:
             time.sleep(self.delay)
@@ -293,6 +296,8 @@ class FakeTwilio:
         create = _CREATE_PATH.match(path)
         if create and method == "POST" and create[1] == self.account_sid:
             return self._create(create[2], form)
+        if create and method == "GET" and create[1] == self.account_sid and create[2] == "Messages":
+            return self._list_messages(path, form)
         recording = _RECORDING_PATH.match(path)
         if recording and recording[1] == self.account_sid:
             sid, extension = recording[2], recording[3]
@@ -313,9 +318,24 @@ class FakeTwilio:
             else ("CA", self.calls, _call_resource)
         )
         sid = prefix + uuid.uuid4().hex
+        created = resource(self.account_sid, sid, form)
         with self._lock:
             store.append({**form, "sid": sid})
-        return _json_reply(201, resource(self.account_sid, sid, form))
+            if kind == "Messages":
+                self._message_resources.append(created)
+        return _json_reply(201, created)
+
+    def _list_messages(self, path: str, query: dict) -> Reply:
+        """GET Messages.json?To=&From=: newest first, one page (enough for the tests)."""
+        wanted = {"to": query.get("To"), "from": query.get("From")}
+        with self._lock:
+            found = [m for m in reversed(self._message_resources)
+                     if all(v is None or m[k] == v for k, v in wanted.items())]
+        size = int(query.get("PageSize") or 50)
+        return _json_reply(200, {
+            "messages": found[:size], "page": 0, "page_size": size, "start": 0,
+            "end": max(0, min(size, len(found)) - 1), "uri": path, "first_page_uri": path,
+            "next_page_uri": None, "previous_page_uri": None})
 
     def _take_failure(self) -> Reply | None:
         """Consume one scripted failure, if any is pending."""
@@ -417,7 +437,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         form = _parse_form(self.rfile.read(length)) if length else {}
-        path = urlsplit(self.path).path
+        path, query = urlsplit(self.path)[2:4]
+        if self.command == "GET" and query:
+            form = _parse_form(query.encode())
         reply = self.server.fake.handle(self.command, path, self.headers, form)
         self._send(reply)
 

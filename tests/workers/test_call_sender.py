@@ -63,7 +63,7 @@ def test_a_call_asked_for_at_night_waits_until_nine(runtime, fake):
     runtime.settings = runtime.settings.with_(quiet_hours=(time(20, 0), time(9, 0)))
     night = datetime(2026, 11, 25, 23, 0, tzinfo=ZoneInfo("Europe/London"))
     row_id = queued_call(runtime, when=night)
-    assert deliver(runtime, row_id, now=night) == "skipped"
+    assert deliver(runtime, row_id, now=night) == "early"
     assert fake.calls == []
     nine = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Europe/London"))
     assert deliver(runtime, row_id, now=nine) == "sent"
@@ -74,7 +74,7 @@ def test_nobody_who_opted_out_is_rung(runtime, fake):
     from datetime import datetime, timezone
 
     row_id = queued_call(runtime, opted_out_at=datetime.now(timezone.utc))
-    assert deliver(runtime, row_id) == "skipped"
+    assert deliver(runtime, row_id) == "cancelled"
     assert fake.calls == []
     with runtime.store.transaction() as session:
         assert session.scalars(select(Outbox.status)).one() == "cancelled"

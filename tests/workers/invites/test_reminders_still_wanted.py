@@ -43,7 +43,7 @@ def test_a_reminder_is_not_sent_once_the_event_is_cancelled(runtime, coming):
     with runtime.store.transaction() as session:
         session.execute(update(Event).values(status="cancelled"))
     row = reminder(runtime)
-    assert deliver_at_due(runtime, row) == "skipped"
+    assert deliver_at_due(runtime, row) == "cancelled"
     assert (get(runtime, Outbox, row.id).status, get(runtime, Outbox, row.id).error) == (
         "cancelled", "event cancelled or started")
 
@@ -52,7 +52,7 @@ def test_a_reminder_is_not_sent_after_the_rsvp_changed_to_no(runtime, coming):
     row = reminder(runtime)
     with runtime.store.transaction() as session:  # as if the no came by phone call
         session.add(Rsvp(event_id=coming[1], contact_id=coming[0], answer="no", channel="voice"))
-    assert deliver_at_due(runtime, row) == "skipped"
+    assert deliver_at_due(runtime, row) == "cancelled"
     assert get(runtime, Outbox, row.id).error == "no longer coming"
 
 
@@ -68,7 +68,7 @@ def test_an_invite_is_not_sent_to_someone_who_withdrew_consent_before_it_went(cl
     with runtime.store.transaction() as session:
         session.add(Consent(contact_id=contact_id, topic="invites", granted=False, channel="sms"))
     [row] = rows(runtime)
-    assert deliver(runtime, row.id) == "skipped"
+    assert deliver(runtime, row.id) == "cancelled"
     assert get(runtime, Outbox, row.id).error == "no longer agrees to hear from us"
 
 
@@ -125,7 +125,7 @@ def test_a_survey_reminder_is_dropped_if_they_carry_on_or_finish_first(twilio, r
     assert reminders.nudge_quiet_surveys(runtime) == 1
     replies(twilio.text("More tea"))
     [row] = rows(runtime, Outbox.purpose == "survey_reminder")
-    assert deliver(runtime, row.id) == "skipped"
+    assert deliver(runtime, row.id) == "cancelled"
     assert get(runtime, Outbox, row.id).error == "they carried on by themselves"
 
 

@@ -1,0 +1,106 @@
+"""ANSWER_WINDOW through the webhook: held texts, one joined answer, the next question queued."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from service import answer_window
+from service.app import create_app
+from service.runtime import Runtime
+from service.store import Answer, Conversation, Outbox, utcnow
+from tests.conftest import Twilio
+from tests.service.test_sms_webhook import replies
+
+WINDOW = 2
+
+
+@pytest.fixture
+def windowed(runtime):
+    timed = Runtime(runtime.settings.with_(answer_window=WINDOW))
+    yield timed
+    timed.close()
+
+
+@pytest.fixture
+def texter(windowed) -> Twilio:
+    app = create_app(runtime=windowed)
+    app.config["TESTING"] = True
+    return Twilio(app.test_client())
+
+
+def conversation_id(runtime) -> int:
+    with runtime.store.transaction() as session:
+        return session.scalars(select(Conversation.id)).one()
+
+
+def answers(runtime) -> list[tuple[str, str]]:
+    with runtime.store.transaction() as session:
+        return [(a.question_id, a.text) for a in session.scalars(
+            select(Answer).order_by(Answer.id))]
+
+
+def queued_texts(runtime) -> list[Outbox]:
+    with runtime.store.transaction() as session:
+        return list(session.scalars(select(Outbox).order_by(Outbox.id)))
+
+
+def later(seconds: float = WINDOW + 5):
+    return utcnow() + timedelta(seconds=seconds)
+
+
+def start_open_question(texter):
+    replies(texter.text("hello"))
+    replies(texter.text("yes"))
+
+
+def test_texts_in_the_window_become_one_answer_and_the_next_question_is_queued(texter, windowed):
+    start_open_question(texter)
+    first = replies(texter.text("Being honest"))
+    second = replies(texter.text("about what they can do"))
+
+    assert len(first) == 1 and "Take your time" in first[0] and second == []
+    assert answer_window.close(windowed, conversation_id(windowed), now=later()) == "closed"
+
+    assert answers(windowed)[-1] == ("value", "Being honest\nabout what they can do")
+    [next_question] = queued_texts(windowed)
+    assert "Question 2" in next_question.body and next_question.direct_reply
+
+
+def test_a_check_that_comes_too_early_leaves_the_texts_held(texter, windowed):
+    start_open_question(texter)
+    replies(texter.text("Still thinking"))
+
+    assert answer_window.close(windowed, conversation_id(windowed), now=utcnow()) == "still writing"
+    assert answers(windowed)[-1][0] == "welcome" and queued_texts(windowed) == []
+
+
+def test_the_check_is_scheduled_on_rq_after_the_window(texter, windowed):
+    start_open_question(texter)
+    replies(texter.text("Some words"))
+
+    scheduled = windowed.queue.scheduled_job_registry.get_job_ids()
+    assert len(scheduled) == 1
+    job = windowed.queue.fetch_job(scheduled[0])
+    assert job.func_name == answer_window.CLOSE_JOB and job.args == (conversation_id(windowed),)
+
+
+def test_the_sweeper_closes_a_window_whose_check_was_lost(texter, windowed):
+    start_open_question(texter)
+    replies(texter.text("Lost check"))
+    windowed.redis.flushdb()
+
+    assert answer_window.close_overdue(windowed, now=later(WINDOW + 10)) == 1
+    assert answers(windowed)[-1] == ("value", "Lost check")
+
+
+def test_a_keyword_during_the_window_acts_at_once_and_keeps_the_words(texter, windowed):
+    start_open_question(texter)
+    replies(texter.text("Part of it"))
+
+    paused = replies(texter.text("PAUSE"))
+
+    assert any("Take your time" in r or "saved" in r for r in paused)
+    assert answers(windowed)[-1] == ("value", "Part of it")
+    assert answer_window.close(windowed, conversation_id(windowed), now=later()) == "nothing held"

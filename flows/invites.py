@@ -110,6 +110,19 @@ TEXTS = {
         "Hello, this is Over a Brew, the friendly chats about local services. You are "
         "invited to {title}, on {when}, at {where}. {details}Press 1 if you would like to "
         "come, 2 if you cannot come, or 3 if you might."),
+    # Said on the invite call once the person has answered (they get no texts).
+    "rsvp_call_yes": (
+        "Thank you, we have you down as coming to {title} on {when} at {where}. "
+        "If your plans change, just ring this number."),
+    "rsvp_call_no": (
+        "Thank you for letting us know. Sorry you cannot come to {title} this time. "
+        "We will tell you about the next one."),
+    "rsvp_call_maybe": (
+        "Thank you. We have you down as a maybe for {title} on {when}. "
+        "Ring this number whenever you know."),
+    "invite_voicemail": (
+        "Hello, this is Over a Brew. We rang to invite you to {title}, on {when}, at "
+        "{where}. Sorry we missed you. Goodbye."),
     "rsvp_yes": (
         "Thank you, we have you down as coming to {title} on {when} at {where}. We will "
         "text you a reminder. If your plans change, just reply NO."),

@@ -30,13 +30,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 def _register(app: Flask) -> None:
     from service import health, invite_hooks, message_status, privacy, sms, voice  # noqa: F401  (privacy registers the erase intent)
-    from service import voice_voucher, vouchers_sms
+    from service import voice_invite, voice_voucher, vouchers_sms
 
     invite_hooks.register()
     for module in (health, sms, voice, message_status):
         app.register_blueprint(module.bp)
     app.register_blueprint(voice_voucher.bp)
+    app.register_blueprint(voice_invite.bp)
     vouchers_sms.register()
+    from service.organiser import blueprints
+
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
     app.register_error_handler(413, lambda e: plain(413, "request body too large (64 KB at most)"))
     app.register_error_handler(405, lambda e: plain(405, "method not allowed"))
     app.register_error_handler(404, lambda e: plain(404, "not found"))

@@ -23,6 +23,8 @@ RETRY_STATUSES = frozenset({"busy", "no-answer"})
 FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 KNOWN_STATUSES = FINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
 CALL_PURPOSE = "call_me"
+# Calls placed for these purposes have their own answer URL and leave the survey alone.
+NOT_SURVEY = frozenset({"invite_call"})
 
 
 def civil_time(settings: Settings, moment: datetime) -> datetime:
@@ -43,11 +45,18 @@ def civil_time(settings: Settings, moment: datetime) -> datetime:
 
 
 def queue_call(runtime: Runtime, session: Session, contact: Contact, now: datetime,
-               ref: str | None = None, dedupe_key: str | None = None) -> Outbox:
+               ref: str | None = None, dedupe_key: str | None = None,
+               purpose: str = CALL_PURPOSE, body: str = "") -> Outbox:
     """Write an outbound call to the outbox, due at the next civil hour."""
-    return outbox.add(runtime, session, contact.id, "", CALL_PURPOSE, channel="call",
+    return outbox.add(runtime, session, contact.id, body, purpose, channel="call",
                       not_before=civil_time(runtime.settings, now), ref=ref,
                       dedupe_key=dedupe_key)
+
+
+def is_survey(session: Session, call: Call) -> bool:
+    """Whether the call is about the questions (not, say, an invite call)."""
+    placed = session.get(Outbox, call.outbox_id) if call.outbox_id else None
+    return placed is None or placed.purpose not in NOT_SURVEY
 
 
 def call_me(ctx: Context) -> list[str]:
@@ -104,12 +113,14 @@ def _retry(runtime: Runtime, session: Session, call: Call, now: datetime) -> str
     if placed is None or contact is None or contact.opted_out_at is not None:
         return f"call {call.status}; not ours to retry"
     root = placed.ref or str(placed.id)
+    # Invite calls share their event's ref, so count only this person's retries.
     retries = session.scalar(select(func.count()).select_from(Outbox).where(
-        Outbox.channel == "call", Outbox.ref == root))
+        Outbox.channel == "call", Outbox.ref == root, Outbox.contact_id == contact.id,
+        Outbox.dedupe_key.like("call-retry:%")))
     if retries >= MAX_RETRIES:
         return f"call {call.status}; no more retries"
     queue_call(runtime, session, contact, now + RETRY_AFTER, ref=root,
-               dedupe_key=f"call-retry:{call.sid}")
+               dedupe_key=f"call-retry:{call.sid}", purpose=placed.purpose, body=placed.body)
     return f"call {call.status}; will try again in an hour"
 
 

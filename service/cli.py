@@ -54,7 +54,8 @@ def flows_check(files: tuple[Path, ...]) -> None:
 @click.argument("table")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 @click.option("--include-phone", is_flag=True, help="Add phone numbers (personal data).")
-@click.option("--include-codes", is_flag=True, help="Add voucher codes and PINs (vouchers only).")
+@click.option("--include-codes", is_flag=True,
+              help="Show voucher codes and PINs (vouchers and messages only; masked otherwise).")
 @with_appcontext
 def export(table: str, fmt: str, include_phone: bool, include_codes: bool) -> None:
     """Write TABLE (answers, contacts, messages, ...) to standard output."""
@@ -64,7 +65,8 @@ def export(table: str, fmt: str, include_phone: bool, include_codes: bool) -> No
         raise click.BadParameter(f"choose one of {', '.join(sorted(exporting.TABLES))}",
                                  param_hint="TABLE")
     if include_codes and table not in exporting.WITH_CODES:
-        raise click.BadParameter("only the vouchers table has codes", param_hint="--include-codes")
+        raise click.BadParameter("only the vouchers and messages tables have codes",
+                                 param_hint="--include-codes")
     with _runtime().store.transaction() as session:
         exporting.write(session, table, fmt, sys.stdout, include_phone=include_phone,
                         include_codes=include_codes)
@@ -79,8 +81,10 @@ def _register_process_commands() -> None:
 
 def _register_tool_commands() -> None:
     from service import chat
+    from service.organiser import users_cli
 
     cli.add_command(chat.chat)
+    cli.add_command(users_cli.users)
 
 
 def _register_invite_commands() -> None:

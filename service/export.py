@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import defaultdict
 from typing import IO, Callable, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.store import Answer, Contact, Message, VoucherClaim, VoucherCode, VoucherPool
+from service.vouchers import mask_code
 
 # Spreadsheet programs run cells that start with these as formulas.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,14 +48,32 @@ def _contacts(session: Session, include_phone: bool) -> Iterable[dict]:
             "phone_only": contact.phone_only} | more(contact.id)
 
 
-def _messages(session: Session, include_phone: bool) -> Iterable[dict]:
+def _messages(session: Session, include_phone: bool, include_codes: bool = False) -> Iterable[dict]:
     rows = session.execute(select(Message, Contact).outerjoin(Contact, Message.contact_id == Contact.id)
                            .order_by(Message.id))
+    hide = (lambda contact_id, body: body) if include_codes else _code_masker(session)
     for message, contact in rows:
         yield _person(contact, include_phone) | {
-            "direction": message.direction, "channel": message.channel, "body": message.body,
+            "direction": message.direction, "channel": message.channel,
+            "body": hide(message.contact_id, message.body),
             "media_count": message.media_count, "status": message.status,
             "time": message.created_at.isoformat()}
+
+
+def _code_masker(session: Session) -> Callable[[int | None, str | None], str | None]:
+    """Hides the voucher codes and PINs given to a person wherever their messages hold them."""
+    secrets: dict[int, list[str]] = defaultdict(list)
+    for contact_id, code, pin in session.execute(
+            select(VoucherClaim.contact_id, VoucherCode.code, VoucherCode.pin)
+            .join(VoucherCode, VoucherClaim.code_id == VoucherCode.id)):
+        secrets[contact_id] += [code] + ([pin] if pin else [])
+
+    def hide(contact_id: int | None, body: str | None) -> str | None:
+        # Longest first, so a PIN inside a code never leaves part of the code showing.
+        for secret in sorted(secrets.get(contact_id, ()), key=len, reverse=True):
+            body = body.replace(secret, mask_code(secret)) if body else body
+        return body
+    return hide
 
 
 def _person(contact: Contact | None, include_phone: bool) -> dict:
@@ -92,8 +112,8 @@ TABLES: dict[str, Callable[[Session, bool], Iterable[dict]]] = {
     "vouchers": _vouchers,
     "rsvps": _rsvps,
 }
-# Tables that can add voucher codes when asked with --include-codes.
-WITH_CODES = {"vouchers"}
+# Tables that show voucher codes (masked in message texts) only with --include-codes.
+WITH_CODES = {"vouchers", "messages"}
 
 
 def write(session: Session, table: str, fmt: str, out: IO[str], include_phone: bool = False,

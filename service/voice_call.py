@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flows.keywords import classify, normalise
-from flows.model import Ask, Recording, Reply, Say, Start, TimedOut
-from service import calls, contacts, conversations
+from flows.model import Ask, Finished, Recording, Reply, Say, Start, TimedOut
+from service import calls, contacts, conversations, vouchers
 from service.runtime import Runtime
 from service.store import Answer, Call, Contact, Conversation
-from service.voice_twiml import Speaker, goodbye, more_time, next_rate, question, record, review
+from service.voice_twiml import (Speaker, carry_on, goodbye, more_time, next_rate, question,
+                                 record, review, url, without_goodbye)
 from service.voice_words import CANNOT_TEXT_PHRASES, VOICE
 
 CHANNEL = "voice"
@@ -92,7 +93,15 @@ def speak(turn: CallTurn, outputs, silences: int = 0) -> str:
         ask = next(o for o in _turn(turn, Reply(digits="*", channel=CHANNEL)).outputs
                    if isinstance(o, Ask))
         return question(turn.speaker, lines, ask, silences, say_question=False)
+    if _just_finished(turn, outputs) and vouchers.eligible_pools(turn.session, turn.contact):
+        # The thank-you, then the voucher offer (service/voice_voucher.py) says goodbye.
+        return carry_on(turn.speaker, [without_goodbye(line) for line in lines], url("voucher"))
     return goodbye(turn.speaker, lines)
+
+
+def _just_finished(turn: CallTurn, outputs) -> bool:
+    done = any(isinstance(o, Finished) and o.completed for o in outputs)
+    return done and turn.conversation.status == "finished"
 
 
 def again(turn: CallTurn, silences: int = 0) -> str:
@@ -293,7 +302,7 @@ def _discard_pending(call: Call, why: str) -> None:
 
 def hung_up(runtime: Runtime, session: Session, call: Call, now: datetime) -> None:
     """The call ended mid-way: keep a recording waiting for "1", and pause the questions."""
-    if call.contact_id is None:
+    if call.contact_id is None or not calls.is_survey(session, call):
         return
     contact = session.get(Contact, call.contact_id, with_for_update=True)
     conversation = conversations.current(session, runtime.flows, contact,

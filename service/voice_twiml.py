@@ -1,6 +1,7 @@
 """Rendering what a call should say into TwiML: slow, clear, interruptible by keys."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -137,3 +138,17 @@ def goodbye(speaker: Speaker, lines: list[str]) -> str:
     response.pause(length=1)
     response.hangup()
     return str(response)
+
+
+def carry_on(speaker: Speaker, lines: list[str], target: str) -> str:
+    """Say `lines`, then go on to `target` (another part of the call) instead of hanging up."""
+    response = VoiceResponse()
+    for text in [t for t in lines if t]:
+        speaker.say(response, text)
+    response.redirect(target, method="POST")
+    return str(response)
+
+
+def without_goodbye(text: str) -> str:
+    """`text` without a closing "Goodbye.", for when the call goes on after it."""
+    return re.sub(r"\s*Goodbye\.?\s*$", "", text)

@@ -6,6 +6,10 @@ from service.store import Outbox
 from workers.twilio_rest import TwilioRest, close_client, make_client
 
 
+# Where an answered call fetches its TwiML, by the row's purpose; the survey otherwise.
+ANSWER_PATHS = {"invite_call": "/twilio/voice/invite?outbox={id}"}
+
+
 def place_call(runtime: Runtime, row: Outbox, phone: str) -> str:
     """Ring the person with answering-machine detection; status changes come back to us."""
     settings = runtime.settings
@@ -13,7 +17,8 @@ def place_call(runtime: Runtime, row: Outbox, phone: str) -> str:
                          settings.twilio_api_base_url)
     try:
         rest = TwilioRest(client, settings.twilio_phone_number)
-        return rest.place_call(phone, f"{settings.public_base_url}/twilio/voice",
+        path = ANSWER_PATHS.get(row.purpose, "/twilio/voice").format(id=row.id)
+        return rest.place_call(phone, f"{settings.public_base_url}{path}",
                                status_callback=f"{settings.public_base_url}/twilio/call-status",
                                machine_detection=True)
     finally:

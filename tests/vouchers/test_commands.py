@@ -131,7 +131,7 @@ def test_export_shows_who_got_which_pool_and_codes_only_when_asked(run, codes_fi
 
 def test_include_codes_is_refused_for_other_tables(run):
     result = run("answers", "--include-codes", command=brewline_cli.export)
-    assert result.exit_code == 2 and "only the vouchers table has codes" in result.output
+    assert result.exit_code == 2 and "only the vouchers and messages tables have codes" in result.output
 
 
 def test_the_brewline_command_has_the_vouchers_group(monkeypatch, capsys):

@@ -1,0 +1,22 @@
+"""The organiser web pages: sign-in, overview, answers, contacts and the phone simulator."""
+from __future__ import annotations
+
+# (endpoint, label) for the navigation bar; other pages add a line here.
+NAV: list[tuple[str, str]] = [
+    ("overview.overview", "Overview"),
+    ("answers.answers", "Answers"),
+    ("contacts.contacts", "Contacts"),
+    ("invites.invites", "Invites"),
+    ("vouchers.vouchers_page", "Vouchers"),
+    ("simulator.simulator", "Phone simulator"),
+]
+
+
+def blueprints() -> list:
+    """Every organiser blueprint, for service.app to register."""
+    from service.organiser import (
+        answers, auth, contacts_page, invites_page, overview, simulator, vouchers_page,
+    )
+
+    return [auth.bp, overview.bp, answers.bp, contacts_page.bp, invites_page.bp,
+            vouchers_page.bp, simulator.bp]

@@ -1,0 +1,28 @@
+"""RQ job for invites an organiser scheduled on the Invites page."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from sqlalchemy.exc import IntegrityError
+
+from service import invitations
+from service.store import Event, lock
+from workers import context
+
+log = logging.getLogger("brewline.invites")
+
+
+def send_invites(event_id: int, tag: str | None) -> int:
+    """Invite everyone not yet invited, now (the same as `brewline invites send`)."""
+    runtime = context.runtime()
+    try:
+        with runtime.store.transaction() as db:
+            event = lock(db, Event, event_id)
+            if event is None:
+                return 0
+            chosen = invitations.plan(runtime, db, event, tag)
+            return invitations.send(runtime, db, chosen, datetime.now(timezone.utc))
+    except (ValueError, IntegrityError) as exc:
+        log.warning("scheduled invites for event %s not sent: %s", event_id, exc)
+        return 0

@@ -1,0 +1,182 @@
+"""The invite call: /twilio/voice/invite speaks an invite and takes the RSVP by key or voice.
+
+The worker places the call with `?outbox=ID` (the invite_call row), so the answer URL knows
+which invite this is without trusting anything but Twilio's signed request.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy.orm import Session
+from twilio.twiml.voice_response import VoiceResponse
+
+from flows.invites import render, rsvp_answer
+from flows.keywords import classify
+from service import calls, contacts, events, rsvps
+from service.phones import BadNumber, mask, normalise
+from service.store import Contact, Event, Outbox
+from service.twilio_edge import twilio_webhook
+from service.voice import call_input, twiml
+from service.voice_call import MACHINE, CallInput, keys
+from service.voice_twiml import CHOICE_TIMEOUT, LANGUAGE, Speaker, goodbye, next_rate, url
+from service.voice_words import VOICE
+
+log = logging.getLogger("brewline.voice_invite")
+bp = Blueprint("voice_invite", __name__)
+PURPOSE = "invite_call"
+KEY_ANSWERS = {"1": "yes", "2": "no", "3": "maybe"}
+WORDS = {
+    "keys": ("Press 1 if you would like to come, 2 if you cannot come, or 3 if you might. "
+             "To hear it all again, press star."),
+    "also": "You can also just say yes or no. To hear this again, press star.",
+    "gone": "Hello, this is Over a Brew. Sorry, this invite is no longer open. Goodbye.",
+    "thanks": "Thank you for your time. Goodbye.",
+    "error": ("Hello, this is Over a Brew. Sorry, something went wrong on our side. If you "
+              "would like to come, please ring this number later. Goodbye."),
+    "no_answer": ("That is fine. We have not put you down either way. If you would like to "
+                  "come, ring this number. Goodbye."),
+}
+
+
+@dataclass
+class InviteCall:
+    """One turn of an invite call: the person, the invite row, its event and the speaker."""
+
+    session: Session
+    contact: Contact
+    event: Event
+    heard: CallInput
+    now: datetime
+
+    @property
+    def speaker(self) -> Speaker:
+        return Speaker(self.contact.voice_rate or Speaker().rate)
+
+    def words(self, key: str) -> str:
+        zone = ZoneInfo(current_app.extensions["brewline"].settings.tz_default)
+        return render(key, events.words(self.event, zone))
+
+
+def _outbox_id() -> int | None:
+    raw = request.args.get("outbox", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _respond(heard: CallInput, act) -> Response:
+    """Find the person and their invite in one transaction, then `act` on it."""
+    runtime, now = current_app.extensions["brewline"], datetime.now(timezone.utc)
+    try:
+        heard = replace(heard, phone=normalise(heard.phone, runtime.settings.default_region))
+    except BadNumber:
+        return twiml(goodbye(Speaker(), [WORDS["gone"]]))
+    try:
+        return _turn(runtime, heard, now, act)
+    except Exception:
+        log.exception("could not handle an invite call turn for %s", mask(heard.phone))
+        return twiml(goodbye(Speaker(), [WORDS["error"]]))
+
+
+def _turn(runtime, heard: CallInput, now: datetime, act) -> Response:
+    with runtime.store.transaction() as session:
+        contact = contacts.locked(session, heard.phone)
+        row = session.get(Outbox, _outbox_id() or 0)
+        event = _event(session, row, contact)
+        if event is None or not events.is_open(event, now):
+            return twiml(goodbye(Speaker(), [WORDS["gone"]]))
+        call = calls.find_or_create(session, heard.call_sid, contact, True, now)
+        # Marks the call as ours (not the survey's) before the worker has stored its sid.
+        call.outbox_id, call.answered_by = row.id, heard.answered_by or call.answered_by
+        return twiml(act(InviteCall(session, contact, event, heard, now)))
+
+
+def _event(session: Session, row: Outbox | None, contact: Contact) -> Event | None:
+    if row is None or row.purpose != PURPOSE or row.contact_id != contact.id:
+        return None
+    kind, _, number = (row.ref or "").partition(":")
+    return session.get(Event, int(number)) if kind == "event" and number.isdigit() else None
+
+
+def ask(turn: InviteCall, lines: list[str], silences: int = 0) -> str:
+    """Say `lines` inside a Gather that takes a key or yes/no/maybe; silence comes back."""
+    response = VoiceResponse()
+    outbox = request.args.get("outbox")
+    gather = response.gather(action=url("invite/answer", outbox=outbox), method="POST",
+                             input="dtmf speech", num_digits=1, finish_on_key="#",
+                             timeout=CHOICE_TIMEOUT, speech_timeout="auto", language=LANGUAGE,
+                             hints="yes, no, maybe")
+    for text in lines:
+        turn.speaker.say(gather, text)
+    response.redirect(url("invite/silence", outbox=outbox, n=silences + 1), method="POST")
+    return str(response)
+
+
+def answered(turn: InviteCall) -> str:
+    """A new invite call: a voicemail gets a short message, a person hears the invite."""
+    if MACHINE.match(turn.heard.answered_by or ""):
+        return goodbye(turn.speaker, [turn.words("invite_voicemail")])
+    return ask(turn, [turn.words("invite_call"), WORDS["also"]])
+
+
+def _slower(turn: InviteCall) -> str:
+    rate = next_rate(turn.contact.voice_rate)
+    turn.contact.voice_rate = rate or turn.contact.voice_rate
+    return VOICE["slower"] if rate else VOICE["slowest"]
+
+
+def replied(turn: InviteCall) -> str:
+    """Keys or speech after the invite: an RSVP, a repeat, slower, stop, or ask again."""
+    pressed, said = keys(turn.heard.digits), (turn.heard.speech or "").strip()
+    if pressed == "*":
+        return ask(turn, [turn.words("invite_call"), WORDS["also"]])
+    if pressed == "9":
+        return ask(turn, [_slower(turn), WORDS["keys"]])
+    keyword = classify(said) if said else None
+    if keyword and keyword.intent == "opt_out":
+        contacts.opt_out(turn.session, turn.contact, turn.now)
+        return goodbye(turn.speaker, [VOICE["opted_out"]])
+    answer = KEY_ANSWERS.get(pressed or "") or rsvp_answer(said)
+    if answer is None:
+        return ask(turn, [VOICE["not_understood"], WORDS["keys"]])
+    _record_once(turn, answer, said or pressed)
+    return goodbye(turn.speaker, [turn.words(f"rsvp_call_{answer}"), WORDS["thanks"]])
+
+
+def _record_once(turn: InviteCall, answer: str, said: str | None) -> None:
+    # Twilio may post the same answer twice: one RSVP per answer per call is enough.
+    call = calls.find_or_create(turn.session, turn.heard.call_sid, turn.contact, True, turn.now)
+    if (call.pending or {}).get("rsvp") == answer:
+        return
+    call.pending = {"rsvp": answer}
+    runtime = current_app.extensions["brewline"]
+    rsvps.record(runtime, turn.session, turn.event, turn.contact, answer, said, turn.now,
+                 channel="voice")
+
+
+def silent(turn: InviteCall) -> str:
+    """Nothing heard: once more gently with the keys, then a kind goodbye."""
+    raw = request.args.get("n", "1")
+    if raw.isdigit() and int(raw) <= 1:
+        return ask(turn, [VOICE["silence_1"], WORDS["keys"]], silences=1)
+    return goodbye(turn.speaker, [WORDS["no_answer"]])
+
+
+@bp.post("/twilio/voice/invite")
+@twilio_webhook(call_input)
+def invite(heard: CallInput) -> Response:
+    return _respond(heard, answered)
+
+
+@bp.post("/twilio/voice/invite/answer")
+@twilio_webhook(call_input)
+def answer(heard: CallInput) -> Response:
+    return _respond(heard, replied)
+
+
+@bp.post("/twilio/voice/invite/silence")
+@twilio_webhook(call_input)
+def silence(heard: CallInput) -> Response:
+    return _respond(heard, silent)

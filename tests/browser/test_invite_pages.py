@@ -1,0 +1,79 @@
+"""Contacts upload and invites in a real browser: upload, live preview, send."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from service.store import Invite, Outbox
+from tests.browser.conftest import no_serious_axe_violations, sign_in
+
+PEOPLE = b"phone,name,language,invites\n07700 900101,Ann,en,yes\n07700 900102,Bo,en,no\nnope,Cy,en,yes\n"
+
+
+def upload_contacts(page) -> None:
+    page.get_by_role("link", name="Contacts").click()
+    page.get_by_text("Add people from a spreadsheet").click()
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "people.csv", "mimeType": "text/csv", "buffer": PEOPLE})
+    page.get_by_label("Tag everyone in the file").fill("north-tyneside")
+    page.get_by_role("button", name="Import").click()
+
+
+def test_an_organiser_uploads_contacts_and_sees_what_was_refused(page, organiser):
+    sign_in(page)
+    upload_contacts(page)
+    expect(page.get_by_role("status")).to_contain_text("2 contact(s) added")
+    expect(page.get_by_role("status")).to_contain_text("line 4: not a phone number")
+    expect(page.locator("tbody")).to_contain_text("north-tyneside")
+    no_serious_axe_violations(page)
+
+
+def test_a_file_that_is_not_csv_is_refused_in_plain_words(page, organiser):
+    sign_in(page)
+    page.goto("/contacts")
+    page.get_by_text("Add people from a spreadsheet").click()
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "people.xlsx", "mimeType": "application/vnd.ms-excel", "buffer": b"PK\x03\x04"})
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("alert")).to_contain_text("not a CSV file")
+    no_serious_axe_violations(page)
+
+
+def test_an_organiser_previews_and_sends_an_invite(page, live, organiser):
+    sign_in(page)
+    upload_contacts(page)
+    page.get_by_role("link", name="Invites").click()
+    page.get_by_label("What it is").fill("Over a Brew: buses")
+    page.get_by_label("When it starts").fill("2099-06-26T14:00")
+    page.get_by_label("Where").fill("Whitley Bay Library")
+    page.get_by_label("One short sentence more").fill("Tea and bus fares paid.")
+    preview = page.locator("#preview")
+    expect(preview.locator("[data-fact=audience]")).to_contain_text("1 person")
+    expect(preview.locator("blockquote")).to_contain_text("Whitley Bay Library")
+    expect(preview.locator("[data-fact=encoding]")).to_have_text("GSM-7")
+    expect(preview.locator("[data-fact=cost]")).to_contain_text("£")
+    no_serious_axe_violations(page)
+    page.get_by_role("button", name="Create the event").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Over a Brew: buses")
+    no_serious_axe_violations(page)
+    page.get_by_role("button", name="Send now to 1 person").click()
+    expect(page.get_by_role("status")).to_contain_text("1 invite(s) written")
+    with live.runtime.store.transaction() as db:
+        assert len(db.scalars(select(Invite)).all()) == 1
+        assert db.scalars(select(Outbox.purpose)).all() == ["invite"]
+
+
+def test_an_organiser_uploads_voucher_codes_and_sees_the_stock(page, organiser):
+    sign_in(page)
+    page.get_by_role("link", name="Vouchers").click()
+    page.get_by_label("CSV file of codes").set_input_files(
+        {"name": "codes.csv", "mimeType": "text/csv",
+         "buffer": b"code\nTESCO-AAAA-1111\nTESCO-BBBB-2222\nTESCO-AAAA-1111\n"})
+    page.get_by_label("Pool name").fill("tesco-10")
+    page.get_by_label("What a code is worth").fill("£10 Tesco gift card")
+    page.get_by_label("Earned by finishing").select_option("over-a-brew-2024-05")
+    page.get_by_role("button", name="Load codes").click()
+    expect(page.get_by_role("status")).to_contain_text("loaded 2 codes")
+    expect(page.get_by_role("status")).to_contain_text("line 4: refused a duplicate code")
+    expect(page.locator("#low-stock")).to_contain_text("tesco-10: only 2 codes left")
+    no_serious_axe_violations(page)

@@ -17,6 +17,7 @@ def blueprints() -> list:
     from service.organiser import (
         answers, auth, contacts_page, invites_page, overview, simulator, vouchers_page,
     )
+    from service.organiser import erase_page  # noqa: F401  (adds its pages to contacts)
 
     return [auth.bp, overview.bp, answers.bp, contacts_page.bp, invites_page.bp,
             vouchers_page.bp, simulator.bp]

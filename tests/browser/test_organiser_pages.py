@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from service.store import AnswerTag
+from service.store import AnswerTag, Contact
 from tests.browser.conftest import no_serious_axe_violations, sign_in
 from tests.organiser.spoken import SID, spoken_answer, wav_bytes
 
@@ -100,3 +100,21 @@ def test_the_contacts_page_shows_consent_and_opt_out(page, organiser, twilio):
     expect(row).to_contain_text("yes, wants invites")
     expect(row).to_contain_text("opted out")
     no_serious_axe_violations(page)
+
+
+def test_an_organiser_erases_a_person_with_the_keyboard(page, live, organiser, answer_id):
+    sign_in(page)
+    page.goto("/contacts")
+    link = page.get_by_role("link", name=re.compile(r"^Erase p_"))
+    link.focus()
+    link.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Erase this person?")
+    no_serious_axe_violations(page)
+    button = page.get_by_role("button", name="Erase this person")
+    button.focus()
+    expect(button).to_be_focused()
+    button.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("The person was erased")
+    expect(page.locator("tbody")).to_contain_text("Nobody yet.")
+    with live.runtime.store.transaction() as db:
+        assert db.scalars(select(Contact.phone).where(Contact.phone.is_not(None))).all() == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -10,6 +11,7 @@ import pytest
 import redis as redis_lib
 from sqlalchemy import text
 from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
 
 from service import embedded_redis, migrate
 from service.app import create_app
@@ -81,6 +83,17 @@ def app(runtime: Runtime):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def served(app):
+    """The app on a real local port, as `brewline chat` and browsers meet it."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 class Twilio:

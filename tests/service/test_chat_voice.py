@@ -1,26 +1,14 @@
 """`brewline chat --voice` walks through a whole call against a running app, over HTTP."""
 from __future__ import annotations
 
-import threading
 
 import pytest
 from click.testing import CliRunner
-from werkzeug.serving import make_server
 
 from service.chat import chat
 from service.store import Answer, Call
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 from tests.service.voice_phone import rows
-
-
-@pytest.fixture
-def served(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def ring(served, tmp_path, typed: str):

@@ -4,10 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from service import chat
 from service.cli import cli
@@ -69,17 +67,6 @@ def test_export_includes_phone_numbers_only_when_asked(cli_run, twilio):
 def test_export_of_an_unknown_table_is_refused_with_the_choices(app):
     result = app.test_cli_runner().invoke(cli, ["export", "secrets"])
     assert result.exit_code == 2 and "answers" in result.output
-
-
-@pytest.fixture
-def served(app):
-    """The app on a real local port, as `brewline chat` meets it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def test_chat_posts_signed_texts_and_prints_the_replies(served, settings, capsys):

@@ -54,8 +54,7 @@ class CallTurn:
 
     @property
     def speaker(self) -> Speaker:
-        return Speaker(self.contact.voice_rate or Speaker().rate,
-                       self.runtime.settings.public_base_url)
+        return Speaker.for_rate(self.contact.voice_rate, self.runtime.settings.public_base_url)
 
     @property
     def in_step(self) -> bool:

@@ -279,6 +279,7 @@ def _not_eligible_words(session: Session, contact: Contact) -> str:
 
 
 def _slowly(speaker: Speaker, parent, text: str | None) -> None:
+    """Say `text`, if there is any, at the person's pace (90% unless they pressed 9)."""
     if text:
         speaker.say(parent, text)
 

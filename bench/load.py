@@ -26,6 +26,7 @@ class Result:
 
     clients: int
     seconds: float
+    rate: float | None = None  # offered requests a second, for an open-loop run
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
@@ -39,6 +40,7 @@ class Result:
         ordered = sorted(self.latencies) or [0.0]
         return {
             "clients": self.clients, "requests": self.requests,
+            **({"offered_rps": self.rate} if self.rate else {}),
             "rps": round(self.requests / self.seconds, 1),
             "p50_ms": round(1000 * statistics.median(ordered), 2),
             "p99_ms": round(1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
@@ -73,6 +75,35 @@ def run(host: str, port: int, clients: int, seconds: float, script: Script, sign
     return result
 
 
+def run_rate(host: str, port: int, rate: float, seconds: float, script: Script,
+             signer: Signer, connections: int = 16,
+             progress: Callable[[str], None] = lambda line: None) -> Result:
+    """Open loop: requests start on a fixed schedule of `rate` a second, whatever the server
+    does, over `connections` keep-alive connections. Latency counts from the scheduled start,
+    so a server that falls behind shows its queue instead of slowing the clients down."""
+    result, lock = Result(connections, seconds, rate), threading.Lock()
+    start = time.perf_counter() + 0.1
+    slots = iter(start + i / rate for i in range(int(rate * seconds)))
+    threads = [threading.Thread(target=_scheduled_client, daemon=True, args=(
+        host, port, script(n), signer, slots, result, lock)) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    _report_while(threads, result, start + seconds, progress)
+    return result
+
+
+def _scheduled_client(host, port, script, signer, slots, result: Result, lock) -> None:
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    for path, form in script:
+        with lock:
+            due = next(slots, None)
+        if due is None:
+            break
+        time.sleep(max(0.0, due - time.perf_counter()))
+        connection = _send(connection, host, port, path, form, signer, due, result, lock)
+    connection.close()
+
+
 def _report_while(threads, result: Result, deadline: float, progress) -> None:
     for thread in threads:
         while thread.is_alive():
@@ -86,24 +117,29 @@ def _client(host, port, script, signer, deadline, result: Result, lock) -> None:
     for path, form in script:
         if time.perf_counter() >= deadline:
             break
-        body, headers = signer.request(path, form)
-        started = time.perf_counter()
-        try:
-            connection.request("POST", path, body, headers)
-            response = connection.getresponse()
-            body = response.read()
-        except (OSError, http.client.HTTPException):
-            with lock:
-                result.errors += 1
-            connection.close()
-            connection = http.client.HTTPConnection(host, port, timeout=30)
-            continue
-        # list.append is atomic under the GIL, so progress can read the count live.
-        result.latencies.append(time.perf_counter() - started)
-        with lock:
-            result.statuses[response.status] = result.statuses.get(response.status, 0) + 1
-            result.sorry += SORRY in body
+        connection = _send(connection, host, port, path, form, signer, None, result, lock)
     connection.close()
+
+
+def _send(connection, host, port, path, form, signer, due, result: Result, lock):
+    """One signed POST; its latency counts from `due` when given, else from now."""
+    body, headers = signer.request(path, form)
+    started = time.perf_counter() if due is None else due
+    try:
+        connection.request("POST", path, body, headers)
+        response = connection.getresponse()
+        body = response.read()
+    except (OSError, http.client.HTTPException):
+        with lock:
+            result.errors += 1
+        connection.close()
+        return http.client.HTTPConnection(host, port, timeout=30)
+    # list.append is atomic under the GIL, so progress can read the count live.
+    result.latencies.append(time.perf_counter() - started)
+    with lock:
+        result.statuses[response.status] = result.statuses.get(response.status, 0) + 1
+        result.sorry += SORRY in body
+    return connection
 
 
 def counter(prefix: str) -> Callable[[], str]:

@@ -23,6 +23,7 @@ ACCOUNT = "AC" + "b" * 32
 PUBLIC = "https://bench.brewline.example"
 BREWLINE_APP = "service.app:create_app()"
 CEILING_APP = "bench.ceiling:create_app()"
+FLOOR_APP = "bench.floor:create_app()"
 
 
 def free_port() -> int:

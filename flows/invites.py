@@ -219,7 +219,7 @@ SPOKEN = {
         "If you are still coming, you do not need to do anything."),
     "reminder_call_no": (
         "That is quite all right. Thank you for letting us know. We will not expect you at "
-        "{title}, and we will tell you about the next one. Take care. Goodbye."),
+        "{title}. We will tell you about the next one. Take care. Goodbye."),
     "reminder_call_yes": "Lovely. We look forward to seeing you. Goodbye.",
     "reminder_call_bye": "Thank you for listening. We hope to see you there. Goodbye.",
     "reminder_voicemail": (

@@ -10,8 +10,10 @@ from flows.model import (
     State, Step, TimedOut, WindowClosed, stamp,
 )
 
-# Keys that mean the same thing on every question of a call.
-KEY_INTENTS = {"*": "repeat", "0": "help"}
+# Keys that mean the same thing on every question of a call. 7 skips, as SKIP does by
+# text; it is clear of the yes/no keys (1, 2) and the line's own keys (9 slower, 8 no texts).
+SKIP_KEY = "7"
+KEY_INTENTS = {"*": "repeat", "0": "help", SKIP_KEY: "skip"}
 # Words that mean "I'm back" rather than an answer, after a pause.
 RESUME_WORDS = frozenset({
     "hi", "hello", "hiya", "back", "im back", "ready", "im ready", "ok", "okay",

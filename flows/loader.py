@@ -6,6 +6,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from flows.engine import KEY_INTENTS
 from flows.keywords import normalise
 from flows.model import STEP_KINDS, Choice, Flow, Step, Text
 
@@ -126,6 +127,10 @@ def _step_problems(flow: Flow, step: Step) -> list[str]:
         problems.append(f"step '{step.id}' needs 'next' (where to go after it, or on skip)")
     if step.kind == "choice" and not step.choices:
         problems.append(f"choice step '{step.id}' has no choices")
+    for key in sorted({d for c in step.choices for d in c.digits if d in KEY_INTENTS}):
+        # On a call that key always means the same thing, so the choice could never be picked.
+        problems.append(f"step '{step.id}' gives key {key} to a choice, but on a call it "
+                        f"always means {KEY_INTENTS[key]}")
     if step.kind == "end" and step.routes():
         problems.append(f"end step '{step.id}' must not lead anywhere")
     return problems

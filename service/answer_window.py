@@ -1,7 +1,8 @@
 """ANSWER_WINDOW: texts to an open question are held, then joined once they stop coming.
 
-The engine holds the texts (flows.model.Held); this module schedules the check
-(WindowClosed) and sends whatever comes next (the next question) through the outbox.
+The engine holds the texts (flows.model.Held); this module notes when the window closes,
+and each worker looks every second for windows that have passed (WindowClosed) and sends
+whatever comes next (the next question) through the outbox.
 Both the webhook and the check lock the person first, so texts are never lost or
 reordered: a text that beats the check is added to the answer, one that comes after
 it is the answer to the next question.
@@ -11,42 +12,28 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.model import Held, WindowClosed
+from flows.model import WindowClosed
 from service import conversations, outbox
 from service.runtime import Runtime
-from service.store import Contact, Conversation, after_commit, lock, utcnow
+from service.store import Contact, Conversation, lock, utcnow
 
 log = logging.getLogger("brewline.answers")
-CLOSE_JOB = "workers.answers.close_window"
 SLACK = timedelta(seconds=1)  # the check runs just after the window, never just before
 
 
 def after_turn(runtime: Runtime, session: Session, turn: conversations.Turn,
                now: datetime) -> None:
-    """Note when the window closes and schedule the check, if texts are being held."""
-    held = [o for o in turn.outputs if isinstance(o, Held)]
+    """Note when the window closes; the worker's window watch closes it (close_due)."""
     turn.conversation.window_closes_at = _closes_at(turn.state, runtime.settings.answer_window)
-    if held:
-        due, conversation_id = turn.conversation.window_closes_at, turn.conversation.id
-        after_commit(session, lambda: schedule(runtime, conversation_id, due))
 
 
 def _closes_at(state, window: int) -> datetime | None:
     if not state.held or not state.held_at:
         return None
     return datetime.fromisoformat(state.held_at) + timedelta(seconds=window)
-
-
-def schedule(runtime: Runtime, conversation_id: int, due: datetime) -> None:
-    """Queue the check for just after `due`; the sweeper covers a lost job."""
-    try:
-        runtime.queue.enqueue_at(due + SLACK, CLOSE_JOB, conversation_id, result_ttl=0)
-    except redis.RedisError as exc:
-        log.warning("could not schedule an answer check: %s", type(exc).__name__)
 
 
 def close(runtime: Runtime, conversation_id: int, now: datetime | None = None) -> str:
@@ -76,10 +63,14 @@ def _send_next(runtime: Runtime, session: Session, conversation: Conversation,
     return "closed"
 
 
-def close_overdue(runtime: Runtime, now: datetime | None = None) -> int:
-    """Sweeper: close windows whose scheduled check was lost (e.g. Redis restarted)."""
+def close_due(runtime: Runtime, now: datetime | None = None) -> int:
+    """Close every window that has passed; each worker runs this every second.
+
+    A poll of an indexed column, rather than a job per held text: the webhook then pays
+    nothing to Redis for a held text, and nothing is lost when Redis restarts.
+    """
     now = now or utcnow()
     with runtime.store.transaction() as session:
         ids = list(session.scalars(select(Conversation.id).where(
-            Conversation.window_closes_at <= now - 5 * SLACK)))
+            Conversation.window_closes_at <= now - SLACK)))
     return sum(close(runtime, i, now) == "closed" for i in ids)

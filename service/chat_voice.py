@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
-HELP = ("Type keys (1, 2, *, 0, 9, 8...) or words as speech. At a recording, type your answer "
+HELP = ("Type keys (1, 2, *, 0, 7, 9, 8...) or words as speech. At a recording, type your answer "
         "in words, or `rec 12` for 12 seconds of audio. Enter alone is silence; `hangup` or "
         "Ctrl-D ends the call.")
 KEYS = re.compile(r"^[0-9*#]+$")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from flows.keywords import Keyword, classify
@@ -14,7 +14,7 @@ from flows.model import Reply
 from service import answer_window, contacts, conversations
 from service.phones import BadNumber, is_textable_sender, mask, normalise
 from service.runtime import Runtime
-from service.store import Contact, Message
+from service.store import DATABASE_DOWN, Contact, Conversation, Message
 from service.wording import REPLIES
 
 log = logging.getLogger("brewline.inbound")
@@ -40,6 +40,7 @@ class Context:
     message: Message
     keyword: Keyword | None
     now: datetime
+    conversation: Conversation | None = None  # in the active flow, if loaded with the person
 
     @property
     def body(self) -> str:
@@ -64,15 +65,42 @@ def receive_text(runtime: Runtime, text: InboundText, now: datetime | None = Non
     if phone is None:
         _keep_unanswerable(runtime, text, now)
         return []
+    try:
+        with runtime.store.transaction() as session:
+            return _receive(runtime, session, phone, text, now)
+    except DATABASE_DOWN:
+        raise  # the database itself failed: the caller spools the text
+    except Exception:
+        # Handling failed and everything it did is rolled back; the words are still kept.
+        log.exception("could not handle a text from %s", mask(phone))
+        return _keep_failed(runtime, phone, text, now)
+
+
+def _receive(runtime: Runtime, session: Session, phone: str, text: InboundText,
+             now: datetime) -> list[str]:
+    contact, conversation = conversations.locked_person(session, phone,
+                                                        runtime.settings.active_flow)
+    seen = _seen(session, text)
+    if seen is not None:
+        # A repeat gets the same reply, but never someone else's (a reused MessageSid).
+        return list(seen.reply or []) if seen.contact_id == contact.id else []
+    message = _message(contact, text, now)
+    replies = route(Context(runtime, session, contact, message, classify(message.body), now,
+                            conversation))
+    _keep(session, message, replies)
+    return replies
+
+
+def _keep_failed(runtime: Runtime, phone: str, text: InboundText, now: datetime) -> list[str]:
+    replies = [REPLIES["error"]]
     with runtime.store.transaction() as session:
         contact = contacts.locked(session, phone)
-        seen = session.scalars(select(Message).where(Message.sid == text.message_sid)).first()
+        seen = _seen(session, text)
         if seen is not None:
-            # A repeat gets the same reply, but never someone else's (a reused MessageSid).
             return list(seen.reply or []) if seen.contact_id == contact.id else []
-        message = _keep(session, contact, text, now)
-        replies = _answer(runtime, session, contact, message, now)
-        _keep_replies(session, contact, message, replies, now)
+        message = _message(contact, text, now)
+        message.status = "error"
+        _keep(session, message, replies)
     return replies
 
 
@@ -85,39 +113,37 @@ def _phone(runtime: Runtime, sender: str) -> str | None:
         return None
 
 
-def _keep(session: Session, contact: Contact, text: InboundText, now: datetime) -> Message:
-    message = Message(contact_id=contact.id, direction="in", sid=text.message_sid,
-                      body=text.body, media_count=text.media_count, created_at=now)
-    session.add(message)
-    session.flush()
-    return message
+def _seen(session: Session, text: InboundText):
+    """The earlier delivery of this MessageSid (whose it was and what we said), if any."""
+    return session.execute(select(Message.contact_id, Message.reply)
+                           .where(Message.sid == text.message_sid)).first()
 
 
-def _answer(runtime: Runtime, session: Session, contact: Contact, message: Message,
-            now: datetime) -> list[str]:
-    ctx = Context(runtime, session, contact, message, classify(message.body), now)
-    try:
-        # A savepoint: if handling fails, the message itself is still kept.
-        with session.begin_nested():
-            return route(ctx)
-    except Exception:
-        log.exception("could not handle a text from %s", mask(contact.phone))
-        message.status = "error"
-        return [REPLIES["error"]]
+def _message(contact: Contact, text: InboundText, now: datetime) -> Message:
+    return Message(contact_id=contact.id, direction="in", sid=text.message_sid,
+                   body=text.body, media_count=text.media_count, status="received",
+                   channel="sms", created_at=now)
 
 
-def _keep_replies(session: Session, contact: Contact, message: Message,
-                  replies: list[str], now: datetime) -> None:
+def _keep(session: Session, message: Message, replies: list[str]) -> None:
+    """The text and our replies, in one statement, once we know what we said."""
     message.reply = replies
-    for body in replies:
-        session.add(Message(contact_id=contact.id, direction="out", body=body,
-                            status="replied", created_at=now))
+    rows = [_row(message)] + [dict(_row(message), direction="out", sid=None, body=body,
+                                   media_count=0, status="replied", reply=None)
+                              for body in replies]
+    session.execute(insert(Message.__table__), rows)  # Core: one executemany, no unit of work
+
+
+def _row(message: Message) -> dict:
+    return {column: getattr(message, column) for column in (
+        "contact_id", "direction", "sid", "body", "media_count", "status", "channel",
+        "reply", "created_at")}
 
 
 def _keep_unanswerable(runtime: Runtime, text: InboundText, now: datetime) -> None:
     """Short codes and alphanumeric senders get no reply, but their words are kept."""
     with runtime.store.transaction() as session:
-        if session.scalars(select(Message).where(Message.sid == text.message_sid)).first():
+        if _seen(session, text) is not None:
             return
         session.add(Message(direction="in", sid=text.message_sid, sender=text.sender[:40],
                             body=text.body, media_count=text.media_count,
@@ -143,7 +169,8 @@ def route(ctx: Context) -> list[str]:
 def converse(ctx: Context) -> list[str]:
     """Give the text to the person's conversation and return what it says back."""
     settings, flows = ctx.runtime.settings, ctx.runtime.flows
-    conversation = conversations.current(ctx.session, flows, ctx.contact, settings.active_flow)
+    conversation = ctx.conversation or conversations.current(ctx.session, flows, ctx.contact,
+                                                             settings.active_flow)
     reply = Reply(text=ctx.body, channel="sms", window=settings.answer_window)
     turn = conversations.take_turn(ctx.session, flows, conversation, reply, ctx.now)
     answer_window.after_turn(ctx.runtime, ctx.session, turn, ctx.now)

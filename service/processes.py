@@ -16,6 +16,7 @@ from service import embedded_redis, migrate
 from service.settings import from_env
 
 SWEEP_SECONDS = 15
+WATCH_SECONDS = 1.0
 
 
 @click.command("run")
@@ -101,7 +102,9 @@ def worker(burst: bool) -> None:
     runtime = Runtime(from_env())
     context.use(runtime)
     stop = threading.Event()
-    threading.Thread(target=_sweep_forever, args=(runtime, stop), daemon=True).start()
+    sweep_seconds = float(os.environ.get("BREWLINE_SWEEP_SECONDS", SWEEP_SECONDS))
+    for tasks, seconds in ((SWEEPS, sweep_seconds), (WATCHES, WATCH_SECONDS)):
+        threading.Thread(target=_repeat, args=(runtime, stop, tasks, seconds), daemon=True).start()
     threading.Thread(target=reminders.run_forever, args=(runtime, stop), daemon=True).start()
     while True:
         # SimpleWorker runs jobs in this process, so the database pool is reused, not forked.
@@ -125,13 +128,14 @@ def worker(burst: bool) -> None:
 # Periodic tasks the worker's sweeper runs, each given the runtime: add lines, not loops.
 SWEEPS = ["workers.sweeper.sweep_once", "service.spool.drain",
           "service.erasure.sweep_retention"]
+# Run every second: answers held for ANSWER_WINDOW are joined soon after it passes.
+WATCHES = ["service.answer_window.close_due"]
 
 
-def _sweep_forever(runtime, stop: threading.Event) -> None:
+def _repeat(runtime, stop: threading.Event, names: list[str], seconds: float) -> None:
     import importlib
 
-    seconds = float(os.environ.get("BREWLINE_SWEEP_SECONDS", SWEEP_SECONDS))
-    tasks = [getattr(importlib.import_module(m), f) for m, f in (n.rsplit(".", 1) for n in SWEEPS)]
+    tasks = [getattr(importlib.import_module(m), f) for m, f in (n.rsplit(".", 1) for n in names)]
     while not stop.wait(seconds):
         for task in tasks:
             try:

@@ -17,20 +17,17 @@ from pathlib import Path
 
 import redis
 from sqlalchemy import select
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from service import outbox, privacy  # noqa: F401  (workers handle texts too: register intents)
 from service.inbound import InboundText, receive_text
 from service.phones import BadNumber, normalise
 from service.runtime import Runtime
-from service.store import Contact, Outbox
+from service.store import DATABASE_DOWN, Contact, Outbox
 
 log = logging.getLogger("brewline.spool")
 KEY = "brewline:spool:inbound"
 LOCK = "brewline:spool:draining"
 DRAIN_JOB = "service.spool.drain_job"
-# What "the database is unreachable" looks like from SQLAlchemy.
-DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def keep(runtime: Runtime, text: InboundText, now: datetime) -> None:

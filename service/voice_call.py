@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flows.engine import KEY_INTENTS, SKIP_KEY
 from flows.keywords import classify, normalise
 from flows.model import Ask, Finished, Recording, Reply, Say, Start, TimedOut
 from service import calls, contacts, conversations, vouchers
@@ -54,8 +55,7 @@ class CallTurn:
 
     @property
     def speaker(self) -> Speaker:
-        return Speaker(self.contact.voice_rate or Speaker().rate,
-                       self.runtime.settings.public_base_url)
+        return Speaker.for_rate(self.contact.voice_rate, self.runtime.settings.public_base_url)
 
     @property
     def in_step(self) -> bool:
@@ -169,8 +169,8 @@ def _answer(turn: CallTurn, pressed: str | None, said: str) -> str:
     if keyword and keyword.intent == "opt_out":
         contacts.opt_out(turn.session, turn.contact, turn.now)
         return goodbye(turn.speaker, [VOICE["opted_out"]])
-    if turn.conversation.step and _is_open(turn) and pressed not in ("*", "0") and not keyword:
-        # Open answers are spoken after the tone; a key press there just means "ready".
+    if turn.conversation.step and _is_open(turn) and pressed not in KEY_INTENTS and not keyword:
+        # Open answers are spoken after the tone; any other key there just means "ready".
         return record(turn.speaker, [], turn.conversation.step)
     reply = Reply(text=said or None, digits=pressed, channel=CHANNEL)
     return speak(turn, _turn(turn, reply).outputs)
@@ -227,7 +227,7 @@ def recorded(turn: CallTurn) -> str:
 
 
 def reviewed(turn: CallTurn, kept_by_silence: bool) -> str:
-    """1 (or silence) keeps the recording, 2 plays it, 3 records again."""
+    """1 (or silence) keeps the recording, 2 plays it, 3 records again, 7 skips the question."""
     pending = turn.call.pending
     if not pending or pending.get("step") != turn.conversation.step or not turn.in_step:
         _discard_pending(turn.call, "out of turn")
@@ -256,7 +256,14 @@ def _review_again(turn: CallTurn, pending: dict) -> str:
     return review(turn.speaker, [VOICE["review_again"]], pending["step"])
 
 
-_REVIEW = {"1": _keep, "2": _play, "3": _record_again}
+def _skip_instead(turn: CallTurn, pending: dict) -> str:
+    # They would rather not answer after all: the audio is kept aside with the call, and
+    # the question is skipped by the engine exactly as a texted SKIP would skip it.
+    _discard_pending(turn.call, "skipped")
+    return speak(turn, _turn(turn, Reply(digits=SKIP_KEY, channel=CHANNEL)).outputs)
+
+
+_REVIEW = {"1": _keep, "2": _play, "3": _record_again, SKIP_KEY: _skip_instead}
 
 
 def keep_pending(turn: CallTurn) -> tuple:

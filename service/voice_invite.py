@@ -54,7 +54,7 @@ class InviteCall:
 
     @property
     def speaker(self) -> Speaker:
-        return Speaker(self.contact.voice_rate or Speaker().rate)
+        return Speaker.for_rate(self.contact.voice_rate)
 
     def words(self, key: str) -> str:
         zone = ZoneInfo(current_app.extensions["brewline"].settings.tz_default)

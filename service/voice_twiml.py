@@ -14,6 +14,10 @@ VOICE_NAME = "Polly.Amy-Neural"
 LANGUAGE = "en-GB"
 # Slower and slower each time the person presses 9; the last one is the slowest we go.
 RATES = ("90%", "75%", "60%")
+# A voucher code is spelled a step slower than the words around it, at each of those speeds.
+# Polly's "slow" preset has no published percentage, so the slower ones are percentages
+# below the person's own 75% and 60%: a code never comes faster than the words they chose.
+CODE_RATES = {"90%": "slow", "75%": "60%", "60%": "50%"}
 CHOICE_TIMEOUT = 12     # seconds of silence after a question before we say anything
 REVIEW_TIMEOUT = 10
 MORE_TIME_TIMEOUT = 20
@@ -36,9 +40,21 @@ class Speaker:
     # Our public address: Twilio wants callbacks (not actions) as absolute URLs.
     base_url: str = ""
 
-    def say(self, parent, text: str) -> None:
+    @classmethod
+    def for_rate(cls, chosen: str | None, base_url: str = "") -> "Speaker":
+        """The speaker for someone who chose `chosen` with 9 (None: not yet, the usual pace)."""
+        return cls(chosen if chosen in RATES else RATES[0], base_url)
+
+    @property
+    def code_rate(self) -> str:
+        """How fast to spell out a code for this person: slower than their words."""
+        return CODE_RATES[self.rate] if self.rate in CODE_RATES else CODE_RATES[RATES[0]]
+
+    def say(self, parent, text: str):
+        """Add `text` to `parent` at this person's pace; the <Say>, for more to follow."""
         say = parent.say(voice=VOICE_NAME, language=LANGUAGE)
         say.prosody(text, rate=self.rate)
+        return say
 
 
 def next_rate(rate: str | None) -> str | None:

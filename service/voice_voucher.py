@@ -17,13 +17,12 @@ from service import contacts, vouchers
 from service.phones import BadNumber, normalise
 from service.store import Contact, VoucherPool
 from service.twilio_edge import plain, required, twilio_webhook
-from service.voice_twiml import LANGUAGE, VOICE_NAME
+from service.voice_twiml import Speaker
 from service.voucher_speech import add_code
 from service.vouchers import Issued, NotEligible, Outcome
 from service.vouchers_sms import WORDS as TEXT_WORDS, explain
 
 bp = Blueprint("voice_voucher", __name__, url_prefix="/twilio/voice/voucher")
-VOICE = {"voice": VOICE_NAME, "language": LANGUAGE}  # the same voice as the rest of the call
 GATHER = {"num_digits": 1, "timeout": 10, "method": "POST"}
 
 WORDS = {
@@ -119,7 +118,7 @@ def pick(call: VoucherCall) -> Response:
         pools = vouchers.eligible_pools(session, contact)
         index = int(call.digits) - 1 if (call.digits or "").isdigit() else -1
         if 0 <= index < len(pools):
-            return _offer_menu(pools[index], contact)
+            return _offer_menu(_speaker(contact), pools[index], contact)
         return _offer(runtime, session, contact, True, prefix=WORDS["wrong_key"])
     return _with_contact(call, act)
 
@@ -144,51 +143,58 @@ def after(call: VoucherCall) -> Response:
     def act(runtime, session, contact, now):
         pool = _pool_arg(session)
         if pool is None or call.digits not in ("*", "2"):
-            return _say_end(VoiceResponse(), WORDS["goodbye"])
+            return _say_end(_speaker(contact), VoiceResponse(), WORDS["goodbye"])
         return _claim_and_read(runtime, session, contact, pool, call, now,
                                text_it=call.digits == "2")
     return _with_contact(call, act)
 
 
+def _speaker(contact: Contact) -> Speaker:
+    """The person's own pace: slower if they pressed 9 on an earlier part of a call."""
+    return Speaker.for_rate(contact.voice_rate)
+
+
 def _offer(runtime, session: Session, contact: Contact, first: bool, prefix: str = ""):
+    speaker = _speaker(contact)
     open_pools = vouchers.eligible_pools(session, contact)
     if len(open_pools) > 1:
-        return _choose_menu(open_pools, prefix)
+        return _choose_menu(speaker, open_pools, prefix)
     mine = vouchers.claims(session, contact, "issued", "waiting")
     pool = open_pools[0] if open_pools else (
         session.get(VoucherPool, mine[0].pool_id) if mine else None)
     if pool is None:
-        return _say_end(VoiceResponse(), _not_eligible_words(session, contact))
-    return _offer_menu(pool, contact, prefix, first)
+        return _say_end(speaker, VoiceResponse(), _not_eligible_words(session, contact))
+    return _offer_menu(speaker, pool, contact, prefix, first)
 
 
-def _offer_menu(pool: VoucherPool, contact: Contact, prefix: str = "", first: bool = True):
+def _offer_menu(speaker: Speaker, pool: VoucherPool, contact: Contact, prefix: str = "",
+                first: bool = True):
     response = VoiceResponse()
     keys = [WORDS["keys_hear"]] + ([WORDS["keys_text"]] if vouchers.can_text(contact) else [])
     words = [prefix, WORDS["offer"].format(value=pool.value), *keys, WORDS["keys_no"]]
     gather = response.gather(action=url_for("voice_voucher.answer", pool=pool.id), **GATHER)
-    _slowly(gather, " ".join(w for w in words if w))
-    _no_key(response, first)
+    _slowly(speaker, gather, " ".join(w for w in words if w))
+    _no_key(speaker, response, first)
     return response
 
 
-def _choose_menu(pools: list[VoucherPool], prefix: str = ""):
+def _choose_menu(speaker: Speaker, pools: list[VoucherPool], prefix: str = ""):
     response = VoiceResponse()
     options = " ".join(WORDS["choose_one"].format(value=p.value, n=n)
                        for n, p in enumerate(pools[:9], start=1))
     gather = response.gather(action=url_for("voice_voucher.pick"), **GATHER)
-    _slowly(gather, f"{prefix} {WORDS['choose']}{options}".strip())
-    _no_key(response, True)
+    _slowly(speaker, gather, f"{prefix} {WORDS['choose']}{options}".strip())
+    _no_key(speaker, response, True)
     return response
 
 
-def _no_key(response: VoiceResponse, first: bool) -> None:
+def _no_key(speaker: Speaker, response: VoiceResponse, first: bool) -> None:
     # Never hang up in silence: once more with time to think, then a kind goodbye.
     if first:
-        _slowly(response, WORDS["no_key"])
+        _slowly(speaker, response, WORDS["no_key"])
         response.redirect(url_for("voice_voucher.offer", tries=1), method="POST")
     else:
-        _say_end(response, WORDS["later"])
+        _say_end(speaker, response, WORDS["later"])
 
 
 def _hear(runtime, session, contact, pool, call, now):
@@ -201,30 +207,31 @@ def _hear_and_text(runtime, session, contact, pool, call, now):
 
 def _decline(runtime, session, contact, pool, call, now):
     vouchers.decline(session, contact, [pool], now)
-    return _say_end(VoiceResponse(), WORDS["declined"])
+    return _say_end(_speaker(contact), VoiceResponse(), WORDS["declined"])
 
 
 def _repeat(runtime, session, contact, pool, call, now):
-    return _offer_menu(pool, contact)
+    return _offer_menu(_speaker(contact), pool, contact)
 
 
 def _wrong_key(runtime, session, contact, pool, call, now):
-    return _offer_menu(pool, contact, prefix=WORDS["wrong_key"])
+    return _offer_menu(_speaker(contact), pool, contact, prefix=WORDS["wrong_key"])
 
 
 _ANSWERS = {"1": _hear, "2": _hear_and_text, "3": _decline, "*": _repeat}
 
 
 def _claim_and_read(runtime, session, contact, pool, call, now, text_it: bool):
+    speaker = _speaker(contact)
     try:
         result = vouchers.claim(runtime, session, contact, pool, now, channel="voice")
     except NotEligible:
-        return _say_end(VoiceResponse(), _not_eligible_words(session, contact))
+        return _say_end(speaker, VoiceResponse(), _not_eligible_words(session, contact))
     response = VoiceResponse()
     if not isinstance(result, Issued):
-        return _read_waiting(response, result, contact)
+        return _read_waiting(speaker, response, result, contact)
     note = _text_it(runtime, session, contact, result, call, now) if text_it else ""
-    return _read_code(response, result, note)
+    return _read_code(speaker, response, result, note)
 
 
 def _text_it(runtime, session, contact, result: Issued, call: VoucherCall, now) -> str:
@@ -236,43 +243,48 @@ def _text_it(runtime, session, contact, result: Issued, call: VoucherCall, now) 
     return WORDS["texted"]
 
 
-def _read_code(response: VoiceResponse, result: Issued, note: str = "") -> VoiceResponse:
+def _read_code(speaker: Speaker, response: VoiceResponse, result: Issued,
+               note: str = "") -> VoiceResponse:
     code = result.code
-    _slowly(response, WORDS["pen"].format(value=result.pool.value))
+    _slowly(speaker, response, WORDS["pen"].format(value=result.pool.value))
     for lead in (WORDS["code_is"], WORDS["once_more"]):
-        say = response.say(**VOICE)
-        say.prosody(lead, rate="90%")
-        say.break_(time="700ms")
-        add_code(say, code.code)
+        _spell(speaker, response, lead, code.code)
         response.pause(length=1)
     if code.pin:
-        say = response.say(**VOICE)
-        say.prosody(WORDS["pin_is"], rate="90%")
-        add_code(say, code.pin)
+        _spell(speaker, response, WORDS["pin_is"], code.pin)
     extra = [WORDS["use_by"].format(day=vouchers.long_date(code.expires_on))] if code.expires_on else []
-    _slowly(response, " ".join(extra + ([note] if note else [])) or None)
+    _slowly(speaker, response, " ".join(extra + ([note] if note else [])) or None)
     gather = response.gather(action=url_for("voice_voucher.after", pool=result.pool.id), **GATHER)
-    _slowly(gather, WORDS["after"])
-    return _say_end(response, WORDS["goodbye"])
+    _slowly(speaker, gather, WORDS["after"])
+    return _say_end(speaker, response, WORDS["goodbye"])
 
 
-def _read_waiting(response: VoiceResponse, result: Outcome, contact: Contact) -> VoiceResponse:
+def _spell(speaker: Speaker, response: VoiceResponse, lead: str, characters: str) -> None:
+    """`lead` at the person's pace, a breath, then the characters slower still."""
+    say = speaker.say(response, lead)
+    say.break_(time="700ms")
+    add_code(say, characters, rate=speaker.code_rate)
+
+
+def _read_waiting(speaker: Speaker, response: VoiceResponse, result: Outcome,
+                  contact: Contact) -> VoiceResponse:
     words = TEXT_WORDS["waiting"].split(" We will text")[0].format(
         value=result.pool.value, place=result.place)
     then = WORDS["waiting_text"] if vouchers.can_text(contact) else WORDS["waiting_call"]
-    return _say_end(response, f"{words} {then} {WORDS['goodbye']}")
+    return _say_end(speaker, response, f"{words} {then} {WORDS['goodbye']}")
 
 
 def _not_eligible_words(session: Session, contact: Contact) -> str:
     return explain(current_app.extensions["brewline"], session, contact, EXPLAIN)
 
 
-def _slowly(parent, text: str | None) -> None:
+def _slowly(speaker: Speaker, parent, text: str | None) -> None:
+    """Say `text`, if there is any, at the person's pace (90% unless they pressed 9)."""
     if text:
-        parent.say(**VOICE).prosody(text, rate="90%")
+        speaker.say(parent, text)
 
 
-def _say_end(response: VoiceResponse, text: str) -> VoiceResponse:
-    _slowly(response, text)
+def _say_end(speaker: Speaker, response: VoiceResponse, text: str) -> VoiceResponse:
+    _slowly(speaker, response, text)
     response.hangup()
     return response

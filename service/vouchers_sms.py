@@ -29,6 +29,7 @@ NO = frozenset({
     "no", "no thanks", "no thank you", "nope", "no ta", "not for me", "no need",
     "dont want it", "i dont want it", "no thanks im fine", "keep it", "not needed",
 })
+OFFER_REPLIES = YES | THANKS | NO
 CHOICE = re.compile(r"^(?:voucher\s*|number\s*)?(\d{1,2})$")
 OFFER_LIFETIME = timedelta(days=30)
 
@@ -86,10 +87,12 @@ def on_voucher(ctx: Context) -> list[str]:
 
 def on_reply(ctx: Context) -> list[str] | None:
     """A reply to an open offer ('yes please', 'thank you', '2', 'no thanks'); else None."""
+    plain = normalise(ctx.body) or ctx.body.strip()
+    if not (plain in OFFER_REPLIES or CHOICE.match(plain)):
+        return None  # only words that could answer an offer cost a query
     offer = ctx.session.get(VoucherOffer, ctx.contact.id)
     if offer is None or offer.created_at < ctx.now - OFFER_LIFETIME:
         return None
-    plain = normalise(ctx.body) or ctx.body.strip()
     pools = [p for p in (ctx.session.get(VoucherPool, i) for i in offer.pool_ids) if p]
     choice = CHOICE.match(plain)
     if offer.kind == "choose" and choice:

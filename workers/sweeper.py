@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from service import answer_window
 from service.runtime import Runtime
 from workers import outbound
 
 # Each step takes the runtime and returns a count or counts, for the log.
 STEPS: list[Callable[[Runtime], object]] = [
-    outbound.settle_stale, answer_window.close_overdue, outbound.enqueue_pending]
+    outbound.settle_stale, outbound.enqueue_pending]
 
 
 def sweep_once(runtime: Runtime) -> list[object]:

@@ -93,6 +93,24 @@ def test_star_repeats_and_zero_helps_on_a_keypad():
                      "ask colour: Q1/2: Favourite colour?"]
 
 
+def test_seven_on_a_keypad_skips_an_open_question_exactly_as_the_word_skip_does():
+    state, _ = run(flow(), ["hi", "yes"])
+    by_key = advance(flow(), state, Reply(digits="7", channel="voice"), NOW)
+    by_word = advance(flow(), state, Reply(text="SKIP", channel="voice"), NOW)
+    assert by_key == by_word
+    _, lines = run(flow(), [Reply(digits="7", channel="voice")], state)
+    assert lines == ["save colour: skipped", "say: Skipped.",
+                     "ask contact: Q2/2: Texts later? YES or NO."]
+    assert by_key.state.skipped == ("colour",) and by_key.state.answered == ("ready",)
+
+
+def test_seven_skips_a_choice_question_without_keeping_a_choice_or_consent():
+    state, _ = run(flow(), ["hi", "yes", "blue"])
+    state, lines = run(flow(), [Reply(digits="7", channel="voice")], state)
+    assert lines == ["save contact: skipped", "say: Skipped.", "say: Thanks.", "finished"]
+    assert state.skipped == ("contact",) and state.status == "finished"
+
+
 def test_a_recording_is_an_open_answer_even_if_its_transcript_says_stop():
     state, _ = run(flow(), ["hi", "yes"])
     recording = Recording("https://api.twilio.com/rec/RE1", "RE1", 12)

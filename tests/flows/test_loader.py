@@ -65,6 +65,13 @@ def test_a_question_without_a_next_route_is_named():
     assert any("'colour' needs 'next'" in p for p in problems(data))
 
 
+def test_a_choice_on_a_key_that_always_means_skip_on_a_call_is_named():
+    data = raw()
+    data["steps"][1]["choices"][1]["digits"] = ["2", "7"]
+    assert ("step 'ready' gives key 7 to a choice, but on a call it always means skip"
+            in problems(data))
+
+
 def test_a_file_that_is_not_yaml_is_refused_with_the_reason(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("id: [unclosed\n")

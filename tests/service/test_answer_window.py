@@ -76,23 +76,34 @@ def test_a_check_that_comes_too_early_leaves_the_texts_held(texter, windowed):
     assert answers(windowed)[-1][0] == "welcome" and queued_texts(windowed) == []
 
 
-def test_the_check_is_scheduled_on_rq_after_the_window(texter, windowed):
+def test_the_window_watch_closes_only_windows_that_have_passed(texter, windowed):
     start_open_question(texter)
     replies(texter.text("Some words"))
 
-    scheduled = windowed.queue.scheduled_job_registry.get_job_ids()
-    assert len(scheduled) == 1
-    job = windowed.queue.fetch_job(scheduled[0])
-    assert job.func_name == answer_window.CLOSE_JOB and job.args == (conversation_id(windowed),)
+    assert answer_window.close_due(windowed, now=utcnow()) == 0
+    assert answers(windowed)[-1][0] == "welcome"
+    assert answer_window.close_due(windowed, now=later()) == 1
+    assert answers(windowed)[-1] == ("value", "Some words")
 
 
-def test_the_sweeper_closes_a_window_whose_check_was_lost(texter, windowed):
+def test_a_held_text_costs_the_webhook_nothing_in_redis(texter, windowed):
     start_open_question(texter)
-    replies(texter.text("Lost check"))
     windowed.redis.flushdb()
 
-    assert answer_window.close_overdue(windowed, now=later(WINDOW + 10)) == 1
-    assert answers(windowed)[-1] == ("value", "Lost check")
+    replies(texter.text("Words that are held"))
+
+    assert windowed.redis.dbsize() == 0
+    assert answer_window.close_due(windowed, now=later()) == 1
+
+
+def test_a_second_watch_finds_the_window_already_closed(texter, windowed):
+    start_open_question(texter)
+    replies(texter.text("Only once"))
+
+    closed = [answer_window.close_due(windowed, now=later()) for _ in range(2)]
+
+    assert closed == [1, 0]
+    assert len(queued_texts(windowed)) == 1
 
 
 def test_a_keyword_during_the_window_acts_at_once_and_keeps_the_words(texter, windowed):

@@ -9,11 +9,12 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-# An answer: contact lock, MessageSid dedupe, keep the text, open voucher offer,
-# conversation, answer, conversation update, the reply on the message, the reply kept,
-# and one more when a step has side effects (consent, the end of the survey).
-MOST_PER_ANSWER = 10
-WHOLE_SURVEY = 94
+# An answer: the person and their conversation (one query, locked), the MessageSid check,
+# the answer, the conversation update, and the text kept with our reply (one statement);
+# a word that could answer an invite or a voucher offer costs a look for one (two more),
+# and a step with side effects (consent, the end of the survey) a little more.
+MOST_PER_ANSWER = 7
+WHOLE_SURVEY = 56
 BOOKKEEPING = ("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT", "ROLLBACK")
 
 

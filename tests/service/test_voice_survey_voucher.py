@@ -27,9 +27,11 @@ def event_pool(runtime) -> None:
     load_pool(runtime, event=event_id)
 
 
-def finish_survey_by_phone(call):
-    """Ring, answer every question, and return the TwiML after the last answer."""
+def finish_survey_by_phone(call, *first_keys: str):
+    """Ring, press `first_keys`, answer every question, and return the TwiML after the last."""
     call.ring()
+    for key in first_keys:
+        call.press(key)
     call.press("1")
     for n in range(1, 6):
         call.record(seconds=10 + n)
@@ -69,3 +71,32 @@ def test_ringing_again_after_claiming_is_a_goodbye_not_a_second_offer(call, runt
     again = type(call)(call.twilio).ring()
     assert again.redirect is None and again.hangs_up
     assert len(rows(runtime, VoucherClaim)) == 1
+
+
+def rates(twiml) -> tuple[set[str], set[str]]:
+    """The pace of the words, and the pace of the spelled-out characters, in one answer."""
+    words = {say.find("prosody").get("rate") for say in twiml.says}
+    spelled = {p.get("rate") for p in twiml.root.iter("prosody") if p.find("say-as") is not None}
+    return words, spelled
+
+
+def test_someone_who_pressed_9_in_the_survey_hears_the_voucher_at_their_slower_pace(call, runtime):
+    load_pool(runtime)
+    end = finish_survey_by_phone(call, "9")
+    offer = call.post(end.redirect)
+    assert rates(offer) == ({"75%"}, set())
+    code = call.press("1")
+    assert "THANKS0001" in code.said.replace(" ", "")
+    assert rates(code) == ({"75%"}, {"60%"})
+
+
+def test_someone_who_pressed_9_twice_hears_the_code_slower_still(call, runtime):
+    load_pool(runtime)
+    call.post(finish_survey_by_phone(call, "9", "9").redirect)
+    assert rates(call.press("1")) == ({"60%"}, {"50%"})
+
+
+def test_without_9_the_voucher_is_read_at_the_usual_slow_pace(call, runtime):
+    load_pool(runtime)
+    call.post(finish_survey_by_phone(call).redirect)
+    assert rates(call.press("1")) == ({"90%"}, {"slow"})

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from sqlalchemy import select
 
 from service import contacts
-from service.store import Conversation, Outbox
+from service.store import Contact, Conversation, Outbox
 from tests.conftest import ACCOUNT_SID, PHONE
 from tests.vouchers.conftest import FLOW
 
@@ -163,3 +163,24 @@ def test_with_two_shops_the_caller_picks_one_by_key(twilio, pools):
     again = call(twilio)
     assert "£10 Boots gift card" in spoken(again) and "Tesco" not in spoken(again)
     assert [c.status for c in pools.claims()] == ["issued"]
+
+
+def paces(root: ET.Element) -> set[str]:
+    """The pace of every spoken part (words and spelled characters) of one answer."""
+    return {p.get("rate") for say in root.iter("Say") for p in say.iter("prosody")}
+
+
+def test_a_caller_who_chose_a_slower_voice_hears_every_part_of_the_voucher_call_slower(
+        twilio, pools, runtime):
+    eligible(pools)
+    with runtime.store.transaction() as session:
+        session.scalars(select(Contact)).one().voice_rate = "60%"
+    offer = call(twilio)
+    answer = action(offer)[len(BASE):]
+    wrong = call(twilio, answer, digits="9")
+    code = call(twilio, answer, digits="1")
+    after = action(code)[len(BASE):]
+    again, done = call(twilio, after, digits="*"), call(twilio, after, digits="#")
+    assert codes_read(code) == ["AB0C12045", "AB0C12045", "77"]
+    assert paces(offer) == paces(wrong) == paces(done) == {"60%"}
+    assert paces(code) == paces(again) == {"60%", "50%"}

@@ -91,6 +91,70 @@ def relative_when(starts: datetime, sent: datetime) -> str:
     return f"on {when(starts)}"
 
 
+# The same, as a voice says them slowly: "tomorrow, Wednesday the 27th of November, at
+# half past six in the evening". Spoken words never go by text, so no SMS limits apply.
+_NUMBERS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+            "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+            "eighteen", "nineteen", "twenty")
+
+
+def _number(n: int) -> str:
+    """1 to 29 in words: 'seven', 'twenty-five'."""
+    return _NUMBERS[n] if n <= 20 else f"twenty-{_NUMBERS[n - 20]}"
+
+
+def _minutes(n: int) -> str:
+    """'quarter', 'half', 'ten', 'seven minutes' (how far past or to the hour)."""
+    named = {15: "quarter", 30: "half"}
+    if n in named:
+        return named[n]
+    return _number(n) if n % 5 == 0 else f"{_number(n)} minute{'s' if n > 1 else ''}"
+
+
+def _part_of_day(hour: int) -> str:
+    if hour < 12:
+        return "in the morning"
+    if hour < 17:
+        return "in the afternoon"
+    return "in the evening" if hour < 21 else "at night"
+
+
+def spoken_clock(moment: datetime) -> str:
+    """'half past six in the evening', 'two o'clock in the afternoon', 'twelve noon'."""
+    hour, minute = moment.hour, moment.minute
+    if minute == 0 and hour in (0, 12):
+        return "midnight" if hour == 0 else "twelve noon"
+    if minute == 0:
+        said = f"{_number(hour % 12 or 12)} o'clock"
+    elif minute <= 30:
+        said = f"{_minutes(minute)} past {_number(hour % 12 or 12)}"
+    else:
+        said = f"{_minutes(60 - minute)} to {_number((hour + 1) % 12 or 12)}"
+    return f"{said} {_part_of_day(hour)}"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 11th, 22nd: a voice reads these as 'twenty-second'."""
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def spoken_day(moment: datetime | date) -> str:
+    """Wednesday the 27th of November."""
+    return f"{moment:%A} the {ordinal(moment.day)} of {moment:%B}"
+
+
+def spoken_when(starts: datetime, heard: datetime | None = None) -> str:
+    """'tomorrow, Wednesday the 27th of November, at half past six in the evening'.
+
+    With `heard` (when the words are heard) "today" or "tomorrow" comes first; without
+    it (a voicemail may be heard days later) the date is given as "on Wednesday ...".
+    """
+    days = (starts.date() - heard.date()).days if heard is not None else None
+    lead = {0: "today, ", 1: "tomorrow, "}.get(days, "on ")
+    return f"{lead}{spoken_day(starts)}, at {spoken_clock(starts)}"
+
+
 @dataclass(frozen=True)
 class EventWords:
     """The parts of an event a text mentions, already in plain words."""
@@ -143,6 +207,30 @@ TEXTS = {
         "thank you. There is no rush. When you are ready, text REPEAT to see the next "
         "question. This is our only reminder."),
 }
+
+
+# Said on a reminder call to someone who cannot get texts. {when} is spoken_when(...).
+SPOKEN = {
+    "reminder_call": (
+        "Hello, this is Over a Brew, with a reminder. You said you would come to {title}. "
+        "It is {when}. The place is {where}. We hope to see you there."),
+    "reminder_call_keys": (
+        "To hear this again, press star. If you can no longer come, press 2. "
+        "If you are still coming, you do not need to do anything."),
+    "reminder_call_no": (
+        "That is quite all right. Thank you for letting us know. We will not expect you at "
+        "{title}. We will tell you about the next one. Take care. Goodbye."),
+    "reminder_call_yes": "Lovely. We look forward to seeing you. Goodbye.",
+    "reminder_call_bye": "Thank you for listening. We hope to see you there. Goodbye.",
+    "reminder_voicemail": (
+        "Hello, this is Over a Brew, with a reminder. You said you would come to {title}. "
+        "It is {when}. The place is {where}. We hope to see you there. Goodbye."),
+}
+
+
+def render_spoken(key: str, event: EventWords, when_said: str) -> str:
+    """A spoken text about an event, with the time as a voice should say it."""
+    return SPOKEN[key].format(title=event.title, when=when_said, where=event.where)
 
 
 def render(key: str, event: EventWords, **extra: object) -> str:

@@ -5,10 +5,10 @@ import logging
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from service import outbox
+from service import outbox, reminders
 from service.inbound import INTENTS, Context
 from service.phones import mask
 from service.runtime import Runtime
@@ -24,7 +24,11 @@ FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "cancele
 KNOWN_STATUSES = FINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
 CALL_PURPOSE = "call_me"
 # Calls placed for these purposes have their own answer URL and leave the survey alone.
-NOT_SURVEY = frozenset({"invite_call"})
+NOT_SURVEY = frozenset({"invite_call", "reminder_call"})
+# A reminder call not answered is tried again the same day only: overnight it would meet
+# the next reminder (or the event) coming the other way.
+SAME_DAY_ONLY = frozenset({"reminder_call"})
+RETRY_KEY = "call-retry:"
 
 
 def civil_time(settings: Settings, moment: datetime) -> datetime:
@@ -113,15 +117,25 @@ def _retry(runtime: Runtime, session: Session, call: Call, now: datetime) -> str
     if placed is None or contact is None or contact.opted_out_at is not None:
         return f"call {call.status}; not ours to retry"
     root = placed.ref or str(placed.id)
-    # Invite calls share their event's ref, so count only this person's retries.
-    retries = session.scalar(select(func.count()).select_from(Outbox).where(
-        Outbox.channel == "call", Outbox.ref == root, Outbox.contact_id == contact.id,
-        Outbox.dedupe_key.like("call-retry:%")))
-    if retries >= MAX_RETRIES:
+    if _tries_before(session, placed) >= MAX_RETRIES:
         return f"call {call.status}; no more retries"
-    queue_call(runtime, session, contact, now + RETRY_AFTER, ref=root,
-               dedupe_key=f"call-retry:{call.sid}", purpose=placed.purpose, body=placed.body)
+    later = now + RETRY_AFTER
+    if placed.purpose in SAME_DAY_ONLY and civil_time(runtime.settings, later) != later:
+        return f"call {call.status}; not tried again after hours"
+    queue_call(runtime, session, contact, later, ref=root,
+               dedupe_key=f"{RETRY_KEY}{call.sid}", purpose=placed.purpose, body=placed.body)
     return f"call {call.status}; will try again in an hour"
+
+
+def _tries_before(session: Session, placed: Outbox) -> int:
+    """How many calls came before this one for the same reason (a retry names the sid
+    of the call it follows), so each reminder, invite or "call me" has its own tries."""
+    tries, row = 0, placed
+    while row is not None and (row.dedupe_key or "").startswith(RETRY_KEY) and tries <= MAX_RETRIES:
+        tries += 1
+        row = session.scalars(select(Outbox).where(
+            Outbox.sid == row.dedupe_key[len(RETRY_KEY):])).first()
+    return tries
 
 
 def voicemail_text(runtime: Runtime, session: Session, contact: Contact, call: Call,
@@ -137,9 +151,11 @@ def voicemail_text(runtime: Runtime, session: Session, contact: Contact, call: C
                    dedupe_key=f"voicemail:{call.sid}")
 
 
-def mark_phone_only(session: Session, contact: Contact) -> None:
-    """The person cannot get texts: never text them, and drop texts waiting to go."""
+def mark_phone_only(runtime: Runtime, session: Session, contact: Contact, now: datetime) -> None:
+    """The person cannot get texts: never text them, drop texts waiting to go, and ring
+    them with any event reminders those texts were to give."""
     contact.phone_only = contact.cannot_text = True
+    reminders.switch_to_calls(runtime, session, contact, now)
     session.execute(update(Outbox).where(
         Outbox.contact_id == contact.id, Outbox.channel == "sms", Outbox.status == "pending")
         .values(status="cancelled", error="phone only"))

@@ -55,6 +55,7 @@ def survey_reminder_wanted(session: Session, row: Outbox) -> str | None:
 
 CHECKS = {
     "invite": invite_wanted, "invite_call": invite_wanted, "reminder": reminder_wanted,
+    "reminder_call": reminder_wanted,
     "broadcast": _consented, "survey_reminder": survey_reminder_wanted,
 }
 

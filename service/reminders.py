@@ -6,11 +6,13 @@ import threading
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flows.invites import relative_when, reminder_time, render, survey_reminder, when
+from flows.invites import (
+    relative_when, reminder_time, render, render_spoken, spoken_when, survey_reminder, when,
+)
 from service import events, outbox
 from service.runtime import Runtime
 from service.store import Contact, Conversation, Event, Outbox, utcnow
@@ -20,11 +22,22 @@ SURVEY_KEY = "survey-reminder:{}"
 PERIOD_SECONDS = 300
 
 
+# Reminders by phone call, for people who cannot get texts (phone-only).
+CALL_PURPOSE = "reminder_call"
+PURPOSES = ("reminder", CALL_PURPOSE)
+
+
 def for_event(runtime: Runtime, session: Session, event: Event, contact_id: int,
               now: datetime) -> int:
-    """Write the reminders (REMINDERS, e.g. '1d,morning') for one person coming to an event."""
+    """Write the reminders (REMINDERS, e.g. '1d,morning') for one person coming to an event.
+
+    Phone-only people are rung instead of texted (reminder_call outbox rows).
+    """
     zone = ZoneInfo(runtime.settings.tz_default)
     starts = event.starts_at.astimezone(zone)
+    contact = session.get(Contact, contact_id)
+    if contact is not None and contact.phone_only:
+        return _ring_for_event(runtime, session, event, contact_id, starts, now)
     written = 0
     for spec in runtime.settings.reminders:
         due = reminder_time(spec, starts)
@@ -36,15 +49,68 @@ def for_event(runtime: Runtime, session: Session, event: Event, contact_id: int,
 def _remind(runtime: Runtime, session: Session, event: Event, contact_id: int, spec: str,
             due: datetime) -> int:
     key = f"event-reminder:{event.id}:{contact_id}:{spec}"
-    existing = session.scalars(select(Outbox).where(Outbox.dedupe_key == key)).first()
-    if existing is not None:
-        # Said yes again after a no: the reminder that was dropped is wanted once more.
-        if existing.status == "cancelled":
-            existing.status, existing.error = "pending", None
+    if _exists_again(session, key):
         return 0
     outbox.add(runtime, session, contact_id, _reminder_text(runtime, event, due), "reminder",
                not_before=due, ref=events.ref(event.id), dedupe_key=key)
     return 1
+
+
+def _exists_again(session: Session, key: str) -> bool:
+    """Whether this reminder was written before; one that was dropped is wanted again."""
+    existing = session.scalars(select(Outbox).where(Outbox.dedupe_key == key)).first()
+    if existing is None:
+        return False
+    # Said yes again after a no: the reminder that was dropped is wanted once more.
+    if existing.status == "cancelled":
+        existing.status, existing.error = "pending", None
+    return True
+
+
+def _ring_for_event(runtime: Runtime, session: Session, event: Event, contact_id: int,
+                    starts: datetime, now: datetime) -> int:
+    """One reminder call per REMINDERS time, each at civil hours, never two at once."""
+    written, rung = 0, set()
+    for spec in runtime.settings.reminders:
+        due = reminder_time(spec, starts)
+        civil = outbox.civil_time(runtime.settings, due)
+        # "1d" before an evening event moves to 09:00, where "morning" already rings.
+        if now < due < starts and civil < starts and civil not in rung:
+            rung.add(civil)
+            written += _ring(runtime, session, event, contact_id, spec, civil)
+    return written
+
+
+def _ring(runtime: Runtime, session: Session, event: Event, contact_id: int, spec: str,
+          due: datetime) -> int:
+    key = f"event-reminder-call:{event.id}:{contact_id}:{spec}"
+    if _exists_again(session, key):
+        return 0
+    # The body is a record of what the call will say; the call itself words it when heard.
+    zone = ZoneInfo(runtime.settings.tz_default)
+    said = render_spoken("reminder_call", events.words(event, zone),
+                         spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone)))
+    outbox.add(runtime, session, contact_id, said, CALL_PURPOSE, channel="call",
+               not_before=due, ref=events.ref(event.id), dedupe_key=key)
+    return 1
+
+
+def switch_to_calls(runtime: Runtime, session: Session, contact: Contact,
+                    now: datetime) -> int:
+    """They cannot get texts after all: reminder texts still to go are dropped and rung."""
+    refs = set(session.scalars(select(Outbox.ref).where(
+        Outbox.contact_id == contact.id, Outbox.purpose == "reminder",
+        Outbox.channel == "sms", Outbox.status == "pending")))
+    session.execute(update(Outbox).where(
+        Outbox.contact_id == contact.id, Outbox.purpose == "reminder",
+        Outbox.channel == "sms", Outbox.status == "pending")
+        .values(status="cancelled", error="phone only"))
+    written = 0
+    for ref in sorted(r for r in refs if r and r.partition(":")[2].isdigit()):
+        event = session.get(Event, int(ref.partition(":")[2]))
+        if events.is_open(event, now):
+            written += for_event(runtime, session, event, contact.id, now)
+    return written
 
 
 def _reminder_text(runtime: Runtime, event: Event, due: datetime) -> str:

@@ -69,5 +69,5 @@ def record(runtime: Runtime, session: Session, event: Event, contact: Contact, a
 def _drop_reminders(session: Session, event_id: int, contact_id: int) -> None:
     session.execute(update(Outbox).where(
         Outbox.contact_id == contact_id, Outbox.ref == events.ref(event_id),
-        Outbox.purpose == "reminder", Outbox.status == "pending")
+        Outbox.purpose.in_(reminders.PURPOSES), Outbox.status == "pending")
         .values(status="cancelled", error="no longer coming"))

@@ -128,7 +128,7 @@ def _slower(turn: CallTurn) -> str:
 
 
 def _phone_only(turn: CallTurn) -> str:
-    calls.mark_phone_only(turn.session, turn.contact)
+    calls.mark_phone_only(turn.runtime, turn.session, turn.contact, turn.now)
     return VOICE["phone_only"]
 
 

@@ -44,7 +44,7 @@ WORDS = {
 
 @dataclass
 class InviteCall:
-    """One turn of an invite call: the person, the invite row, its event and the speaker."""
+    """One turn of an invite (or reminder) call: the person, the event and the speaker."""
 
     session: Session
     contact: Contact
@@ -66,51 +66,55 @@ def _outbox_id() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _respond(heard: CallInput, act) -> Response:
-    """Find the person and their invite in one transaction, then `act` on it."""
+def respond(heard: CallInput, act, purpose: str = PURPOSE, words: dict = WORDS) -> Response:
+    """Find the person and the event their call (a `purpose` row) is about, then `act`.
+
+    `words` gives "gone" (the event is cancelled or over) and "error" for this kind of call.
+    """
     runtime, now = current_app.extensions["brewline"], datetime.now(timezone.utc)
     try:
         heard = replace(heard, phone=normalise(heard.phone, runtime.settings.default_region))
     except BadNumber:
-        return twiml(goodbye(Speaker(), [WORDS["gone"]]))
+        return twiml(goodbye(Speaker(), [words["gone"]]))
     try:
-        return _turn(runtime, heard, now, act)
+        return _turn(runtime, heard, now, act, purpose, words)
     except Exception:
-        log.exception("could not handle an invite call turn for %s", mask(heard.phone))
-        return twiml(goodbye(Speaker(), [WORDS["error"]]))
+        log.exception("could not handle a %s turn for %s", purpose, mask(heard.phone))
+        return twiml(goodbye(Speaker(), [words["error"]]))
 
 
-def _turn(runtime, heard: CallInput, now: datetime, act) -> Response:
+def _turn(runtime, heard: CallInput, now: datetime, act, purpose: str, words: dict) -> Response:
     with runtime.store.transaction() as session:
         contact = contacts.locked(session, heard.phone)
         row = session.get(Outbox, _outbox_id() or 0)
-        event = _event(session, row, contact)
+        event = _event(session, row, contact, purpose)
         if event is None or not events.is_open(event, now):
-            return twiml(goodbye(Speaker(), [WORDS["gone"]]))
+            return twiml(goodbye(Speaker(), [words["gone"]]))
         call = calls.find_or_create(session, heard.call_sid, contact, True, now)
         # Marks the call as ours (not the survey's) before the worker has stored its sid.
         call.outbox_id, call.answered_by = row.id, heard.answered_by or call.answered_by
         return twiml(act(InviteCall(session, contact, event, heard, now)))
 
 
-def _event(session: Session, row: Outbox | None, contact: Contact) -> Event | None:
-    if row is None or row.purpose != PURPOSE or row.contact_id != contact.id:
+def _event(session: Session, row: Outbox | None, contact: Contact, purpose: str) -> Event | None:
+    if row is None or row.purpose != purpose or row.contact_id != contact.id:
         return None
     kind, _, number = (row.ref or "").partition(":")
     return session.get(Event, int(number)) if kind == "event" and number.isdigit() else None
 
 
-def ask(turn: InviteCall, lines: list[str], silences: int = 0) -> str:
-    """Say `lines` inside a Gather that takes a key or yes/no/maybe; silence comes back."""
+def ask(turn: InviteCall, lines: list[str], silences: int = 0, route: str = "invite",
+        hints: str = "yes, no, maybe") -> str:
+    """Say `lines` inside a Gather that takes a key or yes/no(/maybe); silence comes back."""
     response = VoiceResponse()
     outbox = request.args.get("outbox")
-    gather = response.gather(action=url("invite/answer", outbox=outbox), method="POST",
+    gather = response.gather(action=url(f"{route}/answer", outbox=outbox), method="POST",
                              input="dtmf speech", num_digits=1, finish_on_key="#",
                              timeout=CHOICE_TIMEOUT, speech_timeout="auto", language=LANGUAGE,
-                             hints="yes, no, maybe")
+                             hints=hints)
     for text in lines:
         turn.speaker.say(gather, text)
-    response.redirect(url("invite/silence", outbox=outbox, n=silences + 1), method="POST")
+    response.redirect(url(f"{route}/silence", outbox=outbox, n=silences + 1), method="POST")
     return str(response)
 
 
@@ -121,7 +125,8 @@ def answered(turn: InviteCall) -> str:
     return ask(turn, [turn.words("invite_call"), WORDS["also"]])
 
 
-def _slower(turn: InviteCall) -> str:
+def slower(turn: InviteCall) -> str:
+    """One step slower for this person (remembered), said in words."""
     rate = next_rate(turn.contact.voice_rate)
     turn.contact.voice_rate = rate or turn.contact.voice_rate
     return VOICE["slower"] if rate else VOICE["slowest"]
@@ -133,7 +138,7 @@ def replied(turn: InviteCall) -> str:
     if pressed == "*":
         return ask(turn, [turn.words("invite_call"), WORDS["also"]])
     if pressed == "9":
-        return ask(turn, [_slower(turn), WORDS["keys"]])
+        return ask(turn, [slower(turn), WORDS["keys"]])
     keyword = classify(said) if said else None
     if keyword and keyword.intent == "opt_out":
         contacts.opt_out(turn.session, turn.contact, turn.now)
@@ -141,11 +146,12 @@ def replied(turn: InviteCall) -> str:
     answer = KEY_ANSWERS.get(pressed or "") or rsvp_answer(said)
     if answer is None:
         return ask(turn, [VOICE["not_understood"], WORDS["keys"]])
-    _record_once(turn, answer, said or pressed)
+    record_once(turn, answer, said or pressed)
     return goodbye(turn.speaker, [turn.words(f"rsvp_call_{answer}"), WORDS["thanks"]])
 
 
-def _record_once(turn: InviteCall, answer: str, said: str | None) -> None:
+def record_once(turn: InviteCall, answer: str, said: str | None) -> None:
+    """Keep the RSVP (channel voice), once however often Twilio posts the same answer."""
     # Twilio may post the same answer twice: one RSVP per answer per call is enough.
     call = calls.find_or_create(turn.session, turn.heard.call_sid, turn.contact, True, turn.now)
     if (call.pending or {}).get("rsvp") == answer:
@@ -167,16 +173,16 @@ def silent(turn: InviteCall) -> str:
 @bp.post("/twilio/voice/invite")
 @twilio_webhook(call_input)
 def invite(heard: CallInput) -> Response:
-    return _respond(heard, answered)
+    return respond(heard, answered)
 
 
 @bp.post("/twilio/voice/invite/answer")
 @twilio_webhook(call_input)
 def answer(heard: CallInput) -> Response:
-    return _respond(heard, replied)
+    return respond(heard, replied)
 
 
 @bp.post("/twilio/voice/invite/silence")
 @twilio_webhook(call_input)
 def silence(heard: CallInput) -> Response:
-    return _respond(heard, silent)
+    return respond(heard, silent)

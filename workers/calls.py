@@ -7,7 +7,11 @@ from workers.twilio_rest import TwilioRest, close_client, make_client
 
 
 # Where an answered call fetches its TwiML, by the row's purpose; the survey otherwise.
-ANSWER_PATHS = {"invite_call": "/twilio/voice/invite?outbox={id}"}
+ANSWER_PATHS = {"invite_call": "/twilio/voice/invite?outbox={id}",
+                "reminder_call": "/twilio/voice/reminder?outbox={id}"}
+# A reminder is worth leaving whole on an answering machine, so Twilio waits for the beep
+# (AnsweredBy machine_end_*) before asking us what to say; others are told at pick-up.
+MACHINE_DETECTION = {"reminder_call": "DetectMessageEnd"}
 
 
 def place_call(runtime: Runtime, row: Outbox, phone: str) -> str:
@@ -20,6 +24,6 @@ def place_call(runtime: Runtime, row: Outbox, phone: str) -> str:
         path = ANSWER_PATHS.get(row.purpose, "/twilio/voice").format(id=row.id)
         return rest.place_call(phone, f"{settings.public_base_url}{path}",
                                status_callback=f"{settings.public_base_url}/twilio/call-status",
-                               machine_detection=True)
+                               machine_detection=MACHINE_DETECTION.get(row.purpose, True))
     finally:
         close_client(client)

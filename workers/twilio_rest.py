@@ -209,14 +209,19 @@ class TwilioRest:
         to: str,
         url: str,
         status_callback: str | None = None,
-        machine_detection: bool = True,
+        machine_detection: bool | str = True,
     ) -> str:
-        """Start an outbound call that fetches TwiML from `url`; return its CA sid."""
+        """Start an outbound call that fetches TwiML from `url`; return its CA sid.
+
+        `machine_detection` True means "Enable"; a string is Twilio's mode itself
+        ("DetectMessageEnd" waits for a voicemail's beep).
+        """
         options = {}
         if status_callback:
             options.update(status_callback=status_callback, status_callback_event=CALL_STATUS_EVENTS)
         if machine_detection:
-            options["machine_detection"] = "Enable"
+            options["machine_detection"] = ("Enable" if machine_detection is True
+                                            else machine_detection)
         with self._domain_errors():
             call = self._account.calls.create(to=to, from_=self._from, url=url, **options)
         return call.sid

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from service import outbox
 from service.runtime import Runtime
-from service.store import Contact, Outbox, utcnow
+from service.store import Contact, Event, Outbox, Rsvp, utcnow
 from tests.fault.conftest import free_port, wait_until
 
 pytestmark = pytest.mark.fault
@@ -131,3 +131,33 @@ def test_two_scheduler_workers_send_every_reminder_once(runtime, processes, fake
     wait_until(lambda: sent_count(runtime) == 40, 40, "every reminder sent")
     time.sleep(2)  # more sweeps and scheduler passes: a double would show up here
     assert len(fake_twilio.messages) == 40 and set(bodies(fake_twilio).values()) == {1}
+
+
+def test_two_scheduler_workers_place_every_reminder_call_once(runtime, processes, fake_twilio):
+    soon = utcnow() + timedelta(seconds=2)
+    ids = phone_only_people_coming(runtime, 20, not_before=soon)
+    for row_id in ids:  # scheduled in RQ too, so both the scheduler and the sweepers race
+        runtime.queue.enqueue_at(soon, "workers.outbound.send_outbound", row_id)
+    processes.worker()
+    processes.worker()
+    wait_until(lambda: sent_count(runtime) == 20, 40, "every reminder call placed")
+    time.sleep(2)  # more sweeps and scheduler passes: a double would show up here
+    urls = Counter(c["Url"] for c in fake_twilio.calls)
+    assert len(urls) == 20 and set(urls.values()) == {1} and fake_twilio.messages == []
+
+
+def phone_only_people_coming(runtime, count: int, not_before) -> list[int]:
+    """`count` phone-only people who said yes to an event, each with a reminder call due."""
+    queuing = Runtime(runtime.settings.with_(extra={"BREWLINE_QUEUED_MARKER_SECONDS": "3"}))
+    try:
+        with queuing.store.transaction() as session:
+            event = Event(title="Over a Brew", starts_at=utcnow() + timedelta(days=2), where="Library")
+            people = [Contact(phone=f"+4477009{n:05d}", phone_only=True) for n in range(count)]
+            session.add_all([event, *people])
+            session.flush()
+            session.add_all([Rsvp(event_id=event.id, contact_id=p.id, answer="yes", channel="voice")
+                             for p in people])
+            return [outbox.add(queuing, session, p.id, "reminder", "reminder_call", channel="call",
+                               not_before=not_before, ref=f"event:{event.id}").id for p in people]
+    finally:
+        queuing.close()

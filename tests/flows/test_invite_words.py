@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.invites import (
-    TEXTS, EventWords, clock, parse_reminders, relative_when, reminder_time, render,
-    rsvp_answer, survey_reminder, when,
+    SPOKEN, TEXTS, EventWords, clock, ordinal, parse_reminders, relative_when, reminder_time,
+    render, render_spoken, rsvp_answer, spoken_clock, spoken_when, survey_reminder, when,
 )
 from flows.readability import check_text, encoding
 
@@ -88,3 +88,47 @@ def test_the_survey_reminder_is_gentle_short_and_plain():
     text = survey_reminder(2, 5)
     assert "2 of 5" in text and "no rush" in text and "only reminder" in text
     assert encoding(text).segments <= 2 and check_text(text, "survey_reminder") == []
+
+
+# The same times, as a voice says them on a reminder call.
+
+@pytest.mark.parametrize("hour, minute, said", [
+    (18, 30, "half past six in the evening"), (14, 0, "two o'clock in the afternoon"),
+    (12, 0, "twelve noon"), (0, 0, "midnight"), (9, 15, "quarter past nine in the morning"),
+    (10, 45, "quarter to eleven in the morning"), (12, 30, "half past twelve in the afternoon"),
+    (19, 7, "seven minutes past seven in the evening"), (16, 55, "five to five in the afternoon"),
+    (10, 1, "one minute past ten in the morning"), (13, 25, "twenty-five past one in the afternoon"),
+    (21, 40, "twenty to ten at night"),
+])
+def test_a_voice_says_the_time_the_way_people_do(hour, minute, said):
+    assert spoken_clock(datetime(2024, 11, 27, hour, minute)) == said
+
+
+def test_dates_are_said_with_ordinals():
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"]
+
+
+def test_a_call_says_today_or_tomorrow_and_a_message_left_for_later_says_the_date():
+    starts = datetime(2024, 11, 27, 18, 30, tzinfo=LONDON)
+    assert spoken_when(starts, datetime(2024, 11, 26, 9, 0, tzinfo=LONDON)) == (
+        "tomorrow, Wednesday the 27th of November, at half past six in the evening")
+    assert spoken_when(starts, datetime(2024, 11, 27, 9, 0, tzinfo=LONDON)).startswith(
+        "today, Wednesday the 27th")
+    assert spoken_when(starts, datetime(2024, 11, 20, 9, 0, tzinfo=LONDON)).startswith(
+        "on Wednesday the 27th")
+    assert spoken_when(starts) == "on Wednesday the 27th of November, at half past six in the evening"
+
+
+@pytest.mark.parametrize("key", sorted(SPOKEN))
+def test_every_reminder_call_text_is_plain_and_short_sentences(key):
+    text = render_spoken(key, EVENT, "tomorrow, Thursday the 26th of June, at two o'clock")
+    assert "{" not in text
+    assert check_text(text, f"{key}.voice", spoken=True) == []  # no jargon, no long sentences
+
+
+def test_the_reminder_call_says_what_when_where_and_the_keys():
+    said = render_spoken("reminder_call", EVENT, "tomorrow, Thursday the 26th of June, at two")
+    assert EVENT.title in said and EVENT.where in said and "tomorrow, Thursday the 26th" in said
+    assert "press star" in SPOKEN["reminder_call_keys"] and "press 2" in SPOKEN["reminder_call_keys"]
+    assert render_spoken("reminder_voicemail", EVENT, "on Thursday").endswith("Goodbye.")

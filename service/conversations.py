@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from flows.engine import advance, new_state
@@ -29,13 +29,17 @@ class Turn:
         return [o for o in self.outputs if isinstance(o, (Say, Ask))]
 
 
+# Built once: building a statement costs more than running it (SQLAlchemy's cache key).
+_PERSON = (select(Contact, Conversation)
+           .outerjoin(Conversation, and_(Conversation.contact_id == Contact.id,
+                                         Conversation.flow_id == bindparam("flow_id")))
+           .where(Contact.phone == bindparam("phone")).with_for_update(of=Contact))
+_ANSWER = insert(Answer.__table__)
+
+
 def locked_person(session: Session, phone: str, flow_id: str) -> tuple[Contact, Conversation | None]:
     """The person, locked, with their conversation in this flow: one query for nearly every text."""
-    row = session.execute(
-        select(Contact, Conversation)
-        .outerjoin(Conversation, and_(Conversation.contact_id == Contact.id,
-                                      Conversation.flow_id == flow_id))
-        .where(Contact.phone == phone).with_for_update(of=Contact)).first()
+    row = session.execute(_PERSON, {"phone": phone, "flow_id": flow_id}).first()
     if row is not None:
         return row[0], row[1]
     return contacts.locked(session, phone), None
@@ -77,7 +81,7 @@ def _keep_answer(session: Session, conversation: Conversation, flow: Flow,
                  output: SaveAnswer, now: datetime) -> None:
     recording = output.recording
     # Core rather than the unit of work: nothing reads the answer back in this transaction.
-    session.execute(insert(Answer.__table__).values(
+    session.execute(_ANSWER, dict(
         conversation_id=conversation.id, contact_id=conversation.contact_id,
         flow_id=flow.id, flow_version=flow.version, question_id=output.step_id,
         question_text=output.question, text=output.text, value=output.value,

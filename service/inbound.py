@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from flows.keywords import Keyword, classify
@@ -18,6 +18,9 @@ from service.store import DATABASE_DOWN, Contact, Conversation, Message
 from service.wording import REPLIES
 
 log = logging.getLogger("brewline.inbound")
+# Built once: building a statement costs more than running it (SQLAlchemy's cache key).
+_SEEN = select(Message.contact_id, Message.reply).where(Message.sid == bindparam("sid"))
+_KEEP = insert(Message.__table__)
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,7 @@ def _phone(runtime: Runtime, sender: str) -> str | None:
 
 def _seen(session: Session, text: InboundText):
     """The earlier delivery of this MessageSid (whose it was and what we said), if any."""
-    return session.execute(select(Message.contact_id, Message.reply)
-                           .where(Message.sid == text.message_sid)).first()
+    return session.execute(_SEEN, {"sid": text.message_sid}).first()
 
 
 def _message(contact: Contact, text: InboundText, now: datetime) -> Message:
@@ -131,7 +133,7 @@ def _keep(session: Session, message: Message, replies: list[str]) -> None:
     rows = [_row(message)] + [dict(_row(message), direction="out", sid=None, body=body,
                                    media_count=0, status="replied", reply=None)
                               for body in replies]
-    session.execute(insert(Message.__table__), rows)  # Core: one executemany, no unit of work
+    session.execute(_KEEP, rows)  # Core: one executemany, no unit of work
 
 
 def _row(message: Message) -> dict:

@@ -1,15 +1,15 @@
 """ANSWER_WINDOW: texts to an open question are held, then joined once they stop coming.
 
-The engine holds the texts (flows.model.Held); this module notes when the window closes,
-and each worker looks every second for windows that have passed (WindowClosed) and sends
-whatever comes next (the next question) through the outbox.
+The engine holds the texts (flows.model.Held) and the turn notes when the window closes
+(conversations.take_turn); each worker looks every second for windows that have passed
+(WindowClosed), and this module sends whatever comes next (the next question) through
+the outbox.
 Both the webhook and the check lock the person first, so texts are never lost or
 reordered: a text that beats the check is added to the answer, one that comes after
 it is the answer to the next question.
 """
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -20,20 +20,7 @@ from service import conversations, outbox
 from service.runtime import Runtime
 from service.store import Contact, Conversation, lock, utcnow
 
-log = logging.getLogger("brewline.answers")
 SLACK = timedelta(seconds=1)  # the check runs just after the window, never just before
-
-
-def after_turn(runtime: Runtime, session: Session, turn: conversations.Turn,
-               now: datetime) -> None:
-    """Note when the window closes; the worker's window watch closes it (close_due)."""
-    turn.conversation.window_closes_at = _closes_at(turn.state, runtime.settings.answer_window)
-
-
-def _closes_at(state, window: int) -> datetime | None:
-    if not state.held or not state.held_at:
-        return None
-    return datetime.fromisoformat(state.held_at) + timedelta(seconds=window)
 
 
 def close(runtime: Runtime, conversation_id: int, now: datetime | None = None) -> str:
@@ -45,9 +32,9 @@ def close(runtime: Runtime, conversation_id: int, now: datetime | None = None) -
             return "nothing held"
         lock(session, Contact, found.contact_id)  # the same order as the webhook
         conversation = lock(session, Conversation, conversation_id)
+        window = runtime.settings.answer_window
         turn = conversations.take_turn(session, runtime.flows, conversation,
-                                       WindowClosed(runtime.settings.answer_window), now)
-        conversation.window_closes_at = _closes_at(turn.state, runtime.settings.answer_window)
+                                       WindowClosed(window), now, window=window)
         return _send_next(runtime, session, conversation, turn)
 
 

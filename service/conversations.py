@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from flows.engine import advance, new_state
 from flows.loader import Registry
@@ -35,6 +36,10 @@ _PERSON = (select(Contact, Conversation)
                                          Conversation.flow_id == bindparam("flow_id")))
            .where(Contact.phone == bindparam("phone")).with_for_update(of=Contact))
 _ANSWER = insert(Answer.__table__)
+_SAVED = ("state", "status", "step", "updated_at", "finished_at", "window_closes_at")
+_SAVE = (update(Conversation.__table__)
+         .where(Conversation.__table__.c.id == bindparam("conversation_id"))
+         .values({name: bindparam(f"new_{name}") for name in _SAVED}))
 
 
 def locked_person(session: Session, phone: str, flow_id: str) -> tuple[Contact, Conversation | None]:
@@ -61,20 +66,38 @@ def current(session: Session, flows: Registry, contact: Contact, active_flow: st
 
 
 def take_turn(session: Session, flows: Registry, conversation: Conversation, event,
-              now: datetime) -> Turn:
-    """Advance one conversation by one event and keep answers, consent and state."""
+              now: datetime, window: int | None = None) -> Turn:
+    """Advance one conversation by one event and keep answers, consent and state.
+
+    With `window` (ANSWER_WINDOW, for texts), also note when held texts are to be joined.
+    """
     flow = flows.get(conversation.flow_id, conversation.flow_version)
     result: Result = advance(flow, State.from_dict(conversation.state), event, now)
     for output in result.outputs:
         _KEEP.get(type(output), _nothing)(session, conversation, flow, output, now)
-    _save_state(conversation, result.state, now)
+    _save_state(session, conversation, result.state, now, window)
     return Turn(conversation, flow, result.state, result.outputs)
 
 
-def _save_state(conversation: Conversation, state: State, now: datetime) -> None:
-    conversation.state = state.to_dict()
-    conversation.status, conversation.step = state.status, state.step
-    conversation.updated_at = now
+def window_closes_at(state: State, window: int) -> datetime | None:
+    """When texts held for an open answer are joined: `window` seconds after the last."""
+    if not state.held or not state.held_at:
+        return None
+    return datetime.fromisoformat(state.held_at) + timedelta(seconds=window)
+
+
+def _save_state(session: Session, conversation: Conversation, state: State, now: datetime,
+                window: int | None) -> None:
+    # One prebuilt UPDATE, then the object is told these are its stored values: the
+    # unit of work's flush cost more than the rest of a turn.
+    values = {"state": state.to_dict(), "status": state.status, "step": state.step,
+              "updated_at": now, "finished_at": conversation.finished_at,
+              "window_closes_at": (conversation.window_closes_at if window is None
+                                   else window_closes_at(state, window))}
+    session.execute(_SAVE, {"conversation_id": conversation.id,
+                            **{f"new_{name}": value for name, value in values.items()}})
+    for name, value in values.items():
+        set_committed_value(conversation, name, value)
 
 
 def _keep_answer(session: Session, conversation: Conversation, flow: Flow,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from flows.keywords import Keyword, classify
 from flows.model import Reply
-from service import answer_window, contacts, conversations
+from service import contacts, conversations
 from service.phones import BadNumber, is_textable_sender, mask, normalise
 from service.runtime import Runtime
 from service.store import DATABASE_DOWN, Contact, Conversation, Message
@@ -174,8 +174,8 @@ def converse(ctx: Context) -> list[str]:
     conversation = ctx.conversation or conversations.current(ctx.session, flows, ctx.contact,
                                                              settings.active_flow)
     reply = Reply(text=ctx.body, channel="sms", window=settings.answer_window)
-    turn = conversations.take_turn(ctx.session, flows, conversation, reply, ctx.now)
-    answer_window.after_turn(ctx.runtime, ctx.session, turn, ctx.now)
+    turn = conversations.take_turn(ctx.session, flows, conversation, reply, ctx.now,
+                                   window=settings.answer_window)
     replies = [output.text for output in turn.says]
     for hook in AFTER_TURN:
         replies += hook(ctx, turn)

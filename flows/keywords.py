@@ -18,6 +18,13 @@ PHRASES: dict[str, frozenset[str]] = {
         "dont text me", "do not text me", "dont text me again", "do not text me again",
         "please stop", "stop please", "leave me alone", "unsubscribe me", "stop it",
         "remove me", "take me off your list", "opt out", "stop all",
+        # Said (or texted) about our calls: opting out stops calls and texts alike.
+        "stop calling me", "stop calling", "stop ringing me", "stop ringing", "stop phoning me",
+        "please stop calling me", "stop calling me please", "please stop ringing me",
+        "stop ringing me please", "dont call me", "do not call me", "dont call me again",
+        "do not call me again", "dont ring me", "do not ring me", "dont ring me again",
+        "do not ring me again", "dont phone me again", "do not phone me again",
+        "no more calls", "no more phone calls",
     }),
     "opt_in": frozenset({"start again", "unstop", "opt in", "resume texts"}),
     "help": frozenset({"help", "info", "help me", "what is this", "who is this", "help please"}),

@@ -2,7 +2,7 @@
 
 REPLIES = {
     "opted_out": (
-        "You will not get any more texts from Over a Brew. Thank you for your time. "
+        "You will not get any more texts or calls from Over a Brew. Thank you for your time. "
         "If you ever want to hear from us again, text START."),
     "opted_in": "Welcome back to Over a Brew. Text anything to carry on where you left off.",
     "words_only": (

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.keywords import classify, matches, normalise
+from flows.keywords import Keyword, classify, matches, normalise
 
 
 @pytest.mark.parametrize("text, intent, twilio", [
@@ -28,6 +28,25 @@ def test_keywords_are_recognised_in_their_usual_forms(text, intent, twilio):
     "the tea", "", None, "👍", "Later in life I learned a lot",
 ])
 def test_ordinary_answers_are_never_taken_for_keywords(text):
+    assert classify(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Stop calling me", "stop calling me!", "STOP RINGING ME", "Stop ringing me, please",
+    "Don't call me again", "do not call me again.", "Don’t ring me", "Please stop calling me",
+    "No more calls",
+])
+def test_asking_us_to_stop_calling_opts_out_like_stop_contacting_me(text):
+    assert classify(text) == classify("stop contacting me") == Keyword("opt_out")
+
+
+@pytest.mark.parametrize("text", [
+    "Stop calling me love, it is patronising", "I wish the council would stop ringing me",
+    "They never stop calling me about the bins", "Don't call me a service user",
+    "Do not call me before 10am please", "The doctors stop ringing me back",
+    "Stop calling it co-production",
+])
+def test_sentences_that_mention_calling_are_answers_not_stop(text):
     assert classify(text) is None
 
 

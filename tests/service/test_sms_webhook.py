@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
 from sqlalchemy import func, select
 
 from service.store import Answer, Consent, Contact, Message
@@ -120,6 +121,25 @@ def test_a_plain_stop_phrase_is_confirmed_in_words_and_not_kept_as_an_answer(twi
     assert "not get any more texts" in confirm
     assert replies(twilio.text("what?")) == []
     assert count(runtime, Answer) == 1
+
+
+@pytest.mark.parametrize("text", ["Stop calling me", "Don't ring me again!", "no more calls"])
+def test_asking_by_text_to_stop_the_calls_opts_out_of_calls_and_texts(twilio, runtime, text):
+    replies(twilio.text("hi"))
+    [confirm] = replies(twilio.text(text))
+    assert "not get any more texts or calls" in confirm
+    assert opted_out(runtime) and count(runtime, Answer) == 0
+
+
+def test_an_answer_that_mentions_calling_in_a_sentence_is_kept_as_an_answer(twilio, runtime):
+    replies(twilio.text("hi"))
+    replies(twilio.text("yes"))
+    [question] = replies(twilio.text("I wish the council would stop calling me about the bins"))
+    assert question.startswith("Question 2 of 5")
+    assert not opted_out(runtime)
+    with runtime.store.transaction() as session:
+        answer = session.scalars(select(Answer).where(Answer.question_id == "value")).one()
+    assert answer.text == "I wish the council would stop calling me about the bins"
 
 
 def test_healthz_reports_database_and_redis(client):

@@ -1,6 +1,8 @@
 """Whole phone calls driven like Twilio: POST /twilio/voice, then follow the action URLs."""
 from __future__ import annotations
 
+import pytest
+
 from service.store import Answer, Call, Consent, Contact, Conversation
 from tests.conftest import PUBLIC_URL
 from tests.service.voice_phone import PhoneCall, call, count, rows  # noqa: F401 (fixture)
@@ -205,6 +207,15 @@ def test_hanging_up_while_asked_to_keep_a_recording_keeps_it(call, runtime):
 def test_saying_stop_on_a_call_opts_out_with_words_before_the_goodbye(call, runtime):
     call.ring()
     bye = call.say("Stop")
+    assert "We will not contact you again" in bye.said and bye.hangs_up
+    [person] = rows(runtime, Contact)
+    assert person.opted_out_at is not None
+
+
+@pytest.mark.parametrize("words", ["Stop calling me.", "Don't call me again", "Stop ringing me"])
+def test_asking_on_a_call_to_stop_calling_opts_out_like_stop_contacting_me(call, runtime, words):
+    call.ring()
+    bye = call.say(words)
     assert "We will not contact you again" in bye.said and bye.hangs_up
     [person] = rows(runtime, Contact)
     assert person.opted_out_at is not None

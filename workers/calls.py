@@ -9,9 +9,11 @@ from workers.twilio_rest import TwilioRest, close_client, make_client
 # Where an answered call fetches its TwiML, by the row's purpose; the survey otherwise.
 ANSWER_PATHS = {"invite_call": "/twilio/voice/invite?outbox={id}",
                 "reminder_call": "/twilio/voice/reminder?outbox={id}"}
-# A reminder is worth leaving whole on an answering machine, so Twilio waits for the beep
-# (AnsweredBy machine_end_*) before asking us what to say; others are told at pick-up.
-MACHINE_DETECTION = {"reminder_call": "DetectMessageEnd"}
+# Every call we place leaves a short message on an answering machine, so Twilio waits for
+# the beep (AnsweredBy machine_end_*) before asking us what to say: told at pick-up
+# ("Enable"), the message would start over the greeting and be cut off. A person who
+# answers is recognised just as quickly either way.
+MACHINE_DETECTION = "DetectMessageEnd"
 
 
 def place_call(runtime: Runtime, row: Outbox, phone: str) -> str:
@@ -24,6 +26,6 @@ def place_call(runtime: Runtime, row: Outbox, phone: str) -> str:
         path = ANSWER_PATHS.get(row.purpose, "/twilio/voice").format(id=row.id)
         return rest.place_call(phone, f"{settings.public_base_url}{path}",
                                status_callback=f"{settings.public_base_url}/twilio/call-status",
-                               machine_detection=MACHINE_DETECTION.get(row.purpose, True))
+                               machine_detection=MACHINE_DETECTION)
     finally:
         close_client(client)

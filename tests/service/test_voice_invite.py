@@ -63,13 +63,15 @@ def rsvps(runtime) -> list[tuple[str, str]]:
     return [(r.answer, r.channel) for r in rows(runtime, Rsvp)]
 
 
-def test_the_worker_rings_with_the_invite_answer_url(runtime, fake):
+def test_the_worker_rings_with_the_invite_answer_url_and_waits_for_a_voicemail_beep(runtime,
+                                                                                   fake):
     row = invite_by_call(runtime)
     assert deliver(runtime, row.id) == "sent"
     [placed] = fake.calls
     assert placed["To"] == LANDLINE
     assert placed["Url"] == f"{PUBLIC_URL}/twilio/voice/invite?outbox={row.id}"
     assert placed["StatusCallback"] == f"{PUBLIC_URL}/twilio/call-status"
+    assert placed["MachineDetection"] == "DetectMessageEnd"  # a voicemail hears it after the beep
 
 
 def test_the_call_says_who_what_when_where_slowly_and_the_keys(answered):

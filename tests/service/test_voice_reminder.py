@@ -99,7 +99,7 @@ def test_the_worker_rings_with_the_reminder_url_and_waits_for_a_voicemail_beep(r
     assert placed["Url"] == f"{PUBLIC_URL}/twilio/voice/reminder?outbox={row.id}"
     assert placed["StatusCallback"] == f"{PUBLIC_URL}/twilio/call-status"
     assert placed["MachineDetection"] == "DetectMessageEnd"
-    assert fake.calls[0]["MachineDetection"] == "Enable"  # the invite call is as it was
+    assert fake.calls[0]["MachineDetection"] == "DetectMessageEnd"  # the invite call too
 
 
 def test_no_phone_number_reaches_a_queued_job_or_a_log_line(runtime, twilio, fake, caplog):

@@ -42,11 +42,28 @@ def test_a_queued_call_rings_the_person_with_status_callbacks_and_machine_detect
     assert placed["To"] == PHONE and placed["From"] == "+447700900000"
     assert placed["Url"] == f"{PUBLIC_URL}/twilio/voice"
     assert placed["StatusCallback"] == f"{PUBLIC_URL}/twilio/call-status"
-    assert placed["MachineDetection"] == "Enable"
+    assert placed["MachineDetection"] == "DetectMessageEnd"
     assert set(placed["StatusCallbackEvent"]) >= {"answered", "completed"}
     with runtime.store.transaction() as session:
         row = session.get(Outbox, row_id)
     assert (row.status, row.sid) == ("sent", placed["sid"])
+
+
+@pytest.mark.parametrize("purpose", ["call_me", "invite_call", "reminder_call",
+                                     "event_cancelled_call"])
+def test_every_call_we_place_waits_for_a_voicemail_beep_before_speaking(runtime, fake, purpose):
+    from service import outbox
+
+    with runtime.store.transaction() as session:
+        person = Contact(phone=PHONE)
+        session.add(person)
+        session.flush()
+        row = outbox.add(runtime, session, person.id, "", purpose, channel="call")
+    assert deliver(runtime, row.id) == "sent"
+    [placed] = fake.calls
+    # Told at pick-up ("Enable"), our message would start over the greeting and be cut off.
+    assert placed["MachineDetection"] == "DetectMessageEnd"
+    assert placed["Url"].startswith(PUBLIC_URL + "/twilio/voice")
 
 
 def test_a_duplicated_job_rings_only_once(runtime, fake):

@@ -175,15 +175,19 @@ TEXTS = {
         "invited to {title}, on {when}, at {where}. {details}Press 1 if you would like to "
         "come, 2 if you cannot come, or 3 if you might."),
     # Said on the invite call once the person has answered (they get no texts).
-    "rsvp_call_yes": (
-        "Thank you, we have you down as coming to {title} on {when} at {where}. "
-        "If your plans change, just ring this number."),
+    # Ringing us reaches the survey, which cannot change an answer, so these never say
+    # "ring this number": a yes hears of the reminder call, where 2 means "cannot come".
+    "rsvp_call_yes": "Thank you, we have you down as coming to {title} on {when} at {where}.",
+    "rsvp_call_reminded": (
+        "We will ring you with a reminder nearer the time. If you can no longer come, "
+        "you can tell us then."),
+    "rsvp_call_see_you": "We look forward to seeing you.",
     "rsvp_call_no": (
         "Thank you for letting us know. Sorry you cannot come to {title} this time. "
         "We will tell you about the next one."),
     "rsvp_call_maybe": (
         "Thank you. We have you down as a maybe for {title} on {when}. "
-        "Ring this number whenever you know."),
+        "If you can come, you will be very welcome."),
     "invite_voicemail": (
         "Hello, this is Over a Brew. We rang to invite you to {title}, on {when}, at "
         "{where}. Sorry we missed you. Goodbye."),

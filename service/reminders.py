@@ -95,6 +95,13 @@ def _ring(runtime: Runtime, session: Session, event: Event, contact_id: int, spe
     return 1
 
 
+def calls_waiting(session: Session, event_id: int, contact_id: int) -> bool:
+    """Whether a reminder call about this event is still to ring this person."""
+    return session.scalars(select(Outbox.id).where(
+        Outbox.contact_id == contact_id, Outbox.ref == events.ref(event_id),
+        Outbox.purpose == CALL_PURPOSE, Outbox.status == "pending")).first() is not None
+
+
 def switch_to_calls(runtime: Runtime, session: Session, contact: Contact,
                     now: datetime) -> int:
     """They cannot get texts after all: reminder texts still to go are dropped and rung."""

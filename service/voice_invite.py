@@ -16,7 +16,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from flows.invites import render, rsvp_answer
 from flows.keywords import classify
-from service import calls, contacts, events, rsvps
+from service import calls, contacts, events, reminders, rsvps
 from service.phones import BadNumber, mask, normalise
 from service.store import Contact, Event, Outbox
 from service.twilio_edge import twilio_webhook
@@ -35,10 +35,9 @@ WORDS = {
     "also": "You can also just say yes or no. To hear this again, press star.",
     "gone": "Hello, this is Over a Brew. Sorry, this invite is no longer open. Goodbye.",
     "thanks": "Thank you for your time. Goodbye.",
-    "error": ("Hello, this is Over a Brew. Sorry, something went wrong on our side. If you "
-              "would like to come, please ring this number later. Goodbye."),
-    "no_answer": ("That is fine. We have not put you down either way. If you would like to "
-                  "come, ring this number. Goodbye."),
+    "error": "Hello, this is Over a Brew. Sorry, something went wrong on our side. Goodbye.",
+    "no_answer": ("That is fine. We have not put you down either way. Thank you for "
+                  "listening. Goodbye."),
 }
 
 
@@ -147,7 +146,16 @@ def replied(turn: InviteCall) -> str:
     if answer is None:
         return ask(turn, [VOICE["not_understood"], WORDS["keys"]])
     record_once(turn, answer, said or pressed)
-    return goodbye(turn.speaker, [turn.words(f"rsvp_call_{answer}"), WORDS["thanks"]])
+    return goodbye(turn.speaker, [turn.words(f"rsvp_call_{answer}"), *_what_next(turn, answer),
+                                  WORDS["thanks"]])
+
+
+def _what_next(turn: InviteCall, answer: str) -> list[str]:
+    """After a yes: the reminder call to come (where they can say no), if one is arranged."""
+    if answer != "yes":
+        return []
+    rung = reminders.calls_waiting(turn.session, turn.event.id, turn.contact.id)
+    return [turn.words("rsvp_call_reminded" if rung else "rsvp_call_see_you")]
 
 
 def record_once(turn: InviteCall, answer: str, said: str | None) -> None:

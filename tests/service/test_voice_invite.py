@@ -109,6 +109,42 @@ def test_yes_is_confirmed_with_the_event_and_no_promise_of_texts(answered, runti
     assert "text" not in bye.said.lower()
 
 
+def test_yes_is_told_of_the_reminder_call_where_they_can_say_they_cannot_come(answered, runtime):
+    answered.post(answered.path)
+    bye = answered.press("1")
+    assert ("We will ring you with a reminder nearer the time. If you can no longer come, "
+            "you can tell us then.") in bye.said
+    # Ringing us reaches the survey, which cannot change an RSVP: never promised.
+    assert "ring this number" not in bye.said.lower()
+    assert count(runtime, Outbox, Outbox.purpose == "reminder_call") == 2
+
+
+def test_yes_with_no_reminder_call_arranged_promises_none(runtime, twilio, fake):
+    runtime.settings = runtime.settings.with_(reminders=())
+    row = invite_by_call(runtime)
+    assert deliver(runtime, row.id) == "sent"
+    phone = PhoneCall(twilio, caller=LANDLINE, sid=fake.calls[0]["sid"], outbound=True)
+    phone.post(f"/twilio/voice/invite?outbox={row.id}")
+    bye = phone.press("1")
+    assert "We look forward to seeing you." in bye.said and "remind" not in bye.said
+    assert count(runtime, Outbox, Outbox.purpose == "reminder_call") == 0
+
+
+@pytest.mark.parametrize("act", [lambda call: call.press("3"), lambda call: call.press("2"),
+                                 lambda call: (call.wait(), call.wait())[-1]])
+def test_no_ending_of_an_invite_call_promises_that_ringing_us_changes_the_answer(answered, act):
+    answered.post(answered.path)
+    bye = act(answered)
+    assert bye.hangs_up and "ring this number" not in bye.said.lower()
+
+
+def test_maybe_is_welcomed_without_asking_them_to_ring(answered, runtime):
+    answered.post(answered.path)
+    bye = answered.press("3")
+    assert "a maybe for The ethical use of AI" in bye.said
+    assert "If you can come, you will be very welcome." in bye.said
+
+
 def test_star_repeats_the_invite_and_records_nothing(answered, runtime):
     answered.post(answered.path)
     again = answered.press("*")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, request
@@ -43,7 +44,7 @@ WORDS = {
 
 @dataclass
 class InviteCall:
-    """One turn of an invite (or reminder) call: the person, the event and the speaker."""
+    """One turn of a call about an event (an invite, reminder or cancellation)."""
 
     session: Session
     contact: Contact
@@ -65,10 +66,12 @@ def _outbox_id() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def respond(heard: CallInput, act, purpose: str = PURPOSE, words: dict = WORDS) -> Response:
+def respond(heard: CallInput, act, purpose: str = PURPOSE, words: dict = WORDS,
+            live: Callable[[Event, datetime], bool] = events.is_open) -> Response:
     """Find the person and the event their call (a `purpose` row) is about, then `act`.
 
-    `words` gives "gone" (the event is cancelled or over) and "error" for this kind of call.
+    `words` gives "gone" (when `live` says the call has nothing left to say, by default
+    once the event is cancelled or over) and "error" for this kind of call.
     """
     runtime, now = current_app.extensions["brewline"], datetime.now(timezone.utc)
     try:
@@ -76,18 +79,19 @@ def respond(heard: CallInput, act, purpose: str = PURPOSE, words: dict = WORDS) 
     except BadNumber:
         return twiml(goodbye(Speaker(), [words["gone"]]))
     try:
-        return _turn(runtime, heard, now, act, purpose, words)
+        return _turn(runtime, heard, now, act, purpose, words, live)
     except Exception:
         log.exception("could not handle a %s turn for %s", purpose, mask(heard.phone))
         return twiml(goodbye(Speaker(), [words["error"]]))
 
 
-def _turn(runtime, heard: CallInput, now: datetime, act, purpose: str, words: dict) -> Response:
+def _turn(runtime, heard: CallInput, now: datetime, act, purpose: str, words: dict,
+          live: Callable[[Event, datetime], bool]) -> Response:
     with runtime.store.transaction() as session:
         contact = contacts.locked(session, heard.phone)
         row = session.get(Outbox, _outbox_id() or 0)
         event = _event(session, row, contact, purpose)
-        if event is None or not events.is_open(event, now):
+        if event is None or not live(event, now):
             return twiml(goodbye(Speaker(), [words["gone"]]))
         call = calls.find_or_create(session, heard.call_sid, contact, True, now)
         # Marks the call as ours (not the survey's) before the worker has stored its sid.

@@ -229,6 +229,18 @@ SPOKEN = {
     "reminder_voicemail": (
         "Hello, this is Over a Brew, with a reminder. You said you would come to {title}. "
         "It is {when}. The place is {where}. We hope to see you there. Goodbye."),
+    # Said on a cancellation call to someone who said yes or maybe and cannot get texts.
+    "cancelled_call": (
+        "Hello, this is Over a Brew. We are very sorry, but we have had to cancel {title}. "
+        "It was going to be {when}. The place was {where}. You do not need to do anything. "
+        "We will tell you when the next session is planned."),
+    "cancelled_call_keys": (
+        "To hear this again, press star. There is nothing else you need to do."),
+    "cancelled_call_bye": "Sorry again for the change of plans. Thank you for listening. Goodbye.",
+    "cancelled_voicemail": (
+        "Hello, this is Over a Brew. We are very sorry, but we have had to cancel {title}. "
+        "It was going to be {when}. You do not need to do anything. We will tell you when "
+        "the next session is planned. Goodbye."),
 }
 
 

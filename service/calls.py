@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from service import outbox, reminders
+from service import events, outbox, reminders
 from service.inbound import INTENTS, Context
 from service.phones import mask
 from service.runtime import Runtime
@@ -24,7 +24,7 @@ FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "cancele
 KNOWN_STATUSES = FINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
 CALL_PURPOSE = "call_me"
 # Calls placed for these purposes have their own answer URL and leave the survey alone.
-NOT_SURVEY = frozenset({"invite_call", "reminder_call"})
+NOT_SURVEY = frozenset({"invite_call", "reminder_call", events.CANCELLED_CALL})
 # A reminder call not answered is tried again the same day only: overnight it would meet
 # the next reminder (or the event) coming the other way.
 SAME_DAY_ONLY = frozenset({"reminder_call"})

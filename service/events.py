@@ -4,14 +4,18 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from flows.invites import EventWords, render, when
+from flows.invites import EventWords, render, render_spoken, spoken_when, when
 from flows.readability import CURLY
 from service import outbox
 from service.runtime import Runtime
-from service.store import Event, Invite, Outbox, Rsvp
+from service.store import Contact, Event, Invite, Outbox, Rsvp
+
+# A call telling someone who cannot get texts that an event they meant to come to is off.
+CANCELLED_CALL = "event_cancelled_call"
+COMING = ("yes", "maybe")  # the answers of people who may turn up
 
 FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%d %B %Y %H:%M",
            "%d %b %Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
@@ -77,19 +81,50 @@ def is_open(event: Event | None, now: datetime) -> bool:
     return event is not None and event.status == "planned" and event.starts_at > now
 
 
+def is_called_off(event: Event | None, now: datetime) -> bool:
+    """Cancelled, and its time still ahead: someone not told might yet turn up."""
+    return event is not None and event.status == "cancelled" and event.starts_at > now
+
+
 def cancel(runtime: Runtime, session: Session, event: Event, now: datetime) -> int:
-    """Cancel the event, drop what was waiting to go about it, and tell those coming."""
+    """Cancel the event, drop what was waiting to go about it, and tell those coming.
+
+    People who cannot get texts (phone-only: they were invited by a call) are rung.
+    """
     if event.status == "cancelled":
         raise EventProblem(f"event {event.id} is already cancelled")
     if event.starts_at <= now:
         raise EventProblem(f"event {event.id} has already started")
     event.status, event.cancelled_at = "cancelled", now
+    # Invites, reminder texts and reminder calls still to go: none of them may ring now.
     session.execute(update(Outbox).where(Outbox.ref == ref(event.id), Outbox.status == "pending")
                     .values(status="cancelled", error="event cancelled"))
+    people = coming(session, event.id)
+    rung = cannot_be_texted(session, event.id)
     body = render("event_cancelled", words(event, ZoneInfo(runtime.settings.tz_default)))
     rows = [{"contact_id": cid, "body": body, "purpose": "event_cancelled", "ref": ref(event.id),
              "dedupe_key": f"event-cancelled:{event.id}:{cid}"}
-            for cid in coming(session, event.id)]
+            for cid in people if cid not in rung]
+    outbox.add_many(runtime, session, rows)
+    return len(rows) + ring_called_off(runtime, session, event, sorted(rung), now)
+
+
+def ring_called_off(runtime: Runtime, session: Session, event: Event, contact_ids: list[int],
+                    now: datetime) -> int:
+    """A cancellation call to each person, at a civil hour before the event's time (once:
+    a dedupe key per event and person)."""
+    due = outbox.civil_time(runtime.settings, now)
+    if due >= event.starts_at:
+        return 0  # the first civil hour comes after it was to start: too late to help
+    keys = {cid: f"event-cancelled-call:{event.id}:{cid}" for cid in contact_ids}
+    taken = outbox.existing_keys(session, list(keys.values()))
+    zone = ZoneInfo(runtime.settings.tz_default)
+    # The body is a record of what the call will say; the call itself words it when heard.
+    said = render_spoken("cancelled_call", words(event, zone),
+                         spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone)))
+    rows = [{"contact_id": cid, "body": said, "purpose": CANCELLED_CALL, "channel": "call",
+             "not_before": due, "ref": ref(event.id), "dedupe_key": key}
+            for cid, key in keys.items() if key not in taken]
     outbox.add_many(runtime, session, rows)
     return len(rows)
 
@@ -110,10 +145,18 @@ def latest_rsvps(event_id: int | None = None):
     return select(ranked.c.event_id, ranked.c.contact_id, ranked.c.answer).where(ranked.c.n == 1)
 
 
-def coming(session: Session, event_id: int, answers=("yes", "maybe")) -> list[int]:
+def coming(session: Session, event_id: int, answers=COMING) -> list[int]:
     """Contacts whose latest answer is one of `answers`."""
     rows = session.execute(latest_rsvps(event_id))
     return sorted(cid for _e, cid, answer in rows if answer in answers)
+
+
+def cannot_be_texted(session: Session, event_id: int) -> set[int]:
+    """Those coming (yes or maybe) whose number cannot take texts: phone-only and the like."""
+    latest = latest_rsvps(event_id).subquery()
+    return set(session.scalars(
+        select(Contact.id).join(latest, latest.c.contact_id == Contact.id)
+        .where(latest.c.answer.in_(COMING), or_(Contact.phone_only, Contact.cannot_text))))
 
 
 def summary(session: Session) -> list[dict]:

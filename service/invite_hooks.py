@@ -42,6 +42,14 @@ def reminder_wanted(session: Session, row: Outbox) -> str | None:
     return None if latest == "yes" else "no longer coming"
 
 
+def called_off_wanted(session: Session, row: Outbox) -> str | None:
+    """A cancellation call goes only while the event's time is ahead (after it, nobody
+    can turn up, and someone who did already knows)."""
+    if events.is_called_off(_event(session, row), utcnow()):
+        return None
+    return "event not cancelled, or its time has passed"
+
+
 def survey_reminder_wanted(session: Session, row: Outbox) -> str | None:
     """A survey nudge goes only if the survey is still unfinished, unpaused and quiet."""
     kind, _, number = (row.ref or "").partition(":")
@@ -55,7 +63,7 @@ def survey_reminder_wanted(session: Session, row: Outbox) -> str | None:
 
 CHECKS = {
     "invite": invite_wanted, "invite_call": invite_wanted, "reminder": reminder_wanted,
-    "reminder_call": reminder_wanted,
+    "reminder_call": reminder_wanted, events.CANCELLED_CALL: called_off_wanted,
     "broadcast": _consented, "survey_reminder": survey_reminder_wanted,
 }
 

@@ -25,6 +25,8 @@ PERIOD_SECONDS = 300
 # Reminders by phone call, for people who cannot get texts (phone-only).
 CALL_PURPOSE = "reminder_call"
 PURPOSES = ("reminder", CALL_PURPOSE)
+# Texts about an event that become calls when the person turns out to be phone-only.
+RUNG_INSTEAD = ("reminder", "event_cancelled")
 
 
 def for_event(runtime: Runtime, session: Session, event: Event, contact_id: int,
@@ -104,20 +106,26 @@ def calls_waiting(session: Session, event_id: int, contact_id: int) -> bool:
 
 def switch_to_calls(runtime: Runtime, session: Session, contact: Contact,
                     now: datetime) -> int:
-    """They cannot get texts after all: reminder texts still to go are dropped and rung."""
-    refs = set(session.scalars(select(Outbox.ref).where(
-        Outbox.contact_id == contact.id, Outbox.purpose == "reminder",
-        Outbox.channel == "sms", Outbox.status == "pending")))
-    session.execute(update(Outbox).where(
-        Outbox.contact_id == contact.id, Outbox.purpose == "reminder",
-        Outbox.channel == "sms", Outbox.status == "pending")
-        .values(status="cancelled", error="phone only"))
+    """They cannot get texts after all: reminder and cancellation texts still to go are
+    dropped, and rung instead."""
+    waiting = (Outbox.contact_id == contact.id, Outbox.purpose.in_(RUNG_INSTEAD),
+               Outbox.channel == "sms", Outbox.status == "pending")
+    found = set(session.execute(select(Outbox.purpose, Outbox.ref).where(*waiting)).all())
+    session.execute(update(Outbox).where(*waiting).values(status="cancelled", error="phone only"))
     written = 0
-    for ref in sorted(r for r in refs if r and r.partition(":")[2].isdigit()):
+    for purpose, ref in sorted(f for f in found if f[1] and f[1].partition(":")[2].isdigit()):
         event = session.get(Event, int(ref.partition(":")[2]))
-        if events.is_open(event, now):
-            written += for_event(runtime, session, event, contact.id, now)
+        written += _ring_instead(runtime, session, purpose, event, contact.id, now)
     return written
+
+
+def _ring_instead(runtime: Runtime, session: Session, purpose: str, event: Event | None,
+                  contact_id: int, now: datetime) -> int:
+    if purpose == "reminder" and events.is_open(event, now):
+        return for_event(runtime, session, event, contact_id, now)
+    if purpose == "event_cancelled" and events.is_called_off(event, now):
+        return events.ring_called_off(runtime, session, event, [contact_id], now)
+    return 0
 
 
 def _reminder_text(runtime: Runtime, event: Event, due: datetime) -> str:

@@ -8,7 +8,8 @@ from workers.twilio_rest import TwilioRest, close_client, make_client
 
 # Where an answered call fetches its TwiML, by the row's purpose; the survey otherwise.
 ANSWER_PATHS = {"invite_call": "/twilio/voice/invite?outbox={id}",
-                "reminder_call": "/twilio/voice/reminder?outbox={id}"}
+                "reminder_call": "/twilio/voice/reminder?outbox={id}",
+                "event_cancelled_call": "/twilio/voice/cancelled?outbox={id}"}
 # Every call we place leaves a short message on an answering machine, so Twilio waits for
 # the beep (AnsweredBy machine_end_*) before asking us what to say: told at pick-up
 # ("Enable"), the message would start over the greeting and be cut off. A person who

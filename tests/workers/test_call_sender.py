@@ -49,11 +49,18 @@ def test_a_queued_call_rings_the_person_with_status_callbacks_and_machine_detect
     assert (row.status, row.sid) == ("sent", placed["sid"])
 
 
-@pytest.mark.parametrize("purpose", ["call_me", "invite_call", "reminder_call",
-                                     "event_cancelled_call"])
-def test_every_call_we_place_waits_for_a_voicemail_beep_before_speaking(runtime, fake, purpose):
+@pytest.mark.parametrize("purpose, path", [
+    ("call_me", "/twilio/voice"), ("invite_call", "/twilio/voice/invite?outbox={id}"),
+    ("reminder_call", "/twilio/voice/reminder?outbox={id}"),
+    ("event_cancelled_call", "/twilio/voice/cancelled?outbox={id}"),
+])
+def test_every_call_we_place_waits_for_a_voicemail_beep_before_speaking(runtime, fake, purpose,
+                                                                        path, monkeypatch):
     from service import outbox
+    from workers import outbound
 
+    # Only the placing is under test here, not whether an invite or reminder is still wanted.
+    monkeypatch.setattr(outbound, "STILL_WANTED", {})
     with runtime.store.transaction() as session:
         person = Contact(phone=PHONE)
         session.add(person)
@@ -63,7 +70,7 @@ def test_every_call_we_place_waits_for_a_voicemail_beep_before_speaking(runtime,
     [placed] = fake.calls
     # Told at pick-up ("Enable"), our message would start over the greeting and be cut off.
     assert placed["MachineDetection"] == "DetectMessageEnd"
-    assert placed["Url"].startswith(PUBLIC_URL + "/twilio/voice")
+    assert placed["Url"] == PUBLIC_URL + path.format(id=row.id)
 
 
 def test_a_duplicated_job_rings_only_once(runtime, fake):

@@ -31,10 +31,12 @@ class Turn:
 
 
 # Built once: building a statement costs more than running it (SQLAlchemy's cache key).
+# Both rows are locked: after waiting for a lock, PostgreSQL re-reads only the rows it
+# locked, so a conversation merely joined to a locked person could be a stale version.
 _PERSON = (select(Contact, Conversation)
-           .outerjoin(Conversation, and_(Conversation.contact_id == Contact.id,
-                                         Conversation.flow_id == bindparam("flow_id")))
-           .where(Contact.phone == bindparam("phone")).with_for_update(of=Contact))
+           .join(Conversation, and_(Conversation.contact_id == Contact.id,
+                                    Conversation.flow_id == bindparam("flow_id")))
+           .where(Contact.phone == bindparam("phone")).with_for_update())
 _ANSWER = insert(Answer.__table__)
 _SAVED = ("state", "status", "step", "updated_at", "finished_at", "window_closes_at")
 _SAVE = (update(Conversation.__table__)
@@ -43,7 +45,11 @@ _SAVE = (update(Conversation.__table__)
 
 
 def locked_person(session: Session, phone: str, flow_id: str) -> tuple[Contact, Conversation | None]:
-    """The person, locked, with their conversation in this flow: one query for nearly every text."""
+    """The person and their conversation in this flow, locked: one query for nearly every text.
+
+    Someone new, or not yet in this flow, is locked alone; the conversation is then looked
+    up (or made) after the lock is held.
+    """
     row = session.execute(_PERSON, {"phone": phone, "flow_id": flow_id}).first()
     if row is not None:
         return row[0], row[1]

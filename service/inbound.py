@@ -83,10 +83,9 @@ def _receive(runtime: Runtime, session: Session, phone: str, text: InboundText,
              now: datetime) -> list[str]:
     contact, conversation = conversations.locked_person(session, phone,
                                                         runtime.settings.active_flow)
-    seen = _seen(session, text)
-    if seen is not None:
-        # A repeat gets the same reply, but never someone else's (a reused MessageSid).
-        return list(seen.reply or []) if seen.contact_id == contact.id else []
+    earlier = _earlier(session, contact, text)
+    if earlier is not None:
+        return earlier
     message = _message(contact, text, now)
     replies = route(Context(runtime, session, contact, message, classify(message.body), now,
                             conversation))
@@ -98,9 +97,9 @@ def _keep_failed(runtime: Runtime, phone: str, text: InboundText, now: datetime)
     replies = [REPLIES["error"]]
     with runtime.store.transaction() as session:
         contact = contacts.locked(session, phone)
-        seen = _seen(session, text)
-        if seen is not None:
-            return list(seen.reply or []) if seen.contact_id == contact.id else []
+        earlier = _earlier(session, contact, text)
+        if earlier is not None:
+            return earlier
         message = _message(contact, text, now)
         message.status = "error"
         _keep(session, message, replies)
@@ -116,9 +115,15 @@ def _phone(runtime: Runtime, sender: str) -> str | None:
         return None
 
 
-def _seen(session: Session, text: InboundText):
-    """The earlier delivery of this MessageSid (whose it was and what we said), if any."""
-    return session.execute(_SEEN, {"sid": text.message_sid}).first()
+def _earlier(session: Session, contact: Contact, text: InboundText) -> list[str] | None:
+    """What we said to an earlier delivery of this MessageSid, or None if it is new.
+
+    A repeat gets the same reply, but never someone else's (a reused MessageSid).
+    """
+    seen = session.execute(_SEEN, {"sid": text.message_sid}).first()
+    if seen is None:
+        return None
+    return list(seen.reply or []) if seen.contact_id == contact.id else []
 
 
 def _message(contact: Contact, text: InboundText, now: datetime) -> Message:
@@ -145,7 +150,7 @@ def _row(message: Message) -> dict:
 def _keep_unanswerable(runtime: Runtime, text: InboundText, now: datetime) -> None:
     """Short codes and alphanumeric senders get no reply, but their words are kept."""
     with runtime.store.transaction() as session:
-        if _seen(session, text) is not None:
+        if session.execute(_SEEN, {"sid": text.message_sid}).first() is not None:
             return
         session.add(Message(direction="in", sid=text.message_sid, sender=text.sender[:40],
                             body=text.body, media_count=text.media_count,

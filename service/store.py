@@ -239,14 +239,21 @@ class WriterLock:
     """
 
     def __init__(self, path: Path | None):
-        self._thread, self._path = threading.RLock(), path
-        self._depth, self._fd, self._pid = 0, -1, 0
+        self._path = path
+        self._fresh()
+
+    def _fresh(self) -> None:
+        self._thread, self._depth, self._fd, self._pid = threading.RLock(), 0, -1, os.getpid()
 
     def __enter__(self) -> "WriterLock":
+        if self._pid != os.getpid():  # forked: the parent's lock and open file are not ours
+            self._fresh()
         self._thread.acquire()
         self._depth += 1
         if self._depth == 1 and self._path is not None:
-            fcntl.flock(self._file(), fcntl.LOCK_EX)
+            if self._fd < 0:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -254,11 +261,6 @@ class WriterLock:
         if self._depth == 0 and self._path is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._thread.release()
-
-    def _file(self) -> int:
-        if self._pid != os.getpid():  # a forked process needs an open file of its own
-            self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
-        return self._fd
 
 
 _WRITERS: dict[str, WriterLock] = {}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from service import inbound
 from service.app import create_app
 from service.runtime import Runtime
-from service.store import Message
+from service.store import Consent, Message
 from tests.conftest import PHONE, Twilio
 from tests.service.test_sms_webhook import replies
 
@@ -37,6 +37,33 @@ def test_a_failure_inside_keeps_the_message_and_says_sorry(twilio, runtime, monk
     with runtime.store.transaction() as session:
         kept = session.scalars(select(Message).where(Message.direction == "in")).one()
     assert (kept.body, kept.status) == ("VOUCHER", "error")
+
+
+def test_what_a_failed_handler_wrote_is_undone_but_the_words_are_kept(twilio, runtime,
+                                                                      monkeypatch):
+    def half_done(ctx):
+        ctx.session.add(Consent(contact_id=ctx.contact.id, topic="invites", granted=True,
+                                channel="sms"))
+        ctx.session.flush()
+        raise RuntimeError("boom after a write")
+
+    monkeypatch.setitem(inbound.INTENTS, "voucher", half_done)
+    replies(twilio.text("VOUCHER"))
+    with runtime.store.transaction() as session:
+        assert session.scalars(select(Consent)).all() == []
+        kept = session.scalars(select(Message).order_by(Message.id)).all()
+        statuses = [(m.direction, m.status) for m in kept]
+    assert statuses == [("in", "error"), ("out", "replied")]
+
+
+def test_a_redelivered_text_that_failed_gets_the_same_sorry_and_is_kept_once(twilio, runtime,
+                                                                             monkeypatch):
+    monkeypatch.setitem(inbound.INTENTS, "voucher", lambda ctx: 1 / 0)
+    first = replies(twilio.text("VOUCHER", sid="SM" + "e" * 32))
+    again = replies(twilio.text("VOUCHER", sid="SM" + "e" * 32))
+    with runtime.store.transaction() as session:
+        kept = session.scalars(select(Message).where(Message.direction == "in")).all()
+    assert again == first and len(kept) == 1
 
 
 def test_phone_numbers_never_appear_in_the_logs(twilio, caplog):

@@ -17,8 +17,7 @@ from flows.invites import SPOKEN, render_spoken, rsvp_answer, spoken_when
 from flows.keywords import classify
 from service import contacts, events
 from service.reminders import CALL_PURPOSE
-from service.twilio_edge import twilio_webhook
-from service.voice import call_input
+from service.voice import call_webhook
 from service.voice_call import MACHINE, CallInput, keys
 from service.voice_invite import InviteCall, ask, record_once, respond, slower
 from service.voice_twiml import goodbye
@@ -95,18 +94,18 @@ def _respond(heard: CallInput, act) -> Response:
 
 
 @bp.post("/twilio/voice/reminder")
-@twilio_webhook(call_input)
+@call_webhook()
 def reminder(heard: CallInput) -> Response:
     return _respond(heard, answered)
 
 
 @bp.post("/twilio/voice/reminder/answer")
-@twilio_webhook(call_input)
+@call_webhook()
 def answer(heard: CallInput) -> Response:
     return _respond(heard, replied)
 
 
 @bp.post("/twilio/voice/reminder/silence")
-@twilio_webhook(call_input)
+@call_webhook()
 def silence(heard: CallInput) -> Response:
     return _respond(heard, silent)

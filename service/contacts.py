@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.store import Contact, Outbox, lock
+from service.store import Contact, Outbox
 
 
 def find_or_create(session: Session, phone: str, source: str = "inbound", **fields) -> Contact:
@@ -28,12 +30,20 @@ def find_or_create(session: Session, phone: str, source: str = "inbound", **fiel
 def locked(session: Session, phone: str) -> Contact:
     """The contact for a number, held until the transaction ends (serialises one person)."""
     # Someone we know (nearly every text): found and locked in one query.
-    known = session.scalars(select(Contact).where(Contact.phone == phone)
-                            .with_for_update()).first()
+    known = session.scalars(_LOCKED, {"phone": phone}).first()
     if known is not None:
         return known
-    contact = find_or_create(session, phone)
-    return lock(session, Contact, contact.id)
+    # Someone new: a racing request may add them too, so the database settles who wins
+    # and both then wait on the one row.
+    insert_new = _INSERT_NEW[session.get_bind().dialect.name]
+    session.execute(insert_new(Contact.__table__).values(phone=phone, source="inbound")
+                    .on_conflict_do_nothing(index_elements=["phone"]))
+    return session.scalars(_LOCKED, {"phone": phone}).one()
+
+
+# Built once: building a statement costs more than running it.
+_LOCKED = select(Contact).where(Contact.phone == bindparam("phone")).with_for_update()
+_INSERT_NEW = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 def opt_out(session: Session, contact: Contact, now: datetime) -> None:

@@ -49,7 +49,8 @@ def erase(session: Session, contact: Contact, runtime: Runtime | None = None) ->
     session.flush()
     if runtime is not None:
         ids = [row.id for row in rows]
-        after_commit(session, lambda: _after(runtime, phone, result.cancelled_outbox, ids))
+        after_commit(session, lambda: _after(runtime, phone, result.cancelled_outbox, ids,
+                                             result.recordings))
     log.info("erased contact %s (%s rows, %s recordings)", contact.id, result.rows,
              len(result.recordings))
     return result
@@ -110,10 +111,11 @@ def _queue_recording_delete(session: Session, contact_id: int, sid: str) -> Outb
     return row
 
 
-def _after(runtime: Runtime, phone: str | None, cancelled: list[int], queued: list[int]) -> None:
-    """Once committed: drop their jobs and spooled texts from Redis, queue the deletions."""
+def _after(runtime: Runtime, phone: str | None, cancelled: list[int], queued: list[int],
+           recordings: list[str]) -> None:
+    """Once committed: drop their jobs and spooled items from Redis, queue the deletions."""
     try:
-        forget_in_redis(runtime, phone, cancelled)
+        forget_in_redis(runtime, phone, cancelled, recordings)
     except redis.RedisError:
         log.warning("could not clean Redis after an erasure; the jobs will find nothing to do")
     from service import outbox
@@ -121,8 +123,10 @@ def _after(runtime: Runtime, phone: str | None, cancelled: list[int], queued: li
     outbox.queue(runtime, [(row_id, None) for row_id in queued])
 
 
-def forget_in_redis(runtime: Runtime, phone: str | None, outbox_ids: list[int]) -> None:
-    """Remove queued jobs for these outbox rows and any spooled text from this number."""
+def forget_in_redis(runtime: Runtime, phone: str | None, outbox_ids: list[int],
+                    recordings: list[str] = ()) -> None:
+    """Remove queued jobs for these outbox rows, and spooled items of this number or of
+    these recordings (a transcript names only the recording)."""
     from service import spool
 
     wanted = set(outbox_ids)
@@ -133,7 +137,7 @@ def forget_in_redis(runtime: Runtime, phone: str | None, outbox_ids: list[int]) 
         if ids and ids <= wanted:
             job.delete()
     if phone:
-        spool.forget(runtime, phone)
+        spool.forget(runtime, phone, recordings)
 
 
 def request(session: Session, contact: Contact, now: datetime, channel: str = "sms") -> None:

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Mapping
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import select
 
+from service import spool
+from service.runtime import Runtime
 from service.store import Outbox, utcnow
 from service.twilio_edge import BadForm, plain, required, twilio_webhook
 
@@ -41,12 +44,26 @@ def delivery_status(form: Mapping[str, str]) -> DeliveryStatus:
 @twilio_webhook(delivery_status)
 def message_status(update: DeliveryStatus) -> Response:
     runtime = current_app.extensions["brewline"]
+    # Kept in the spool while the database is down: Twilio retries a status callback only
+    # in a few cases, and it may be the only word that a number cannot take texts.
+    return spool.now_or_later(runtime, "message_status", update,
+                              lambda now: plain(200, apply(runtime, update, now)),
+                              plain(200, "kept; applied when the database is back"))
+
+
+def apply(runtime: Runtime, update: DeliveryStatus, now: datetime) -> str:
+    """Keep a delivery status with its outbox row."""
     with runtime.store.transaction() as session:
         row = _row(session, update)
         if row is not None:
-            record(session, row, update)
+            record(session, row, update, now)
     # Twilio retries on errors; an unknown sid is not one, so it gets a 2xx and is dropped.
-    return plain(200, "ok" if row is not None else "unknown message")
+    return "ok" if row is not None else "unknown message"
+
+
+def replay(runtime: Runtime, fields: dict, at: datetime) -> None:
+    """A delivery status the spool kept while the database was down (service/spool.py)."""
+    apply(runtime, DeliveryStatus(**fields), at)
 
 
 def _row(session, update: DeliveryStatus) -> Outbox | None:
@@ -60,14 +77,15 @@ def _row(session, update: DeliveryStatus) -> Outbox | None:
     return row
 
 
-def record(session, row: Outbox, update: DeliveryStatus) -> None:
-    """Keep the newer of the stored and the reported status."""
+def record(session, row: Outbox, update: DeliveryStatus, now: datetime | None = None) -> None:
+    """Keep the newer of the stored and the reported status (reported at `now`)."""
     from workers.outbound import mark_cannot_text
 
+    now = now or utcnow()
     if row.sid is None:
-        row.sid, row.status, row.sent_at = update.sid, "sent", utcnow()
+        row.sid, row.status, row.sent_at = update.sid, "sent", now
     if RANK[update.status] > RANK.get(row.delivery or "", 0):
-        row.delivery, row.delivery_at = update.status, utcnow()
+        row.delivery, row.delivery_at = update.status, now
     if update.error_code:
         row.error = f"twilio error {update.error_code[:10]} ({update.status})"
         if update.error_code in CANNOT_RECEIVE:

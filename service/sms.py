@@ -8,7 +8,6 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from service import spool
 from service.inbound import InboundText, receive_text
-from service.store import utcnow
 from service.twilio_edge import BadForm, required, twilio_webhook
 from service.wording import REPLIES
 
@@ -42,18 +41,5 @@ def incoming(text: InboundText) -> Response:
 
 def answer(runtime, text: InboundText) -> list[str]:
     """Handle the text now, or keep it in the spool when the database cannot be reached."""
-    now = utcnow()
-    if spool.waiting(runtime):
-        # Earlier texts are still spooled: this one queues behind them to keep the order.
-        return _hold(runtime, text, now, drain=True)
-    try:
-        return receive_text(runtime, text, now)
-    except spool.DATABASE_DOWN:
-        return _hold(runtime, text, now, drain=False)
-
-
-def _hold(runtime, text: InboundText, now, drain: bool) -> list[str]:
-    spool.keep(runtime, text, now)
-    if drain:
-        runtime.enqueue(spool.DRAIN_JOB)
-    return [REPLIES["holding"]]
+    return spool.now_or_later(runtime, "text", text, lambda now: receive_text(runtime, text, now),
+                              [REPLIES["holding"]])

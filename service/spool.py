@@ -1,12 +1,14 @@
-"""Texts that arrive while the database is unreachable: kept, then handled in order later.
+"""Work that arrives while the database is unreachable: kept, then handled in order later.
 
-The webhook keeps the parsed text in a Redis list (or, if Redis is down too, a file under
-instance/spool/), answers Twilio at once with a short holding reply, and the worker's
-sweeper (or a queued drain job) hands each text to `receive_text` in arrival order once
-the database answers again. Replies go out as direct-reply outbox rows.
+A webhook keeps the parsed item (a text, or a call's status, recording or transcript
+callback, or a text's delivery status) in a Redis list (or, if Redis is down too, a file
+under instance/spool/) and answers Twilio at once; the worker's sweeper (or a queued drain
+job) hands each item to its replay function in arrival order once the database answers
+again. Replies to texts go out as direct-reply outbox rows.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -14,6 +16,7 @@ import time
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import redis
 from sqlalchemy import select
@@ -22,22 +25,52 @@ from service import outbox, privacy  # noqa: F401  (workers handle texts too: re
 from service.inbound import InboundText, receive_text
 from service.phones import BadNumber, normalise
 from service.runtime import Runtime
-from service.store import DATABASE_DOWN, Contact, Outbox
+from service.store import DATABASE_DOWN, Contact, Outbox, utcnow
 
 log = logging.getLogger("brewline.spool")
 KEY = "brewline:spool:inbound"
 LOCK = "brewline:spool:draining"
 DRAIN_JOB = "service.spool.drain_job"
+# Each kind of kept item and what handles it later, "module.function" (imported when
+# needed, so workers need no Flask app): called with (runtime, fields, arrived_at), it
+# raises DATABASE_DOWN while the database is still unreachable. One list for every kind,
+# so a call's recording, its status and a text are replayed in the order they came.
+REPLAYS = {
+    "text": "service.spool.replay_text",
+    "call_status": "service.voice.replay_status",
+    "recording": "service.voice.replay_recording",
+    "transcript": "service.voice.replay_transcript",
+    "message_status": "service.message_status.replay",
+}
+R = TypeVar("R")
 
 
-def keep(runtime: Runtime, text: InboundText, now: datetime) -> None:
-    """Keep a text we cannot handle now; Redis first, a local file if Redis is down too."""
-    item = json.dumps({**asdict(text), "at": now.isoformat()})
+def keep(runtime: Runtime, kind: str, item, now: datetime) -> None:
+    """Keep an item (a dataclass) for later; in Redis, or a local file if Redis is down too."""
+    if kind not in REPLAYS:
+        raise ValueError(f"nothing replays a spooled {kind!r}")
+    raw = json.dumps({"kind": kind, "at": now.isoformat(), "item": asdict(item)})
     try:
-        runtime.redis.rpush(KEY, item)
+        runtime.redis.rpush(KEY, raw)
     except redis.RedisError:
-        _file_keep(_folder(runtime), item)
-    log.warning("database unreachable: spooled message %s", text.message_sid)
+        _file_keep(_folder(runtime), raw)
+    log.warning("database unreachable: spooled a %s", kind)
+
+
+def now_or_later(runtime: Runtime, kind: str, item, handle: Callable[[datetime], R],
+                 held: R) -> R:
+    """`handle(now)` the item, or keep it and answer `held` while the database is down."""
+    now = utcnow()
+    if waiting(runtime):
+        # Earlier items are still spooled: this one queues behind them to keep the order.
+        keep(runtime, kind, item, now)
+        runtime.enqueue(DRAIN_JOB)
+        return held
+    try:
+        return handle(now)
+    except DATABASE_DOWN:
+        keep(runtime, kind, item, now)
+        return held
 
 
 def waiting(runtime: Runtime) -> bool:
@@ -71,24 +104,64 @@ def drain_job() -> int:
     return drain(context.runtime())
 
 
-def forget(runtime: Runtime, phone: str) -> int:
-    """Drop spooled texts from this number (the person asked to be erased)."""
+def forget(runtime: Runtime, phone: str, recordings: Iterable[str] = ()) -> int:
+    """Drop spooled items of this person (they asked to be erased): theirs by number, and
+    transcripts of their recordings (`recordings`, and those of their spooled answers)."""
+    items = [(raw, None) for raw in runtime.redis.lrange(KEY, 0, -1)]
+    items += [(path.read_bytes(), path) for path in _folder(runtime).glob("*.json")]
+    theirs = [(raw, path) for raw, path in items if _names_phone(raw, phone, runtime)]
+    sids = set(recordings) | {sid for raw, _ in theirs for sid in _recording_sids(raw)}
+    theirs += [(raw, path) for raw, path in items
+               if (raw, path) not in theirs and sids & set(_recording_sids(raw))]
     gone = 0
-    for raw in runtime.redis.lrange(KEY, 0, -1):
-        if _sender_is(raw, phone, runtime):
+    for raw, path in theirs:
+        if path is None:
             gone += runtime.redis.lrem(KEY, 0, raw)
-    for path in _folder(runtime).glob("*.json"):
-        if _sender_is(path.read_bytes(), phone, runtime):
-            path.unlink()
+        else:
+            path.unlink(missing_ok=True)
             gone += 1
     return gone
 
 
-def _sender_is(raw: bytes | str, phone: str, runtime: Runtime) -> bool:
+def _names_phone(raw: bytes | str, phone: str, runtime: Runtime) -> bool:
+    for key, value in _strings(_fields(raw)):
+        if key in ("sender", "phone"):
+            try:
+                if normalise(value, runtime.settings.default_region) == phone:
+                    return True
+            except BadNumber:
+                pass
+    return False
+
+
+def _recording_sids(raw: bytes | str) -> list[str]:
+    return [value for key, value in _strings(_fields(raw)) if key in ("sid", "recording_sid")]
+
+
+def _fields(raw: bytes | str) -> dict:
+    """The item's own fields; nothing for an unreadable one (it is no one's in particular)."""
     try:
-        return normalise(json.loads(raw)["sender"], runtime.settings.default_region) == phone
-    except (BadNumber, ValueError, KeyError):
-        return False
+        return _parse(raw)[1]
+    except (ValueError, KeyError, TypeError):
+        return {}
+
+
+def _strings(fields: dict) -> Iterator[tuple[str, str]]:
+    """Every (name, text) in an item, however deeply nested (a call's recording)."""
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            yield from _strings(value)
+        elif isinstance(value, str):
+            yield key, value
+
+
+def _parse(raw: bytes | str) -> tuple[str, dict, datetime]:
+    """(kind, fields, arrived at) of a spooled item."""
+    fields = json.loads(raw)
+    at = datetime.fromisoformat(fields.pop("at"))
+    if "kind" not in fields:
+        return "text", fields, at  # kept before the spool held more than texts
+    return fields["kind"], fields["item"], at
 
 
 def _drain_redis(runtime: Runtime, limit: int) -> int:
@@ -97,7 +170,8 @@ def _drain_redis(runtime: Runtime, limit: int) -> int:
         raw = runtime.redis.lindex(KEY, 0)
         if raw is None or not _handle(runtime, raw):
             break
-        # Handled before removed: a crash in between redelivers, and MessageSid dedupes it.
+        # Handled before removed: a crash in between replays it, and every replay is
+        # idempotent (MessageSid dedupes a text; a callback applied twice changes nothing).
         runtime.redis.lpop(KEY)
         done += 1
     return done
@@ -118,16 +192,21 @@ def _drain_files(runtime: Runtime, limit: int) -> int:
 
 
 def _handle(runtime: Runtime, raw: bytes | str) -> bool:
-    """Process one spooled text; False if the database is still unreachable."""
-    fields = json.loads(raw)
-    at = datetime.fromisoformat(fields.pop("at"))
-    text = InboundText(**fields)
+    """Replay one spooled item; False if the database is still unreachable."""
+    kind, fields, at = _parse(raw)
+    module, name = REPLAYS[kind].rsplit(".", 1)
+    replay = getattr(importlib.import_module(module), name)
     try:
-        replies = receive_text(runtime, text, now=at)
-        _send_replies(runtime, text, replies)
+        replay(runtime, fields, at)
     except DATABASE_DOWN:
         return False
     return True
+
+
+def replay_text(runtime: Runtime, fields: dict, at: datetime) -> None:
+    """A spooled text: handled as if it came now, its replies sent as texts."""
+    text = InboundText(**fields)
+    _send_replies(runtime, text, receive_text(runtime, text, now=at))
 
 
 def _send_replies(runtime: Runtime, text: InboundText, replies: list[str]) -> None:

@@ -9,6 +9,8 @@ from flask import Response, current_app, request
 from twilio.request_validator import RequestValidator, compare
 from werkzeug.datastructures import MultiDict
 
+from service.store import DATABASE_DOWN
+
 log = logging.getLogger("brewline.edge")
 T = TypeVar("T")
 
@@ -56,8 +58,13 @@ def is_signed() -> bool:
             or validator.validate(url, request.form, signature))
 
 
-def twilio_webhook(parse: Callable[[Mapping[str, str]], T]):
-    """Refuse unsigned requests (403), parse the form into a domain object (else 400)."""
+def twilio_webhook(parse: Callable[[Mapping[str, str]], T],
+                   when_down: Callable[[T], Response] | None = None):
+    """Refuse unsigned requests (403), parse the form into a domain object (else 400).
+
+    With `when_down`, a view that finds the database unreachable answers with
+    `when_down(item)` instead of a 500 (service/voice.py: kind words on a call).
+    """
     def decorate(view: Callable[[T], Response]):
         @wraps(view)
         def checked(**kwargs):
@@ -68,6 +75,12 @@ def twilio_webhook(parse: Callable[[Mapping[str, str]], T]):
                 item = parse(cleaned(request.form))
             except BadForm as exc:
                 return plain(400, str(exc))
-            return view(item, **kwargs)
+            if when_down is None:
+                return view(item, **kwargs)
+            try:
+                return view(item, **kwargs)
+            except DATABASE_DOWN:
+                log.warning("database unreachable at %s", request.path)
+                return when_down(item)
         return checked
     return decorate

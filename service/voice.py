@@ -9,8 +9,10 @@ from typing import Callable, Mapping
 from flask import Blueprint, Response, current_app, request
 
 from flows.model import Recording
-from service import calls, voice_call
+from service import calls, spool, voice_call
 from service.phones import BadNumber, mask, normalise
+from service.runtime import Runtime
+from service.store import DATABASE_DOWN, utcnow
 from service.twilio_edge import BadForm, plain, required, twilio_webhook
 from service.voice_call import CallInput, CallTurn
 from service.voice_twiml import Speaker, goodbye
@@ -88,10 +90,45 @@ def transcript(form: Mapping[str, str]) -> Transcript:
     return Transcript(_short(form, "CallSid", MAX_SID), sid, text or None)
 
 
+@dataclass(frozen=True)
+class HeldAnswer:
+    """A spoken answer that came while the database was unreachable, and where it belongs."""
+
+    heard: CallInput
+    step: str | None
+    silences: int
+
+
+def _held_answer(fields: dict) -> HeldAnswer:
+    heard = dict(fields["heard"])
+    recording = heard.pop("recording")
+    return HeldAnswer(CallInput(**heard, recording=Recording(**recording)), fields["step"],
+                      fields["silences"])
+
+
 # Endpoints.
 
 def twiml(xml: str) -> Response:
     return Response(xml, mimetype="text/xml")
+
+
+def call_webhook(parse: Callable = call_input):
+    """twilio_webhook for a call's TwiML: with the database unreachable, sorry, not a 500."""
+    return twilio_webhook(parse, when_down=_database_down)
+
+
+def _database_down(heard) -> Response:
+    """Keep any spoken answer for later, then say kindly that we cannot go on, and hang up."""
+    recording = getattr(heard, "recording", None)
+    if recording is not None and recording.duration > 0:
+        runtime = current_app.extensions["brewline"]
+        held = HeldAnswer(heard, _query_step(), _query_silences())
+        try:
+            spool.keep(runtime, "recording", held, utcnow())
+        except Exception:
+            # Sorry must still be said; Twilio keeps the audio itself in any case.
+            log.exception("could not keep a spoken answer from %s", mask(heard.phone))
+    return twiml(goodbye(Speaker(), [VOICE["database_down"]]))
 
 
 def _query_step() -> str | None:
@@ -115,43 +152,45 @@ def _respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
             turn = voice_call.open_turn(runtime, session, heard, datetime.now(timezone.utc),
                                         _query_step(), _query_silences())
             return twiml(handler(turn))
+    except DATABASE_DOWN:
+        raise  # call_webhook says sorry and keeps any spoken answer
     except Exception:
         log.exception("could not handle a call turn for %s", mask(heard.phone))
         return twiml(goodbye(Speaker(), [VOICE["error"]]))
 
 
 @bp.post("/twilio/voice")
-@twilio_webhook(call_input)
+@call_webhook()
 def incoming(heard: CallInput) -> Response:
     return _respond(voice_call.answer_call, heard)
 
 
 @bp.post("/twilio/voice/answer")
-@twilio_webhook(call_input)
+@call_webhook()
 def answer(heard: CallInput) -> Response:
     return _respond(voice_call.answered, heard)
 
 
 @bp.post("/twilio/voice/silence")
-@twilio_webhook(call_input)
+@call_webhook()
 def silence(heard: CallInput) -> Response:
     return _respond(voice_call.silent, heard)
 
 
 @bp.post("/twilio/voice/more-time")
-@twilio_webhook(call_input)
+@call_webhook()
 def more_time(heard: CallInput) -> Response:
     return _respond(voice_call.wants_more_time, heard)
 
 
 @bp.post("/twilio/voice/recorded")
-@twilio_webhook(call_input)
+@call_webhook()
 def recorded(heard: CallInput) -> Response:
     return _respond(voice_call.recorded, heard)
 
 
 @bp.post("/twilio/voice/review")
-@twilio_webhook(call_input)
+@call_webhook()
 def review(heard: CallInput) -> Response:
     by_silence = request.args.get("kept") == "silence"
     return _respond(lambda turn: voice_call.reviewed(turn, by_silence), heard)
@@ -160,24 +199,67 @@ def review(heard: CallInput) -> Response:
 @bp.post("/twilio/call-status")
 @twilio_webhook(status_change)
 def call_status(change: StatusChange) -> Response:
-    runtime, now = current_app.extensions["brewline"], datetime.now(timezone.utc)
-    with runtime.store.transaction() as session:
-        call = calls.known_call(session, change.call_sid, now)
-        if call is None:
-            return plain(404, "unknown call")
-        talking = call.status == "in-progress"
-        reason = calls.record_status(runtime, session, call, change.status,
-                                     change.answered_by, now)
-        if talking and change.status in calls.FINAL_STATUSES:
-            voice_call.hung_up(runtime, session, call, now)
-    return plain(200, reason)
+    runtime = current_app.extensions["brewline"]
+    return spool.now_or_later(runtime, "call_status", change,
+                              lambda now: plain(*apply_status(runtime, change, now)), _held())
 
 
 @bp.post("/twilio/recording")
 @twilio_webhook(transcript)
 def recording(item: Transcript) -> Response:
     runtime = current_app.extensions["brewline"]
+    return spool.now_or_later(runtime, "transcript", item,
+                              lambda now: plain(*apply_transcript(runtime, item)), _held())
+
+
+def _held() -> Response:
+    # A 2xx: Twilio must not retry or report an error; the spool has it.
+    return plain(200, "kept; applied when the database is back")
+
+
+def apply_status(runtime: Runtime, change: StatusChange, now: datetime) -> tuple[int, str]:
+    """Keep a call's new status; a call that ends mid-way keeps its waiting answer."""
     with runtime.store.transaction() as session:
-        status, reason = voice_call.attach_transcript(session, item.call_sid,
-                                                      item.recording_sid, item.text)
-    return plain(status, reason)
+        call = calls.known_call(session, change.call_sid, now)
+        if call is None:
+            return 404, "unknown call"
+        talking = call.status == "in-progress"
+        reason = calls.record_status(runtime, session, call, change.status,
+                                     change.answered_by, now)
+        if talking and change.status in calls.FINAL_STATUSES:
+            voice_call.hung_up(runtime, session, call, now)
+    return 200, reason
+
+
+def apply_transcript(runtime: Runtime, item: Transcript) -> tuple[int, str]:
+    """Put a transcript with its recording."""
+    with runtime.store.transaction() as session:
+        return voice_call.attach_transcript(session, item.call_sid, item.recording_sid,
+                                            item.text)
+
+
+# Replays of what the spool kept while the database was down (service/spool.py REPLAYS).
+
+def replay_status(runtime: Runtime, fields: dict, at: datetime) -> None:
+    """A call status callback, applied as of when it came."""
+    log.info("spooled call status: %s", apply_status(runtime, StatusChange(**fields), at)[1])
+
+
+def replay_transcript(runtime: Runtime, fields: dict, at: datetime) -> None:
+    """A transcription callback, put with its recording."""
+    log.info("spooled transcript: %s", apply_transcript(runtime, Transcript(**fields))[1])
+
+
+def replay_recording(runtime: Runtime, fields: dict, at: datetime) -> None:
+    """A spoken answer: held for its question, then kept, as when a call ends before "1"."""
+    held = _held_answer(fields)
+    try:
+        heard = replace(held.heard, phone=normalise(held.heard.phone,
+                                                    runtime.settings.default_region))
+    except BadNumber:
+        return  # never stored: a hidden number is told so before any question
+    with runtime.store.transaction() as session:
+        turn = voice_call.open_turn(runtime, session, heard, at, held.step, held.silences)
+        voice_call.recorded(turn)
+        # We said sorry and hung up, so the call ended with this answer waiting to be kept.
+        voice_call.hung_up(runtime, session, turn.call, at)

@@ -67,13 +67,14 @@ class CallTurn:
 def open_turn(runtime: Runtime, session: Session, heard: CallInput, now: datetime,
               step: str | None = None, silences: int = 0) -> CallTurn:
     """Lock the person, find their conversation and this call."""
-    contact = contacts.locked(session, heard.phone)
+    flow_id = runtime.settings.active_flow
+    contact, conversation = conversations.locked_person(session, heard.phone, flow_id)
     call = calls.find_or_create(session, heard.call_sid, contact, heard.outbound, now)
     if call.status not in calls.FINAL_STATUSES:
         call.status = "in-progress"
     call.answered_by = heard.answered_by or call.answered_by
-    conversation = conversations.current(session, runtime.flows, contact,
-                                         runtime.settings.active_flow)
+    conversation = conversation or conversations.current(session, runtime.flows, contact,
+                                                         flow_id)
     return CallTurn(runtime, session, contact, call, conversation, heard, now, step, silences)
 
 

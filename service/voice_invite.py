@@ -19,9 +19,8 @@ from flows.invites import render, rsvp_answer
 from flows.keywords import classify
 from service import calls, contacts, events, reminders, rsvps
 from service.phones import BadNumber, mask, normalise
-from service.store import Contact, Event, Outbox
-from service.twilio_edge import twilio_webhook
-from service.voice import call_input, twiml
+from service.store import DATABASE_DOWN, Contact, Event, Outbox
+from service.voice import call_webhook, twiml
 from service.voice_call import MACHINE, CallInput, keys
 from service.voice_twiml import CHOICE_TIMEOUT, LANGUAGE, Speaker, goodbye, next_rate, url
 from service.voice_words import VOICE
@@ -80,6 +79,8 @@ def respond(heard: CallInput, act, purpose: str = PURPOSE, words: dict = WORDS,
         return twiml(goodbye(Speaker(), [words["gone"]]))
     try:
         return _turn(runtime, heard, now, act, purpose, words, live)
+    except DATABASE_DOWN:
+        raise  # call_webhook says sorry kindly
     except Exception:
         log.exception("could not handle a %s turn for %s", purpose, mask(heard.phone))
         return twiml(goodbye(Speaker(), [words["error"]]))
@@ -183,18 +184,18 @@ def silent(turn: InviteCall) -> str:
 
 
 @bp.post("/twilio/voice/invite")
-@twilio_webhook(call_input)
+@call_webhook()
 def invite(heard: CallInput) -> Response:
     return respond(heard, answered)
 
 
 @bp.post("/twilio/voice/invite/answer")
-@twilio_webhook(call_input)
+@call_webhook()
 def answer(heard: CallInput) -> Response:
     return respond(heard, replied)
 
 
 @bp.post("/twilio/voice/invite/silence")
-@twilio_webhook(call_input)
+@call_webhook()
 def silence(heard: CallInput) -> Response:
     return respond(heard, silent)

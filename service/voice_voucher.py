@@ -16,7 +16,8 @@ from twilio.twiml.voice_response import VoiceResponse
 from service import contacts, vouchers
 from service.phones import BadNumber, normalise
 from service.store import Contact, VoucherPool
-from service.twilio_edge import plain, required, twilio_webhook
+from service.twilio_edge import plain, required
+from service.voice import call_webhook
 from service.voice_twiml import Speaker
 from service.voucher_speech import add_code
 from service.vouchers import Issued, NotEligible, Outcome
@@ -103,7 +104,7 @@ def _pool_arg(session: Session) -> VoucherPool | None:
 
 
 @bp.post("")
-@twilio_webhook(voucher_call)
+@call_webhook(voucher_call)
 def offer(call: VoucherCall) -> Response:
     """The offer: a menu for one pool, a choice of pools, or how to earn one."""
     tries = request.args.get("tries", "0")
@@ -111,7 +112,7 @@ def offer(call: VoucherCall) -> Response:
 
 
 @bp.post("/pick")
-@twilio_webhook(voucher_call)
+@call_webhook(voucher_call)
 def pick(call: VoucherCall) -> Response:
     """A key chose one of several pools."""
     def act(runtime, session, contact, now):
@@ -124,7 +125,7 @@ def pick(call: VoucherCall) -> Response:
 
 
 @bp.post("/answer")
-@twilio_webhook(voucher_call)
+@call_webhook(voucher_call)
 def answer(call: VoucherCall) -> Response:
     """The key pressed at the offer for one pool."""
     def act(runtime, session, contact, now):
@@ -137,7 +138,7 @@ def answer(call: VoucherCall) -> Response:
 
 
 @bp.post("/after")
-@twilio_webhook(voucher_call)
+@call_webhook(voucher_call)
 def after(call: VoucherCall) -> Response:
     """The key pressed after hearing the code: * again, 2 by text, anything else goodbye."""
     def act(runtime, session, contact, now):

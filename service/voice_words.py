@@ -38,6 +38,11 @@ VOICE = {
     "error": (
         "Sorry, something went wrong on our side. Your answers so far are saved. "
         "Please ring again a little later. Goodbye."),
+    # Said when the database cannot be reached, so nothing can be looked up or kept then.
+    "database_down": (
+        "We are very sorry. We cannot take answers just at the moment. Nothing you have "
+        "told us so far is lost. Please ring this number again a little later. If you have "
+        "been texting us, you can carry on by text. Thank you, and goodbye."),
 }
 
 # Texts the call channel sends (voicemail follow-up, "call me" replies).

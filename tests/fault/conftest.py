@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL
 from tests.fakes.twilio_api import FakeTwilio
+from tests.fault.proxy import Proxy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,6 +88,19 @@ class Processes:
 def fake_twilio():
     with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as fake:
         yield fake
+
+
+@pytest.fixture
+def database_proxy(runtime):
+    """A proxy in front of PostgreSQL, to make it unreachable on demand (SQLite cannot be)."""
+    if runtime.store.is_sqlite:
+        pytest.skip("a SQLite file cannot become unreachable; tests/service/test_spool.py and "
+                    "test_voice_database_down.py cover the spool")
+    url = urlsplit(runtime.settings.database_url)
+    proxy = Proxy((url.hostname or "127.0.0.1", url.port or 5432)).start()
+    netloc = f"{url.username or 'postgres'}@127.0.0.1:{proxy.port}"
+    yield proxy, urlunsplit(url._replace(netloc=netloc))
+    proxy.cut()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 import http.client
 import threading
 import xml.etree.ElementTree as ET
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,6 @@ from service.store import Message
 from service.wording import REPLIES
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 from tests.fault.conftest import free_port, wait_until
-from tests.fault.proxy import Proxy
 
 pytestmark = pytest.mark.fault
 SIGNER = RequestValidator(AUTH_TOKEN)
@@ -80,18 +79,6 @@ def test_every_text_that_got_a_2xx_is_in_the_database_after_the_web_process_is_k
 
 def twiml_texts(body: bytes) -> list[str]:
     return [m.text for m in ET.fromstring(body).findall("Message")]
-
-
-@pytest.fixture
-def database_proxy(runtime):
-    """A proxy in front of PostgreSQL, to make it unreachable on demand (SQLite cannot be)."""
-    if runtime.store.is_sqlite:
-        pytest.skip("a SQLite file cannot become unreachable; tests/service/test_spool.py covers the spool")
-    url = urlsplit(runtime.settings.database_url)
-    proxy = Proxy((url.hostname or "127.0.0.1", url.port or 5432)).start()
-    netloc = f"{url.username or 'postgres'}@127.0.0.1:{proxy.port}"
-    yield proxy, urlunsplit(url._replace(netloc=netloc))
-    proxy.cut()
 
 
 def test_texts_while_the_database_is_unreachable_get_a_holding_reply_and_are_handled_in_order(

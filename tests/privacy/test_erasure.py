@@ -55,7 +55,7 @@ def person(twilio, runtime):
 
 def spool_one(runtime):
     """A text of theirs still waiting in the spool (kept while the database was down)."""
-    spool.keep(runtime, InboundText(PHONE, WORDS + " again", "SM" + "9" * 32), utcnow())
+    spool.keep(runtime, "text", InboundText(PHONE, WORDS + " again", "SM" + "9" * 32), utcnow())
 
 
 def every_text_in_the_database(runtime) -> list[str]:

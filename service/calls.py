@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -12,7 +11,6 @@ from service import events, outbox, reminders
 from service.inbound import INTENTS, Context
 from service.phones import mask
 from service.runtime import Runtime
-from service.settings import Settings
 from service.store import Call, Contact, Outbox
 from service.voice_words import TEXTS
 
@@ -31,29 +29,12 @@ SAME_DAY_ONLY = frozenset({"reminder_call"})
 RETRY_KEY = "call-retry:"
 
 
-def civil_time(settings: Settings, moment: datetime) -> datetime:
-    """`moment`, or the end of the quiet hours it falls in (local time, e.g. 09:00)."""
-    if not settings.quiet_hours:
-        return moment
-    start, end = settings.quiet_hours
-    zone = ZoneInfo(settings.tz_default)
-    local = moment.astimezone(zone)
-    now = local.time()
-    quiet = (now >= start or now < end) if start > end else (start <= now < end)
-    if not quiet:
-        return moment
-    opening = datetime.combine(local.date(), end, tzinfo=zone)
-    if opening <= local:
-        opening += timedelta(days=1)
-    return opening.astimezone(timezone.utc)
-
-
 def queue_call(runtime: Runtime, session: Session, contact: Contact, now: datetime,
                ref: str | None = None, dedupe_key: str | None = None,
                purpose: str = CALL_PURPOSE, body: str = "") -> Outbox:
     """Write an outbound call to the outbox, due at the next civil hour."""
     return outbox.add(runtime, session, contact.id, body, purpose, channel="call",
-                      not_before=civil_time(runtime.settings, now), ref=ref,
+                      not_before=outbox.civil_time(runtime.settings, now), ref=ref,
                       dedupe_key=dedupe_key)
 
 
@@ -120,7 +101,7 @@ def _retry(runtime: Runtime, session: Session, call: Call, now: datetime) -> str
     if _tries_before(session, placed) >= MAX_RETRIES:
         return f"call {call.status}; no more retries"
     later = now + RETRY_AFTER
-    if placed.purpose in SAME_DAY_ONLY and civil_time(runtime.settings, later) != later:
+    if placed.purpose in SAME_DAY_ONLY and outbox.civil_time(runtime.settings, later) != later:
         return f"call {call.status}; not tried again after hours"
     queue_call(runtime, session, contact, later, ref=root,
                dedupe_key=f"{RETRY_KEY}{call.sid}", purpose=placed.purpose, body=placed.body)
@@ -147,7 +128,7 @@ def voicemail_text(runtime: Runtime, session: Session, contact: Contact, call: C
         Outbox.dedupe_key == f"voicemail:{call.sid}")).first()
     if already is None:
         outbox.add(runtime, session, contact.id, TEXTS["voicemail"], "call_voicemail",
-                   not_before=civil_time(runtime.settings, now),
+                   not_before=outbox.civil_time(runtime.settings, now),
                    dedupe_key=f"voicemail:{call.sid}")
 
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from flows.invites import render
 from flows.readability import Encoding, Finding, check_text, encoding
 from service import audience, bulk, events, outbox
-from service.calls import civil_time
 from service.runtime import Runtime
 from service.store import Contact, Event, Invite
 
@@ -71,8 +70,8 @@ def send(runtime: Runtime, session: Session, chosen: Plan, now: datetime) -> int
                                   + "; ".join(f.message for f in chosen.errors))
     event_id, ref = chosen.event.id, events.ref(chosen.event.id)
     rows = [_row(cid, chosen.text, "invite", "sms", event_id, ref) for cid in chosen.texts]
-    # Calls wait for civil hours from `now`, as every call does (calls.civil_time).
-    rung = {"not_before": civil_time(runtime.settings, now)}
+    # Calls wait for civil hours from `now`, as every call does (outbox.civil_time).
+    rung = {"not_before": outbox.civil_time(runtime.settings, now)}
     rows += [_row(cid, chosen.call_text, "invite_call", "call", event_id, ref) | rung
              for cid in chosen.calls]
     ids = outbox.add_many(runtime, session, rows)

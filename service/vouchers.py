@@ -10,7 +10,7 @@ import io
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
@@ -76,21 +76,6 @@ Outcome = Issued | Waiting
 def local_date(settings: Settings, now: datetime) -> date:
     """Today where the organisers are (codes expire at the end of a local day)."""
     return now.astimezone(ZoneInfo(settings.tz_default)).date()
-
-
-def civil_time(settings: Settings, now: datetime) -> datetime:
-    """`now`, or the end of quiet hours if `now` falls inside them."""
-    if not settings.quiet_hours:
-        return now
-    start, end = settings.quiet_hours
-    zone = ZoneInfo(settings.tz_default)
-    local = now.astimezone(zone)
-    moment = local.time()
-    quiet = (moment >= start or moment < end) if start > end else (start <= moment < end)
-    if not quiet:
-        return now
-    day = local.date() if moment < end else local.date() + timedelta(days=1)
-    return datetime.combine(day, end, tzinfo=zone).astimezone(timezone.utc)
 
 
 def can_text(contact: Contact) -> bool:
@@ -478,7 +463,7 @@ def grant(runtime: Runtime, session: Session, pool: VoucherPool, contact: Contac
     """An organiser gives this person a voucher: issued now, and texted (at a civil hour)."""
     result = claim(runtime, session, contact, pool, now, channel="organiser", earned_by="grant")
     if isinstance(result, Issued) and not result.again and can_text(contact):
-        send_code(runtime, session, result, civil_time(runtime.settings, now))
+        send_code(runtime, session, result, outbox.civil_time(runtime.settings, now))
     return result
 
 
@@ -514,7 +499,7 @@ def long_date(day: date) -> str:
 
 def fill_waiting_list(runtime: Runtime, session: Session, pool: VoucherPool, now: datetime) -> int:
     """Give free codes to the people waiting, first come first served; texts go at civil hours."""
-    today, send_at = local_date(runtime.settings, now), civil_time(runtime.settings, now)
+    today, send_at = local_date(runtime.settings, now), outbox.civil_time(runtime.settings, now)
     filled = 0
     for row, contact in _queue(session, pool.id):
         code = _take_code(session, pool.id, today)

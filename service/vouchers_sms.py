@@ -128,7 +128,7 @@ def offer_for_event(runtime, session, contact, event_ref: str, now) -> bool:
     vouchers.set_offer(session, contact, "offer", pools, now)
     value = pools[0].value if len(pools) == 1 else "voucher"
     outbox.add(runtime, session, contact.id, WORDS["event_offer"].format(value=value),
-               "voucher_offer", not_before=vouchers.civil_time(runtime.settings, now),
+               "voucher_offer", not_before=outbox.civil_time(runtime.settings, now),
                dedupe_key=f"voucher-offer:{event_ref}:{contact.id}")
     return True
 

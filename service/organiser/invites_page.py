@@ -13,7 +13,7 @@ from service import events as planning
 from service import invitations, tags
 from service.organiser import audit
 from service.organiser.guard import organiser_blueprint, page_error, runtime
-from service.organiser.preview import Preview, preview_of
+from service.organiser.preview import preview_of
 from service.phones import mask
 from service.store import Contact, Event, lock
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-from service.calls import civil_time
+from service.outbox import civil_time
 from service.store import Answer, Call, Contact, Outbox
 from tests.conftest import PHONE
 from tests.service.voice_phone import PhoneCall, count, rows

@@ -6,7 +6,7 @@ from datetime import datetime, time, timezone
 from sqlalchemy import select
 
 from service.store import Outbox
-from service.vouchers import civil_time
+from service.outbox import civil_time
 from tests.vouchers.conftest import FLOW, codes, csv_of
 
 QUIET = (time(20, 0), time(9, 0))

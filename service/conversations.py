@@ -44,7 +44,8 @@ _SAVE = (update(Conversation.__table__)
          .values({name: bindparam(f"new_{name}") for name in _SAVED}))
 
 
-def locked_person(session: Session, phone: str, flow_id: str) -> tuple[Contact, Conversation | None]:
+def locked_person(session: Session, phone: str,
+                  flow_id: str) -> tuple[Contact, Conversation | None]:
     """The person and their conversation in this flow, locked: one query for nearly every text.
 
     Someone new, or not yet in this flow, is locked alone; the conversation is then looked

@@ -57,6 +57,23 @@ def encoding(text: str) -> Encoding:
     return Encoding("UCS-2", 1 if units <= 70 else math.ceil(units / 67), units)
 
 
+def errors_in(findings: list[Finding]) -> list[Finding]:
+    """The findings that stop a text from being sent."""
+    return [f for f in findings if f.level == "error"]
+
+
+def text_lines(text: str) -> list[str]:
+    """A text as a dry run prints it: how it travels as SMS, then the text itself."""
+    enc = encoding(text)
+    return [f"Text ({enc.name}, {enc.segments} SMS segment(s), {enc.units} characters):",
+            "", text, ""]
+
+
+def finding_lines(findings: list[Finding]) -> list[str]:
+    """Findings as a dry run prints them, or that the text reads well."""
+    return [f"{f.level}: {f.message}" for f in findings] or ["readability: ok"]
+
+
 def check_text(text: str, where: str, language: str = "en", spoken: bool = False) -> list[Finding]:
     """Every readability finding for one text as it will be sent (or said, on a call)."""
     findings = _encoding_findings(text, where, language, spoken)

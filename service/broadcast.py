@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import exists
 from sqlalchemy.orm import Session
 
-from flows.readability import Encoding, Finding, check_text, encoding
+from flows.readability import (
+    Encoding, Finding, check_text, encoding, errors_in, finding_lines, text_lines,
+)
 from service import audience, outbox
 from service.runtime import Runtime
 from service.store import Answer, Contact
@@ -30,14 +32,11 @@ class Plan:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "error"]
+        return errors_in(self.findings)
 
     def lines(self) -> list[str]:
-        out = [f"Update to {len(self.contact_ids)} people who answered {self.flow_id} and "
-               "agreed to hear more",
-               f"Text ({self.encoding.name}, {self.encoding.segments} SMS segment(s), "
-               f"{self.encoding.units} characters):", "", self.text, ""]
-        return out + ([f"{f.level}: {f.message}" for f in self.findings] or ["readability: ok"])
+        return ([f"Update to {len(self.contact_ids)} people who answered {self.flow_id} and "
+                 "agreed to hear more"] + text_lines(self.text) + finding_lines(self.findings))
 
 
 def plan(runtime: Runtime, session: Session, flow_id: str, text: str) -> Plan:

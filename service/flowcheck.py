@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from flows.loader import DATA_DIR, FlowError, load_file
-from flows.readability import check_flow
+from flows.readability import check_flow, errors_in
 
 
 def run(files: Iterable[Path], echo: Callable[[str], None]) -> int:
@@ -25,7 +25,7 @@ def _check(path: Path, echo: Callable[[str], None]) -> bool:
             echo(f"  error: {problem}")
         return True
     findings = check_flow(flow)
-    bad = [f for f in findings if f.level == "error"]
+    bad = errors_in(findings)
     echo(f"{path}: {flow.id} v{flow.version}, {flow.total_questions} questions: "
          + ("ERROR" if bad else "ok"))
     for finding in findings:

@@ -9,7 +9,9 @@ from sqlalchemy import exists
 from sqlalchemy.orm import Session
 
 from flows.invites import render
-from flows.readability import Encoding, Finding, check_text, encoding
+from flows.readability import (
+    Encoding, Finding, check_text, encoding, errors_in, finding_lines, text_lines,
+)
 from service import audience, bulk, events, outbox
 from service.runtime import Runtime
 from service.store import Contact, Event, Invite
@@ -30,20 +32,17 @@ class Plan:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "error"]
+        return errors_in(self.findings)
 
     def lines(self) -> list[str]:
         """What a dry run prints."""
         out = [f"Invite to event {self.event.id}: {len(self.texts)} by text, "
-               f"{len(self.calls)} by phone call (phone-only)",
-               f"Text ({self.encoding.name}, {self.encoding.segments} SMS segment(s), "
-               f"{self.encoding.units} characters):", "", self.text, ""]
+               f"{len(self.calls)} by phone call (phone-only)"] + text_lines(self.text)
         if self.calls:
             out += ["What the call says:", "", self.call_text, ""]
         if self.cannot_text:
             out.append(f"Left out: {self.cannot_text} whose number cannot receive texts")
-        out += [f"{f.level}: {f.message}" for f in self.findings] or ["readability: ok"]
-        return out
+        return out + finding_lines(self.findings)
 
 
 def plan(runtime: Runtime, session: Session, event: Event, tag: str | None) -> Plan:

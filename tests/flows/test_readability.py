@@ -5,7 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flows.loader import DATA_DIR, Registry
-from flows.readability import GSM7_BASIC, check_flow, check_text, encoding
+from flows.readability import (
+    GSM7_BASIC, check_flow, check_text, encoding, errors_in, finding_lines, text_lines,
+)
 
 
 def test_plain_text_is_gsm7_and_one_segment_up_to_160_characters():
@@ -43,6 +45,14 @@ def test_jargon_and_long_sentences_are_warnings():
 
 def test_more_than_two_segments_is_an_error():
     assert levels("a" * 400)["3 SMS segments (GSM-7); keep to 2"] == "error"
+
+
+def test_a_dry_run_shows_how_a_text_travels_then_its_findings_or_that_it_reads_well():
+    findings = check_text("Thanks \u201cyou\u201d, the stakeholders", "x")
+    assert text_lines("Hello") == ["Text (GSM-7, 1 SMS segment(s), 5 characters):", "", "Hello", ""]
+    assert finding_lines([]) == ["readability: ok"]
+    assert finding_lines(findings) == [f"{f.level}: {f.message}" for f in findings]
+    assert [f.message[:11] for f in errors_in(findings)] == ["curly quote"]
 
 
 def test_every_shipped_flow_passes_with_no_errors():

@@ -50,11 +50,17 @@ def for_event(runtime: Runtime, session: Session, event: Event, contact_id: int,
 
 def _remind(runtime: Runtime, session: Session, event: Event, contact_id: int, spec: str,
             due: datetime) -> int:
-    key = f"event-reminder:{event.id}:{contact_id}:{spec}"
+    return _write_once(runtime, session, f"event-reminder:{event.id}:{contact_id}:{spec}",
+                       contact_id, _reminder_text(runtime, event, due), "reminder",
+                       not_before=due, ref=events.ref(event.id))
+
+
+def _write_once(runtime: Runtime, session: Session, key: str, contact_id: int, body: str,
+                purpose: str, **fields) -> int:
+    """Write one reminder row with dedupe key `key` unless it was written before."""
     if _exists_again(session, key):
         return 0
-    outbox.add(runtime, session, contact_id, _reminder_text(runtime, event, due), "reminder",
-               not_before=due, ref=events.ref(event.id), dedupe_key=key)
+    outbox.add(runtime, session, contact_id, body, purpose, dedupe_key=key, **fields)
     return 1
 
 
@@ -85,16 +91,13 @@ def _ring_for_event(runtime: Runtime, session: Session, event: Event, contact_id
 
 def _ring(runtime: Runtime, session: Session, event: Event, contact_id: int, spec: str,
           due: datetime) -> int:
-    key = f"event-reminder-call:{event.id}:{contact_id}:{spec}"
-    if _exists_again(session, key):
-        return 0
     # The body is a record of what the call will say; the call itself words it when heard.
     zone = ZoneInfo(runtime.settings.tz_default)
     said = render_spoken("reminder_call", events.words(event, zone),
                          spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone)))
-    outbox.add(runtime, session, contact_id, said, CALL_PURPOSE, channel="call",
-               not_before=due, ref=events.ref(event.id), dedupe_key=key)
-    return 1
+    return _write_once(runtime, session, f"event-reminder-call:{event.id}:{contact_id}:{spec}",
+                       contact_id, said, CALL_PURPOSE, channel="call", not_before=due,
+                       ref=events.ref(event.id))
 
 
 def calls_waiting(session: Session, event_id: int, contact_id: int) -> bool:

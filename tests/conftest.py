@@ -18,6 +18,7 @@ from service.app import create_app
 from service.runtime import Runtime
 from service.settings import Settings
 from service.store import Base, make_engine
+from tests.fakes.twilio_api import FakeTwilio
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "0" * 32
@@ -94,6 +95,19 @@ def served(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def fake():
+    """Twilio's REST API as a real local server (tests/fakes/twilio_api.py)."""
+    with FakeTwilio() as fake:
+        yield fake
+
+
+def using_fake(settings: Settings, fake: FakeTwilio) -> Settings:
+    """`settings` with Twilio's REST calls going to the fake, under the fake's account."""
+    return settings.with_(twilio_account_sid=fake.account_sid,
+                          twilio_auth_token=fake.auth_token, twilio_api_base_url=fake.url)
 
 
 class Twilio:

@@ -14,7 +14,7 @@ from service import events
 from service.store import Contact, Event, Outbox, Rsvp, lock
 from tests.conftest import PHONE, PUBLIC_URL
 from tests.invites_fixtures import Cli, add_contact
-from tests.service.test_voice_invite import fake, settings, twilio  # noqa: F401  (shared fixtures)
+from tests.service.test_voice_invite import settings, twilio  # noqa: F401  (shared fixtures)
 from tests.service.test_voice_reminder import (
     LANDLINE, LONDON, ring, said_yes_on_the_invite_call, spoken_tomorrow, tomorrow_evening,
 )

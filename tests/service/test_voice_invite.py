@@ -9,8 +9,7 @@ from sqlalchemy import update
 
 from service import invitations
 from service.store import Call, Conversation, Event, Outbox, Rsvp
-from tests.conftest import PUBLIC_URL, Twilio
-from tests.fakes.twilio_api import FakeTwilio
+from tests.conftest import PUBLIC_URL, Twilio, using_fake
 from tests.invites_fixtures import add_contact, add_event
 from tests.service.voice_phone import PhoneCall, count, rows
 from workers.outbound import deliver
@@ -20,15 +19,8 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def fake():
-    with FakeTwilio() as fake:
-        yield fake
-
-
-@pytest.fixture
 def settings(settings, fake):
-    return settings.with_(twilio_account_sid=fake.account_sid,
-                          twilio_auth_token=fake.auth_token, twilio_api_base_url=fake.url)
+    return using_fake(settings, fake)
 
 
 def invite_by_call(runtime, now: datetime | None = None) -> Outbox:

@@ -8,6 +8,7 @@ import pytest
 from service import outbox
 from service.runtime import Runtime
 from service.store import Contact, Outbox
+from tests.conftest import using_fake
 from tests.fakes.twilio_api import FakeTwilio
 from workers import context
 
@@ -15,18 +16,9 @@ _numbers = itertools.count(100)
 
 
 @pytest.fixture
-def fake():
-    with FakeTwilio() as fake:
-        yield fake
-
-
-@pytest.fixture
 def sender(runtime: Runtime, fake: FakeTwilio) -> Runtime:
     """A runtime whose texts go to the fake Twilio, with no rate limit."""
-    settings = runtime.settings.with_(
-        twilio_account_sid=fake.account_sid, twilio_auth_token=fake.auth_token,
-        twilio_api_base_url=fake.url, send_rate=0)
-    sending = Runtime(settings)
+    sending = Runtime(using_fake(runtime.settings, fake).with_(send_rate=0))
     context.use(sending)
     yield sending
     context.use(None)

@@ -6,21 +6,13 @@ from sqlalchemy import select
 
 from service import calls
 from service.store import Contact, Outbox
-from tests.conftest import PHONE, PUBLIC_URL
-from tests.fakes.twilio_api import FakeTwilio
+from tests.conftest import PHONE, PUBLIC_URL, using_fake
 from workers.outbound import deliver
 
 
 @pytest.fixture
-def fake():
-    with FakeTwilio() as fake:
-        yield fake
-
-
-@pytest.fixture
 def settings(settings, fake):
-    return settings.with_(twilio_account_sid=fake.account_sid,
-                          twilio_auth_token=fake.auth_token, twilio_api_base_url=fake.url)
+    return using_fake(settings, fake)
 
 
 def queued_call(runtime, when=None, **contact) -> int:

@@ -12,7 +12,7 @@ from service import events, reminders
 from service.store import Contact, Event, Outbox
 from tests.conftest import PHONE, PUBLIC_URL
 from tests.invites_fixtures import add_contact, get, registered, rows  # noqa: F401
-from tests.workers.test_call_sender import fake, settings  # noqa: F401  (shared fixtures)
+from tests.workers.test_call_sender import settings  # noqa: F401  (shared fixture)
 from tests.workers.test_reminder_calls import LONDON, NOW, at_due, event_on, says
 from workers.outbound import deliver, deliver_many
 

@@ -13,7 +13,7 @@ from service import reminders, rsvps
 from service.store import Contact, Event, Outbox
 from tests.conftest import PHONE, PUBLIC_URL
 from tests.invites_fixtures import add_contact, get, registered, rows  # noqa: F401
-from tests.workers.test_call_sender import fake, settings  # noqa: F401  (shared fixtures)
+from tests.workers.test_call_sender import settings  # noqa: F401  (shared fixture)
 from workers.outbound import deliver, deliver_many
 
 LONDON = ZoneInfo("Europe/London")

@@ -10,7 +10,6 @@ import traceback
 
 import pytest
 
-from tests.fakes.twilio_api import FakeTwilio
 from workers.twilio_rest import (
     CannotReceive,
     OptedOut,
@@ -28,12 +27,6 @@ RECIPIENT = "+15005550001"
 CALLBACK = "https://brewline.example/twilio/status"
 RECORDING_SID = "RE" + "a" * 32
 MP3 = b"ID3\x04\x00\xff\xfb\x90\x00\x80\xfe" * 64  # not valid UTF-8, so corruption would show
-
-
-@pytest.fixture
-def fake():
-    with FakeTwilio() as fake:
-        yield fake
 
 
 @pytest.fixture

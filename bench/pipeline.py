@@ -19,7 +19,7 @@ from service import embedded_redis, migrate, outbox
 from service.runtime import Runtime
 from service.settings import from_env
 from service.store import Base, Contact, Outbox
-from tests.fakes.twilio_api import FakeTwilio
+from tests.fakes.twilio_api import FakeTwilio, busiest_second
 
 FAST_MESSAGES = int(os.environ.get("BENCH_MESSAGES", "3000"))
 LIMITED_MESSAGES = int(os.environ.get("BENCH_LIMITED_MESSAGES", "40"))
@@ -105,16 +105,6 @@ def _count_sent(runtime: Runtime) -> int:
     with runtime.store.transaction() as session:
         return session.scalar(select(func.count()).select_from(Outbox)
                               .where(Outbox.status == "sent"))
-
-
-def busiest_second(times: list[float]) -> int:
-    """The most requests inside any one-second window."""
-    start, best = 0, 0
-    for end, moment in enumerate(times):
-        while moment - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def main() -> dict:

@@ -76,6 +76,17 @@ def segment_count(body: str) -> int:
     return 1 if units <= single else math.ceil(units / multi)
 
 
+def busiest_second(times: list[float]) -> int:
+    """The most requests inside any one-second window (times as in `requests[i]["at"]`)."""
+    times = sorted(times)
+    start, best = 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 def error_reply(status: int, code: int, message: str, headers: dict | None = None) -> Reply:
     """A Twilio-format JSON error."""
     payload = {

@@ -4,21 +4,11 @@ from __future__ import annotations
 from threading import Thread
 
 from service.runtime import Runtime
+from tests.fakes.twilio_api import busiest_second
 from tests.workers.conftest import a_contact, a_text
 from workers import context
 from workers.outbound import deliver
 from workers.rate_limit import RateLimiter, window_for
-
-
-def most_in_any_second(times: list[float]) -> int:
-    """The largest number of requests inside any one-second window."""
-    times = sorted(times)
-    start, best = 0, 0
-    for end, moment in enumerate(times):
-        while moment - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def test_several_workers_together_never_exceed_the_rate_in_any_second(sender, fake):
@@ -35,7 +25,7 @@ def test_several_workers_together_never_exceed_the_rate_in_any_second(sender, fa
 
     assert len(fake.messages) == 16
     times = [r["at"] for r in fake.requests]
-    assert most_in_any_second(times) <= 5, [round(t - times[0], 3) for t in times]
+    assert busiest_second(times) <= 5, [round(t - times[0], 3) for t in times]
 
 
 def test_a_limiter_hands_out_no_more_slots_than_the_rate_and_says_how_long_to_wait(runtime):
@@ -68,4 +58,5 @@ def test_fractional_rates_allow_one_message_per_longer_window():
 
 
 def test_counting_windows_finds_the_busiest_second():
-    assert most_in_any_second([0.0, 0.5, 0.99, 1.0, 1.2, 5.0]) == 4
+    assert busiest_second([0.0, 0.5, 0.99, 1.0, 1.2, 5.0]) == 4
+    assert busiest_second([5.0, 1.2, 0.0, 1.0, 0.99, 0.5]) == 4  # threads log out of order

@@ -15,7 +15,7 @@ from pathlib import Path
 from service import bulk, contacts_import, embedded_redis, events, invitations, migrate
 from service.runtime import Runtime
 from service.settings import Settings
-from service.store import Base, Consent, Contact, Event, after_commit, make_engine
+from service.store import Base, Consent, Contact, Event, after_commit
 
 IMPORT_ROWS = 50_000
 INVITES = 10_000
@@ -34,12 +34,7 @@ def main() -> dict:
 
 def _runtime(scratch: Path) -> Runtime:
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch / 'bench.db'}"
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    engine.dispose()
-    migrate.upgrade(url)
+    migrate.fresh(url)
     redis_url = os.environ.get("BENCH_REDIS_URL") or embedded_redis.ensure(scratch / "redis",
                                                                            persist=False)
     runtime = Runtime(Settings(

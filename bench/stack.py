@@ -11,11 +11,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import text
 
 from service import embedded_redis, migrate
 from service.processes import gunicorn_args
-from service.store import Base, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token-0123456789abcdef"
@@ -81,19 +79,8 @@ def prepare(twilio_url: str) -> Stack:
                TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_AUTH_TOKEN=TOKEN,
                TWILIO_PHONE_NUMBER="+447700900000", TWILIO_API_BASE_URL=twilio_url,
                QUIET_HOURS="", PYTHONPATH=str(ROOT))
-    fresh_schema(env["DATABASE_URL"])
+    migrate.fresh(env["DATABASE_URL"])
     return Stack(folder, env)
-
-
-def fresh_schema(url: str) -> None:
-    """Empty the database and migrate it: the single initial migration is regenerated
-    before release, so an old alembic_version would leave new tables out."""
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
-    migrate.upgrade(url)
 
 
 def _wait_for(url: str, process: subprocess.Popen) -> None:

@@ -12,12 +12,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import text
 
 from service import contacts, migrate, vouchers
 from service.runtime import Runtime
 from service.settings import Settings
-from service.store import Base, Contact, Conversation, make_engine
+from service.store import Contact, Conversation
 
 FLOW = "over-a-brew-2024-05"
 CODES = 100_000
@@ -27,12 +26,7 @@ THREADS = 16
 
 def _runtime(scratch: Path) -> Runtime:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{scratch / 'bench.db'}"
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
-    migrate.upgrade(url)
+    migrate.fresh(url)
     return Runtime(Settings(
         instance_dir=scratch, database_url=url, redis_url=os.environ.get("REDIS_URL"),
         twilio_account_sid=None, twilio_auth_token=None, twilio_phone_number=None,

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 import pytest
 import redis as redis_lib
-from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
@@ -17,7 +16,7 @@ from service import embedded_redis, migrate
 from service.app import create_app
 from service.runtime import Runtime
 from service.settings import Settings
-from service.store import Base, make_engine
+from service.store import Base
 from tests.fakes.twilio_api import FakeTwilio
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -30,12 +29,7 @@ PHONE = "+447700900123"
 def database_url(tmp_path_factory) -> str:
     """A real database: $DATABASE_URL (emptied first) or a new SQLite file, migrated."""
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
-    migrate.upgrade(url)
+    migrate.fresh(url)
     return url
 
 

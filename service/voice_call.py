@@ -122,9 +122,10 @@ def answer_call(turn: CallTurn) -> str:
 
 # The person pressed keys or spoke, after a question.
 
-def _slower(turn: CallTurn) -> str:
-    rate = next_rate(turn.contact.voice_rate)
-    turn.contact.voice_rate = rate or turn.contact.voice_rate
+def slower(contact: Contact) -> str:
+    """One step slower for this person (remembered, on every kind of call), said in words."""
+    rate = next_rate(contact.voice_rate)
+    contact.voice_rate = rate or contact.voice_rate
     return VOICE["slower"] if rate else VOICE["slowest"]
 
 
@@ -134,7 +135,7 @@ def _phone_only(turn: CallTurn) -> str:
 
 
 # Keys that work at every point of a call; each changes the person and says what it did.
-VOICE_KEYS = {"9": _slower, "8": _phone_only}
+VOICE_KEYS = {"9": lambda turn: slower(turn.contact), "8": _phone_only}
 
 
 def keys(raw: str | None) -> str | None:

@@ -23,8 +23,8 @@ from flows.keywords import classify
 from service import contacts, events
 from service.store import Event
 from service.voice import call_webhook
-from service.voice_call import MACHINE, CallInput, keys
-from service.voice_invite import InviteCall, ask, respond, slower
+from service.voice_call import MACHINE, CallInput, keys, slower
+from service.voice_invite import InviteCall, ask, respond
 from service.voice_twiml import goodbye
 from service.voice_words import VOICE
 
@@ -83,7 +83,7 @@ def replied(script: Script, turn: InviteCall) -> str:
     if pressed == "*" or (keyword and keyword.intent in ("repeat", "help")):
         return tell(script, turn)  # "say that again", "who is this?": the news from the top
     if pressed == "9":
-        return ask_again(script, turn, [slower(turn), SPOKEN[script.keys]])
+        return ask_again(script, turn, [slower(turn.contact), SPOKEN[script.keys]])
     if pressed == "0":
         return ask_again(script, turn, [SPOKEN[script.keys]])
     if keyword and keyword.intent == "opt_out":

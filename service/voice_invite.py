@@ -21,8 +21,8 @@ from service import calls, contacts, events, reminders, rsvps
 from service.phones import BadNumber, mask, normalise
 from service.store import DATABASE_DOWN, Contact, Event, Outbox
 from service.voice import call_webhook, twiml
-from service.voice_call import MACHINE, CallInput, keys
-from service.voice_twiml import CHOICE_TIMEOUT, LANGUAGE, Speaker, goodbye, next_rate, url
+from service.voice_call import MACHINE, CallInput, keys, slower
+from service.voice_twiml import CHOICE_TIMEOUT, LANGUAGE, Speaker, goodbye, url
 from service.voice_words import VOICE
 
 log = logging.getLogger("brewline.voice_invite")
@@ -129,20 +129,13 @@ def answered(turn: InviteCall) -> str:
     return ask(turn, [turn.words("invite_call"), WORDS["also"]])
 
 
-def slower(turn: InviteCall) -> str:
-    """One step slower for this person (remembered), said in words."""
-    rate = next_rate(turn.contact.voice_rate)
-    turn.contact.voice_rate = rate or turn.contact.voice_rate
-    return VOICE["slower"] if rate else VOICE["slowest"]
-
-
 def replied(turn: InviteCall) -> str:
     """Keys or speech after the invite: an RSVP, a repeat, slower, stop, or ask again."""
     pressed, said = keys(turn.heard.digits), (turn.heard.speech or "").strip()
     if pressed == "*":
         return ask(turn, [turn.words("invite_call"), WORDS["also"]])
     if pressed == "9":
-        return ask(turn, [slower(turn), WORDS["keys"]])
+        return ask(turn, [slower(turn.contact), WORDS["keys"]])
     keyword = classify(said) if said else None
     if keyword and keyword.intent == "opt_out":
         contacts.opt_out(turn.session, turn.contact, turn.now)

@@ -140,23 +140,32 @@ def _query_silences() -> int:
     return min(max(int(raw), 0), 3) if raw.isdigit() else 0
 
 
-def _respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
-    """Run one turn of the call in one transaction; any failure still gets kind words."""
+def guarded(heard: CallInput, turn: Callable[[Runtime, CallInput], Response], hidden: str,
+            error: str, kind: str = "call") -> Response:
+    """`turn(runtime, heard)` with the caller's number normalised; a hidden number (`hidden`)
+    or any failure of ours (`error`) still gets kind words and a goodbye."""
     runtime = current_app.extensions["brewline"]
     try:
         heard = replace(heard, phone=normalise(heard.phone, runtime.settings.default_region))
     except BadNumber:
-        return twiml(goodbye(Speaker(), [VOICE["hidden_number"]]))
+        return twiml(goodbye(Speaker(), [hidden]))
     try:
-        with runtime.store.transaction() as session:
-            turn = voice_call.open_turn(runtime, session, heard, datetime.now(timezone.utc),
-                                        _query_step(), _query_silences())
-            return twiml(handler(turn))
+        return turn(runtime, heard)
     except DATABASE_DOWN:
         raise  # call_webhook says sorry and keeps any spoken answer
     except Exception:
-        log.exception("could not handle a call turn for %s", mask(heard.phone))
-        return twiml(goodbye(Speaker(), [VOICE["error"]]))
+        log.exception("could not handle a %s turn for %s", kind, mask(heard.phone))
+        return twiml(goodbye(Speaker(), [error]))
+
+
+def _respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
+    """Run one turn of the call in one transaction; any failure still gets kind words."""
+    def turn(runtime: Runtime, heard: CallInput) -> Response:
+        with runtime.store.transaction() as session:
+            opened = voice_call.open_turn(runtime, session, heard, datetime.now(timezone.utc),
+                                          _query_step(), _query_silences())
+            return twiml(handler(opened))
+    return guarded(heard, turn, VOICE["hidden_number"], VOICE["error"])
 
 
 @bp.post("/twilio/voice")

@@ -5,8 +5,7 @@ which invite this is without trusting anything but Twilio's signed request.
 """
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -18,14 +17,12 @@ from twilio.twiml.voice_response import VoiceResponse
 from flows.invites import render, rsvp_answer
 from flows.keywords import classify
 from service import calls, contacts, events, reminders, rsvps
-from service.phones import BadNumber, mask, normalise
-from service.store import DATABASE_DOWN, Contact, Event, Outbox
-from service.voice import call_webhook, twiml
+from service.store import Contact, Event, Outbox
+from service.voice import call_webhook, guarded, twiml
 from service.voice_call import MACHINE, CallInput, keys, slower
 from service.voice_twiml import CHOICE_TIMEOUT, LANGUAGE, Speaker, goodbye, url
 from service.voice_words import VOICE
 
-log = logging.getLogger("brewline.voice_invite")
 bp = Blueprint("voice_invite", __name__)
 PURPOSE = "invite_call"
 KEY_ANSWERS = {"1": "yes", "2": "no", "3": "maybe"}
@@ -72,18 +69,11 @@ def respond(heard: CallInput, act, purpose: str = PURPOSE, words: dict = WORDS,
     `words` gives "gone" (when `live` says the call has nothing left to say, by default
     once the event is cancelled or over) and "error" for this kind of call.
     """
-    runtime, now = current_app.extensions["brewline"], datetime.now(timezone.utc)
-    try:
-        heard = replace(heard, phone=normalise(heard.phone, runtime.settings.default_region))
-    except BadNumber:
-        return twiml(goodbye(Speaker(), [words["gone"]]))
-    try:
+    now = datetime.now(timezone.utc)
+
+    def turn(runtime, heard: CallInput) -> Response:
         return _turn(runtime, heard, now, act, purpose, words, live)
-    except DATABASE_DOWN:
-        raise  # call_webhook says sorry kindly
-    except Exception:
-        log.exception("could not handle a %s turn for %s", purpose, mask(heard.phone))
-        return twiml(goodbye(Speaker(), [words["error"]]))
+    return guarded(heard, turn, hidden=words["gone"], error=words["error"], kind=purpose)
 
 
 def _turn(runtime, heard: CallInput, now: datetime, act, purpose: str, words: dict,

@@ -223,3 +223,17 @@ def test_an_answer_url_that_names_no_invite_of_theirs_gets_kind_words(answered, 
     twiml = answered.post(path, Digits="1")
     assert "no longer open" in twiml.said and twiml.hangs_up
     assert rsvps(runtime) == []
+
+
+def test_a_failure_on_our_side_during_an_invite_call_still_gets_words_and_a_goodbye(
+        answered, runtime, monkeypatch):
+    from service import voice_invite
+
+    def broken(turn):
+        raise RuntimeError("something of ours fell over")
+
+    monkeypatch.setattr(voice_invite, "replied", broken)
+    answered.post(answered.path)
+    twiml = answered.press("1")
+    assert "something went wrong on our side" in twiml.said and twiml.hangs_up
+    assert rsvps(runtime) == []

@@ -1,7 +1,6 @@
 """Cancellation calls through the outbox and the call sender, against the local fake Twilio API."""
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import datetime, time, timedelta, timezone
 
@@ -13,8 +12,10 @@ from service.store import Contact, Event, Outbox
 from tests.conftest import PHONE, PUBLIC_URL
 from tests.invites_fixtures import add_contact, get, registered, rows  # noqa: F401
 from tests.workers.test_call_sender import settings  # noqa: F401  (shared fixture)
-from tests.workers.test_reminder_calls import LONDON, NOW, at_due, event_on, says
-from workers.outbound import deliver, deliver_many
+from tests.workers.test_reminder_calls import (
+    LONDON, NOW, at_due, event_on, says, two_workers_deliver,
+)
+from workers.outbound import deliver
 
 
 def cancel(runtime, event_id: int, now: datetime = NOW) -> int:
@@ -66,17 +67,7 @@ def test_two_workers_racing_for_the_same_cancellation_calls_place_each_once(runt
              "maybe" if n % 2 else "yes")
     cancel(runtime, event_id)
     ids = [r.id for r in cancellation_calls(runtime)]
-    start, outcomes = threading.Barrier(2), []
-
-    def worker():
-        start.wait()
-        outcomes.extend(deliver_many(runtime, ids))
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = two_workers_deliver(runtime, ids)
     assert len(ids) == 6 and Counter(outcomes)["sent"] == 6
     assert sorted(Counter(c["Url"] for c in fake.calls).values()) == [1] * 6
 

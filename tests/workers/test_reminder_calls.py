@@ -37,6 +37,22 @@ def says(runtime, contact_id: int, event_id: int, answer: str, now: datetime = N
                      session.get(Contact, contact_id), answer, answer, now, channel="voice")
 
 
+def two_workers_deliver(runtime, ids: list[int], now: datetime | None = None) -> list[str]:
+    """Two workers started together, each delivering every row in `ids`: all their outcomes."""
+    start, outcomes = threading.Barrier(2), []
+
+    def worker():
+        start.wait()
+        outcomes.extend(deliver_many(runtime, ids, now=now))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
 @pytest.fixture
 def coming(runtime, registered):
     """A phone-only person who said yes to an event a week away: (contact id, event id)."""
@@ -87,17 +103,7 @@ def test_two_workers_racing_for_the_same_reminder_calls_place_each_once(runtime,
         says(runtime, add_contact(runtime, f"+4477009001{n:02d}", phone_only=True), event_id, "yes")
     ids = [r.id for r in reminder_calls(runtime)]
     later = max(r.not_before for r in reminder_calls(runtime))
-    start, outcomes = threading.Barrier(2), []
-
-    def worker():
-        start.wait()
-        outcomes.extend(deliver_many(runtime, ids, now=later))
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = two_workers_deliver(runtime, ids, now=later)
     assert len(ids) == 12 and Counter(outcomes)["sent"] == 12
     assert sorted(Counter(c["Url"] for c in fake.calls).values()) == [1] * 12
 

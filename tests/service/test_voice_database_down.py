@@ -13,6 +13,7 @@ from service.runtime import Runtime
 from service.store import Answer, Call, Contact, Conversation, Message, Outbox
 from service.voice_words import VOICE
 from tests.conftest import ACCOUNT_SID, PHONE, Twilio
+from tests.service.test_message_status import report, sent_row  # noqa: F401 (fixture)
 from tests.service.test_spool import NOWHERE
 from tests.service.voice_phone import PhoneCall, Twiml, call, count, rows  # noqa: F401 (fixture)
 
@@ -171,24 +172,14 @@ def test_a_no_answer_during_the_outage_still_queues_one_retry_call(twilio, down,
     assert kept.status == "no-answer"
 
 
-def test_delivery_reports_during_the_outage_are_kept_and_applied_in_order(twilio, down, runtime):
-    with runtime.store.transaction() as session:
-        contact = Contact(phone="+447700900555")
-        session.add(contact)
-        session.flush()
-        row = Outbox(contact_id=contact.id, body="Hello", purpose="test", status="sent",
-                     sid="SM" + "1" * 32)
-        session.add(row)
-        session.flush()
-        row_id, contact_id = row.id, contact.id
-    form = {"MessageSid": "SM" + "1" * 32, "AccountSid": ACCOUNT_SID, "To": "+447700900555"}
+def test_delivery_reports_during_the_outage_are_kept_and_applied_in_order(twilio, down, runtime,
+                                                                         sent_row):
     for status, extra in (("sent", {}), ("undelivered", {"ErrorCode": "30006"})):
-        response = down.post("/twilio/message-status", {**form, "MessageStatus": status, **extra})
-        assert response.status_code == 200
+        assert report(down, status, **extra).status_code == 200
     assert spool.drain(runtime) == 2
-    [row] = rows(runtime, Outbox, Outbox.id == row_id)
+    [row] = rows(runtime, Outbox, Outbox.id == sent_row)
     assert row.delivery == "undelivered" and "30006" in row.error
-    [contact] = rows(runtime, Contact, Contact.id == contact_id)
+    [contact] = rows(runtime, Contact, Contact.id == row.contact_id)
     assert contact.cannot_text is True
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import time
 
 import pytest
 
@@ -23,6 +24,15 @@ def sender(runtime: Runtime, fake: FakeTwilio) -> Runtime:
     yield sending
     context.use(None)
     sending.close()
+
+
+@pytest.fixture
+def night(sender: Runtime) -> Runtime:
+    """The sending runtime with quiet hours all day (UTC), so every moment is quiet."""
+    quiet = Runtime(sender.settings.with_(quiet_hours=(time(0), time(23, 59, 59)),
+                                          tz_default="UTC"))
+    yield quiet
+    quiet.close()
 
 
 def a_contact(runtime: Runtime, **fields) -> int:

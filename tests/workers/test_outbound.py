@@ -167,19 +167,10 @@ def test_one_sweep_settles_requeues_and_reports(sender, fake):
     assert [i for j in sender.queue.jobs for i in j.args] == [row_id]
 
 
-def test_a_row_deferred_by_quiet_hours_is_scheduled_on_rq_for_the_morning(sender, fake):
-    from datetime import time
-    from service.runtime import Runtime
-
+def test_a_row_deferred_by_quiet_hours_is_scheduled_on_rq_for_the_morning(sender, night, fake):
     row_id = a_text(sender, a_contact(sender))
-    night = Runtime(sender.settings.with_(quiet_hours=(time(0), time(23, 59, 59)),
-                                          tz_default="UTC"))
-    try:
-        assert deliver(night, row_id) == "deferred"
-        scheduled = [night.queue.fetch_job(j) for j in
-                     night.queue.scheduled_job_registry.get_job_ids()]
-    finally:
-        night.close()
+    assert deliver(night, row_id) == "deferred"
+    scheduled = [night.queue.fetch_job(j) for j in night.queue.scheduled_job_registry.get_job_ids()]
     assert [j.args for j in scheduled] == [(row_id,)]
 
 

@@ -69,38 +69,20 @@ def test_the_first_of_two_identical_autumn_times_is_taken():
     assert first_instant(wall, LONDON) == datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc)
 
 
-def test_the_pipeline_defers_a_text_written_during_quiet_hours(sender, fake):
-    quiet = sender.settings.with_(quiet_hours=(time(0), time(23, 59, 59)), tz_default="UTC")
-    from service.runtime import Runtime
-    night = Runtime(quiet)
-    try:
-        row_id = a_text(night, a_contact(night))
-        assert row(night, row_id).not_before > utcnow()
-        assert deliver(night, row_id, now=utcnow()) == "early"
-    finally:
-        night.close()
+def test_the_pipeline_defers_a_text_written_during_quiet_hours(night, fake):
+    row_id = a_text(night, a_contact(night))
+    assert row(night, row_id).not_before > utcnow()
+    assert deliver(night, row_id, now=utcnow()) == "early"
     assert fake.messages == []
 
 
-def test_the_worker_defers_a_due_row_if_quiet_hours_began_while_it_waited(sender, fake):
+def test_the_worker_defers_a_due_row_if_quiet_hours_began_while_it_waited(sender, night, fake):
     row_id = a_text(sender, a_contact(sender))
-    from service.runtime import Runtime
-    night = Runtime(sender.settings.with_(quiet_hours=(time(0), time(23, 59, 59)),
-                                          tz_default="UTC"))
-    try:
-        assert deliver(night, row_id) == "deferred"
-    finally:
-        night.close()
+    assert deliver(night, row_id) == "deferred"
     assert row(sender, row_id).not_before > utcnow() and fake.messages == []
 
 
-def test_a_direct_reply_goes_even_in_quiet_hours(sender, fake):
-    from service.runtime import Runtime
-    night = Runtime(sender.settings.with_(quiet_hours=(time(0), time(23, 59, 59)),
-                                          tz_default="UTC"))
-    try:
-        row_id = a_text(night, a_contact(night), direct_reply=True)
-        assert deliver(night, row_id) == "sent"
-    finally:
-        night.close()
+def test_a_direct_reply_goes_even_in_quiet_hours(night, fake):
+    row_id = a_text(night, a_contact(night), direct_reply=True)
+    assert deliver(night, row_id) == "sent"
     assert len(fake.messages) == 1

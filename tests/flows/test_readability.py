@@ -49,7 +49,8 @@ def test_more_than_two_segments_is_an_error():
 
 def test_a_dry_run_shows_how_a_text_travels_then_its_findings_or_that_it_reads_well():
     findings = check_text("Thanks \u201cyou\u201d, the stakeholders", "x")
-    assert text_lines("Hello") == ["Text (GSM-7, 1 SMS segment(s), 5 characters):", "", "Hello", ""]
+    assert text_lines("Hello") == [
+        "Text (GSM-7, 1 SMS segment(s), 5 characters):", "", "Hello", ""]
     assert finding_lines([]) == ["readability: ok"]
     assert finding_lines(findings) == [f"{f.level}: {f.message}" for f in findings]
     assert [f.message[:11] for f in errors_in(findings)] == ["curly quote"]

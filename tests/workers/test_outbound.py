@@ -170,7 +170,8 @@ def test_one_sweep_settles_requeues_and_reports(sender, fake):
 def test_a_row_deferred_by_quiet_hours_is_scheduled_on_rq_for_the_morning(sender, night, fake):
     row_id = a_text(sender, a_contact(sender))
     assert deliver(night, row_id) == "deferred"
-    scheduled = [night.queue.fetch_job(j) for j in night.queue.scheduled_job_registry.get_job_ids()]
+    registry = night.queue.scheduled_job_registry
+    scheduled = [night.queue.fetch_job(j) for j in registry.get_job_ids()]
     assert [j.args for j in scheduled] == [(row_id,)]
 
 

@@ -12,8 +12,8 @@ from service.store import Contact, Event, Outbox
 from tests.conftest import PHONE, PUBLIC_URL
 from tests.invites_fixtures import add_contact, get, registered, rows  # noqa: F401
 from tests.workers.test_call_sender import settings  # noqa: F401  (shared fixture)
-from tests.workers.test_reminder_calls import (
-    LONDON, NOW, at_due, event_on, says, two_workers_deliver,
+from tests.workers.test_reminder_calls import (  # noqa: F401  (coming: a shared fixture)
+    LONDON, NOW, at_due, coming, event_on, says, two_workers_deliver,
 )
 from workers.outbound import deliver
 
@@ -26,15 +26,6 @@ def cancel(runtime, event_id: int, now: datetime = NOW) -> int:
 
 def cancellation_calls(runtime, *where) -> list[Outbox]:
     return rows(runtime, Outbox.purpose == "event_cancelled_call", *where)
-
-
-@pytest.fixture
-def coming(runtime, registered):
-    """A phone-only person who said yes to an event a week away: (contact id, event id)."""
-    contact_id = add_contact(runtime, PHONE, phone_only=True, cannot_text=True)
-    event_id = event_on(runtime, 7)
-    says(runtime, contact_id, event_id, "yes")
-    return contact_id, event_id
 
 
 def test_a_cancellation_is_one_call_to_each_phone_only_person_coming(runtime, coming, fake):

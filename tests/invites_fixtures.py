@@ -61,9 +61,10 @@ def tag(runtime, contact_id: int, name: str) -> None:
         session.add(Tag(contact_id=contact_id, name=name))
 
 
-def add_event(runtime, days: float = 7, **fields) -> int:
-    """An event `days` from now at 14:00 UTC (afternoon in London)."""
-    starts = (NOW + timedelta(days=days)).replace(hour=14, minute=0, second=0, microsecond=0)
+def add_event(runtime, days: float = 7, starts: datetime | None = None, **fields) -> int:
+    """An event `days` from now at 14:00 UTC (afternoon in London), or at `starts`."""
+    starts = starts or (NOW + timedelta(days=days)).replace(hour=14, minute=0, second=0,
+                                                             microsecond=0)
     with runtime.store.transaction() as session:
         event = Event(title=fields.pop("title", "The ethical use of AI"), starts_at=starts,
                       where=fields.pop("where", "Whitley Bay Library"), **fields)

@@ -13,7 +13,7 @@ from flows.invites import ordinal
 from service import invitations
 from service.store import Contact, Event, Outbox, Rsvp
 from tests.conftest import PUBLIC_URL
-from tests.invites_fixtures import add_contact
+from tests.invites_fixtures import add_contact, add_event
 from tests.service.test_voice_invite import settings, twilio  # noqa: F401  (shared fixtures)
 from tests.service.voice_phone import PhoneCall, count, rows
 from workers.outbound import deliver
@@ -28,14 +28,6 @@ def tomorrow_evening() -> datetime:
                             tzinfo=LONDON)
 
 
-def add_event_at(runtime, starts: datetime) -> int:
-    with runtime.store.transaction() as session:
-        event = Event(title="The ethical use of AI", starts_at=starts, where="Whitley Bay Library")
-        session.add(event)
-        session.flush()
-        return event.id
-
-
 def ring(runtime, twilio, fake, row: Outbox) -> PhoneCall:
     """The worker places the call for `row`; returns the phone that picks it up."""
     assert deliver(runtime, row.id, now=max(row.not_before, datetime.now(timezone.utc))) == "sent"
@@ -48,7 +40,7 @@ def ring(runtime, twilio, fake, row: Outbox) -> PhoneCall:
 def said_yes_on_the_invite_call(runtime, twilio, fake, starts: datetime | None = None) -> int:
     """A phone-only person is invited by call and presses 1; returns the event id."""
     add_contact(runtime, LANDLINE, phone_only=True, cannot_text=True)
-    event_id = add_event_at(runtime, starts or tomorrow_evening())
+    event_id = add_event(runtime, starts=starts or tomorrow_evening())
     with runtime.store.transaction() as session:
         plan = invitations.plan(runtime, session, session.get(Event, event_id), None)
         invitations.send(runtime, session, plan, datetime.now(timezone.utc))
@@ -287,7 +279,7 @@ def test_saying_on_a_call_you_cannot_get_texts_turns_reminder_texts_into_calls(r
     from tests.conftest import PHONE
 
     add_contact(runtime, PHONE)
-    event_id = add_event_at(runtime, tomorrow_evening() + timedelta(days=6))
+    event_id = add_event(runtime, starts=tomorrow_evening() + timedelta(days=6))
     with runtime.store.transaction() as session:
         invitations.send(runtime, session, invitations.plan(
             runtime, session, session.get(Event, event_id), None), datetime.now(timezone.utc))

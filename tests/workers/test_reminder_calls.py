@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from service import reminders, rsvps
 from service.store import Contact, Event, Outbox
 from tests.conftest import PHONE, PUBLIC_URL
-from tests.invites_fixtures import add_contact, get, registered, rows  # noqa: F401
+from tests.invites_fixtures import add_contact, add_event, get, registered, rows  # noqa: F401
 from tests.workers.test_call_sender import settings  # noqa: F401  (shared fixture)
 from workers.outbound import deliver, deliver_many
 
@@ -23,11 +23,7 @@ NOW = datetime.now(timezone.utc)
 def event_on(runtime, days: int, at: time = time(14, 0)) -> int:
     """An event `days` from today at `at`, London time."""
     starts = datetime.combine(datetime.now(LONDON).date() + timedelta(days=days), at, LONDON)
-    with runtime.store.transaction() as session:
-        event = Event(title="The ethical use of AI", starts_at=starts, where="Whitley Bay Library")
-        session.add(event)
-        session.flush()
-        return event.id
+    return add_event(runtime, starts=starts)
 
 
 def says(runtime, contact_id: int, event_id: int, answer: str, now: datetime = NOW) -> None:

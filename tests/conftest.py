@@ -98,6 +98,13 @@ def fake():
         yield fake
 
 
+@pytest.fixture
+def fake_twilio():
+    """The fake under the tests' own account (ACCOUNT_SID, AUTH_TOKEN), as settings have it."""
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as fake:
+        yield fake
+
+
 def using_fake(settings: Settings, fake: FakeTwilio) -> Settings:
     """`settings` with Twilio's REST calls going to the fake, under the fake's account."""
     return settings.with_(twilio_account_sid=fake.account_sid,

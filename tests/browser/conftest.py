@@ -15,8 +15,6 @@ from werkzeug.serving import make_server
 
 from service.app import create_app
 from service.runtime import Runtime
-from tests.conftest import ACCOUNT_SID, AUTH_TOKEN
-from tests.fakes.twilio_api import FakeTwilio
 from tests.organiser.conftest import EMAIL, PASSWORD, answer_id, organiser, password_hash  # noqa: F401
 
 CHROMIUM = Path(os.environ.get("BREWLINE_CHROMIUM", "/usr/bin/chromium"))
@@ -49,12 +47,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def fake_twilio():
-    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as fake:
-        yield fake
 
 
 class _Later:

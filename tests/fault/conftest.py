@@ -13,7 +13,6 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL
-from tests.fakes.twilio_api import FakeTwilio
 from tests.fault.proxy import Proxy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,12 +81,6 @@ class Processes:
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in self.folder.glob("*.log"))
-
-
-@pytest.fixture
-def fake_twilio():
-    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture

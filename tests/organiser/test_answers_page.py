@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from service.store import AnswerTag, AuditLog
-from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PHONE
-from tests.fakes.twilio_api import FakeTwilio
+from tests.conftest import AUTH_TOKEN, PHONE
 from tests.organiser.conftest import SAID
 from tests.organiser.spoken import spoken_answer, wav_bytes
 
@@ -75,12 +74,6 @@ def test_including_phone_numbers_is_written_to_the_audit_log(signed_in, runtime,
                   for a in db.scalars(select(AuditLog).order_by(AuditLog.id))]
     assert logged == [(organiser.user_id, "export answers", True),
                       (organiser.user_id, "export answers", False)]
-
-
-@pytest.fixture
-def fake_twilio():
-    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 import zlib
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from service.store import (
 )
 from tests.conftest import PHONE
 from tests.fakes.twilio_api import FakeTwilio
+from tests.service.test_sms_webhook import replies
 from workers import context, outbound
 
 WORDS = "Zanzibar marmalade and the number 42 bus"
@@ -25,17 +25,12 @@ RECORDING = "RE" + "7" * 32
 OTHER = "+447700900456"
 
 
-def texts(response) -> list[str]:
-    assert response.status_code == 200, response.data
-    return [m.text for m in ET.fromstring(response.data).findall("Message")]
-
-
 @pytest.fixture
 def person(twilio, runtime):
     """Someone who answered, has a recording and a queued text."""
     for body in ("hi", "yes", WORDS):
-        texts(twilio.text(body))
-    texts(twilio.text("hello", sender=OTHER))
+        replies(twilio.text(body))
+    replies(twilio.text("hello", sender=OTHER))
     with runtime.store.transaction() as session:
         contact = session.scalars(select(Contact).where(Contact.phone == PHONE)).one()
         conversation = session.scalars(select(Conversation).where(
@@ -98,9 +93,9 @@ def assert_nothing_of_them_remains(runtime):
 
 
 def confirm_by_text(twilio, runtime):
-    [question] = texts(twilio.text("Delete my data!"))
+    [question] = replies(twilio.text("Delete my data!"))
     assert "reply DELETE today" in question
-    [done] = texts(twilio.text("delete"))
+    [done] = replies(twilio.text("delete"))
     assert "deleting" in done
     with runtime.store.transaction() as session:
         [job_contact] = session.scalars(select(ErasureRequest.contact_id)).all()
@@ -113,25 +108,25 @@ def confirm_by_text(twilio, runtime):
 
 
 def test_delete_my_data_asks_first_and_erases_nothing_yet(person, twilio, runtime):
-    [question] = texts(twilio.text("delete my data"))
+    [question] = replies(twilio.text("delete my data"))
     assert "reply DELETE today" in question
     with runtime.store.transaction() as session:
         assert session.get(Contact, person).phone == PHONE
 
 
 def test_anything_but_delete_after_the_question_keeps_everything_and_carries_on(person, twilio, runtime):
-    texts(twilio.text("delete my data"))
-    [next_question] = texts(twilio.text("Actually no, more buses"))
+    replies(twilio.text("delete my data"))
+    [next_question] = replies(twilio.text("Actually no, more buses"))
     assert next_question.startswith("Question 3 of 5")
     with runtime.store.transaction() as session:
         assert session.get(Contact, person).phone == PHONE
 
 
 def test_delete_a_day_after_the_question_no_longer_erases(person, twilio, runtime):
-    texts(twilio.text("delete my data"))
+    replies(twilio.text("delete my data"))
     with runtime.store.transaction() as session:
         session.execute(update(ErasureRequest).values(asked_at=utcnow() - timedelta(days=2)))
-    texts(twilio.text("DELETE"))
+    replies(twilio.text("DELETE"))
     with runtime.store.transaction() as session:
         assert session.get(Contact, person).phone == PHONE
         assert session.scalars(select(ErasureRequest.confirmed_at)).one() is None
@@ -159,13 +154,13 @@ def test_erasure_queues_a_twilio_recording_deletion_that_a_worker_sends(person, 
 
 def test_the_erased_person_texting_again_starts_afresh_as_a_stranger(person, twilio, runtime):
     confirm_by_text(twilio, runtime)
-    [welcome] = texts(twilio.text("hi"))
+    [welcome] = replies(twilio.text("hi"))
     assert welcome.startswith("Hello, this is Over a Brew")
 
 
 def test_after_stop_delete_my_data_erases_without_asking_because_replies_are_blocked(person, twilio, runtime):
-    texts(twilio.text("STOP"))
-    assert texts(twilio.text("delete my data")) == []
+    replies(twilio.text("STOP"))
+    assert replies(twilio.text("delete my data")) == []
     context.use(runtime)
     try:
         assert erasure.sweep_retention(runtime) == 1

@@ -1,8 +1,6 @@
 """The database unreachable while texts arrive: a holding reply, the text spooled, then handled in order."""
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 import pytest
 from sqlalchemy import select
 
@@ -12,13 +10,9 @@ from service.runtime import Runtime
 from service.store import Message, Outbox
 from service.wording import REPLIES
 from tests.conftest import PHONE, Twilio
+from tests.service.test_sms_webhook import replies
 
 NOWHERE = "postgresql://postgres@127.0.0.1:1/nowhere"  # refused at once: nothing listens there
-
-
-def texts(response) -> list[str]:
-    assert response.status_code == 200, response.data
-    return [m.text for m in ET.fromstring(response.data).findall("Message")]
 
 
 @pytest.fixture
@@ -36,41 +30,41 @@ def inbound_bodies(runtime) -> list[str]:
 
 
 def test_a_text_while_the_database_is_down_gets_a_holding_reply_and_is_spooled(broken, runtime):
-    assert texts(broken.text("hi")) == [REPLIES["holding"]]
+    assert replies(broken.text("hi")) == [REPLIES["holding"]]
     assert runtime.redis.llen(spool.KEY) == 1
     assert inbound_bodies(runtime) == []
 
 
 def test_spooled_texts_are_handled_in_order_once_the_database_is_back(broken, runtime):
     for body in ("hi", "yes", "Being listened to"):
-        texts(broken.text(body))
+        replies(broken.text(body))
     assert spool.drain(runtime) == 3
     assert inbound_bodies(runtime) == ["hi", "yes", "Being listened to"]
     with runtime.store.transaction() as session:
-        replies = session.scalars(select(Outbox).order_by(Outbox.id)).all()
-    assert [r.purpose for r in replies] == ["reply"] * 3 and all(r.direct_reply for r in replies)
-    assert replies[0].body.startswith("Hello, this is Over a Brew")
-    assert replies[2].body.startswith("Question 2 of 5")
+        answered = session.scalars(select(Outbox).order_by(Outbox.id)).all()
+    assert [r.purpose for r in answered] == ["reply"] * 3 and all(r.direct_reply for r in answered)
+    assert answered[0].body.startswith("Hello, this is Over a Brew")
+    assert answered[2].body.startswith("Question 2 of 5")
 
 
 def test_a_text_arriving_while_others_wait_in_the_spool_queues_behind_them(broken, twilio, runtime):
-    texts(broken.text("hi"))
-    assert texts(twilio.text("yes")) == [REPLIES["holding"]]
+    replies(broken.text("hi"))
+    assert replies(twilio.text("yes")) == [REPLIES["holding"]]
     spool.drain(runtime)
     assert inbound_bodies(runtime) == ["hi", "yes"]
-    assert texts(twilio.text("Tea"))[0].startswith("Question 2 of 5")
+    assert replies(twilio.text("Tea"))[0].startswith("Question 2 of 5")
 
 
 def test_draining_twice_sends_each_reply_once(broken, runtime):
-    texts(broken.text("hi", sid="SM" + "1" * 32))
-    texts(broken.text("hi", sid="SM" + "1" * 32))  # Twilio delivered it again
+    replies(broken.text("hi", sid="SM" + "1" * 32))
+    replies(broken.text("hi", sid="SM" + "1" * 32))  # Twilio delivered it again
     spool.drain(runtime)
     with runtime.store.transaction() as session:
         assert len(session.scalars(select(Outbox)).all()) == 1
 
 
 def test_draining_while_the_database_is_still_down_keeps_everything(broken, settings, runtime):
-    texts(broken.text("hi"))
+    replies(broken.text("hi"))
     still_down = Runtime(settings.with_(database_url=NOWHERE))
     assert spool.drain(still_down) == 0
     still_down.close()
@@ -80,7 +74,7 @@ def test_draining_while_the_database_is_still_down_keeps_everything(broken, sett
 def test_with_redis_down_too_the_text_is_kept_in_a_file_and_drained(settings, runtime):
     both_down = Runtime(settings.with_(database_url=NOWHERE, redis_url="redis://127.0.0.1:1/0"))
     twilio = Twilio(create_app(runtime=both_down).test_client())
-    assert texts(twilio.text("hi", sender=PHONE)) == [REPLIES["holding"]]
+    assert replies(twilio.text("hi", sender=PHONE)) == [REPLIES["holding"]]
     both_down.close()
     assert len(list((settings.instance_dir / "spool").glob("*.json"))) == 1
     assert spool.drain(runtime) == 1

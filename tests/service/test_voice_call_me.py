@@ -1,7 +1,6 @@
 """Texting "call me": an outbound call through the outbox, retries, voicemail, civil hours."""
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -11,14 +10,10 @@ from sqlalchemy import update
 from service.outbox import civil_time
 from service.store import Answer, Call, Contact, Outbox
 from tests.conftest import PHONE
+from tests.service.test_sms_webhook import replies
 from tests.service.voice_phone import PhoneCall, count, rows
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def texts(response) -> list[str]:
-    assert response.status_code == 200
-    return [m.text for m in ET.fromstring(response.data).iter("Message")]
 
 
 def placed(runtime, outbox_row, sid: str) -> None:
@@ -30,15 +25,15 @@ def placed(runtime, outbox_row, sid: str) -> None:
 
 @pytest.mark.parametrize("body", ["CALL", "call me", "Can you ring me?", "please call me"])
 def test_asking_to_be_called_queues_one_call_and_says_when(twilio, runtime, body):
-    [reply] = texts(twilio.text(body))
+    [reply] = replies(twilio.text(body))
     assert "We will ring you" in reply and "between 9am and 8pm" in reply
     [row] = rows(runtime, Outbox)
     assert (row.channel, row.purpose, row.status) == ("call", "call_me", "pending")
 
 
 def test_asking_twice_still_queues_one_call(twilio, runtime):
-    texts(twilio.text("call me"))
-    [reply] = texts(twilio.text("ring me please"))
+    replies(twilio.text("call me"))
+    [reply] = replies(twilio.text("ring me please"))
     assert "We will ring you soon, as you asked" in reply
     assert count(runtime, Outbox) == 1
 
@@ -55,7 +50,7 @@ def test_the_call_is_queued_for_nine_in_the_morning_when_asked_at_night(runtime)
 
 
 def test_the_outbound_call_asks_the_person_it_rang_not_our_own_number(twilio, runtime):
-    texts(twilio.text("call me"))
+    replies(twilio.text("call me"))
     [row] = rows(runtime, Outbox)
     placed(runtime, row, "CA" + "a" * 32)
     twiml = PhoneCall(twilio, sid="CA" + "a" * 32, outbound=True).ring(AnsweredBy="human")
@@ -68,7 +63,7 @@ def test_the_outbound_call_asks_the_person_it_rang_not_our_own_number(twilio, ru
 
 @pytest.mark.parametrize("status", ["busy", "no-answer"])
 def test_busy_or_no_answer_tries_again_an_hour_later_at_most_twice(twilio, runtime, status):
-    texts(twilio.text("call me"))
+    replies(twilio.text("call me"))
     for attempt in range(3):
         row = rows(runtime, Outbox, order=Outbox.id.desc())[0]
         sid = f"CA{attempt:032x}"
@@ -85,7 +80,7 @@ def test_busy_or_no_answer_tries_again_an_hour_later_at_most_twice(twilio, runti
 
 
 def test_a_repeated_busy_callback_queues_only_one_retry(twilio, runtime):
-    texts(twilio.text("call me"))
+    replies(twilio.text("call me"))
     [row] = rows(runtime, Outbox)
     placed(runtime, row, "CA" + "b" * 32)
     call = PhoneCall(twilio, sid="CA" + "b" * 32, outbound=True)
@@ -96,7 +91,7 @@ def test_a_repeated_busy_callback_queues_only_one_retry(twilio, runtime):
 
 
 def test_a_voicemail_gets_a_short_message_and_a_text_instead_of_the_survey(twilio, runtime):
-    texts(twilio.text("call me"))
+    replies(twilio.text("call me"))
     [row] = rows(runtime, Outbox)
     placed(runtime, row, "CA" + "c" * 32)
     call = PhoneCall(twilio, sid="CA" + "c" * 32, outbound=True)
@@ -119,17 +114,17 @@ def test_a_voicemail_for_a_phone_only_person_gets_no_text(twilio, runtime):
 
 
 def test_the_call_is_not_retried_after_the_person_opts_out(twilio, runtime):
-    texts(twilio.text("call me"))
+    replies(twilio.text("call me"))
     [row] = rows(runtime, Outbox)
     placed(runtime, row, "CA" + "1" * 32)
-    texts(twilio.text("STOP"))
+    replies(twilio.text("STOP"))
     response = PhoneCall(twilio, sid="CA" + "1" * 32, outbound=True).status("no-answer")
     assert response.status_code == 200 and b"not ours to retry" in response.data
     assert count(runtime, Outbox, Outbox.channel == "call") == 1
 
 
 def test_the_call_me_reply_and_the_row_use_utc_and_civil_hours(twilio, runtime):
-    texts(twilio.text("call me"))
+    replies(twilio.text("call me"))
     [row] = rows(runtime, Outbox)
     assert row.not_before.tzinfo is not None
     assert row.not_before <= datetime.now(timezone.utc)

@@ -1,21 +1,15 @@
 """Carrying on across channels: text then ring, ring then text, ring again."""
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 from service.store import Answer, Contact, Outbox
+from tests.service.test_sms_webhook import replies
 from tests.service.voice_phone import PhoneCall, call, count, rows  # noqa: F401 (fixture)
-
-
-def texts(response) -> list[str]:
-    assert response.status_code == 200
-    return [m.text for m in ET.fromstring(response.data).iter("Message")]
 
 
 def test_someone_who_answered_two_by_text_hears_welcome_back_and_goes_on_from_three(
         twilio, call, runtime):
     for body in ("hi", "yes", "The tea", "Be kind"):
-        texts(twilio.text(body))
+        replies(twilio.text(body))
     twiml = call.ring()
     assert "Welcome back. You have answered 2 of 5 questions" in twiml.said
     assert "Question 3 of 5" in twiml.said
@@ -32,10 +26,10 @@ def test_someone_who_hung_up_half_way_carries_on_by_text(call, twilio, runtime):
     call.record()
     call.press("1")
     call.status("completed")
-    hello, question = texts(twilio.text("hello"))
+    hello, question = replies(twilio.text("hello"))
     assert "Welcome back. You have answered 1 of 5" in hello
     assert question.startswith("Question 2 of 5")
-    texts(twilio.text("Kindness"))
+    replies(twilio.text("Kindness"))
     assert [a.channel for a in rows(runtime, Answer)] == ["voice", "voice", "sms"]
 
 
@@ -51,7 +45,7 @@ def test_someone_who_hung_up_half_way_carries_on_in_a_later_call(twilio, runtime
 
 def test_someone_who_has_finished_hears_a_thank_you_and_a_goodbye(twilio, runtime):
     for body in ("hi", "yes", "a", "b", "c", "d", "e", "no"):
-        texts(twilio.text(body))
+        replies(twilio.text(body))
     twiml = PhoneCall(twilio).ring()
     assert "already answered all our questions" in twiml.said and twiml.hangs_up
     assert count(runtime, Answer) == 7

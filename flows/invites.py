@@ -241,6 +241,18 @@ SPOKEN = {
         "Hello, this is Over a Brew. We are very sorry, but we have had to cancel {title}. "
         "It was going to be {when}. You do not need to do anything. We will tell you when "
         "the next session is planned. Goodbye."),
+    # Asked first when someone rings us and their latest invite is still a maybe, or not
+    # answered at all (one question, three keys); then the questions go on as usual.
+    "rsvp_ask_maybe": (
+        "Hello, this is Over a Brew. First, one quick question. You said you might come to "
+        "{title}. It is {when}. The place is {where}."),
+    "rsvp_ask_new": (
+        "Hello, this is Over a Brew. First, one quick question. We invited you to {title}. "
+        "It is {when}. The place is {where}."),
+    "rsvp_ask_keys": (
+        "Can you come? Press 1 if you can come, 2 if you cannot come, or 3 to decide later. "
+        "To hear this again, press star."),
+    "rsvp_ask_later": "No problem. You can tell us later.",
 }
 
 

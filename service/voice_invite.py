@@ -36,8 +36,8 @@ WORDS = {
     "gone": "Hello, this is Over a Brew. Sorry, this invite is no longer open. Goodbye.",
     "thanks": "Thank you for your time. Goodbye.",
     "error": "Hello, this is Over a Brew. Sorry, something went wrong on our side. Goodbye.",
-    "no_answer": ("That is fine. We have not put you down either way. Thank you for "
-                  "listening. Goodbye."),
+    "no_answer": ("That is fine. We have not put you down either way. If you decide, you "
+                  "can ring this number and tell us. Thank you for listening. Goodbye."),
 }
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from flows.invites import ordinal
 from service import invitations
-from service.store import Call, Consent, Contact, Conversation, Event, Outbox, Rsvp
+from service.store import (Call, Consent, Contact, Conversation, ErasureRequest, Event, Outbox,
+                           Rsvp)
 from tests.conftest import PUBLIC_URL
 from tests.invites_fixtures import add_contact, add_event
 from tests.service.test_voice_invite import fake, settings, twilio  # noqa: F401  (shared fixtures)
@@ -254,6 +255,14 @@ def test_saying_stop_calling_me_opts_out_and_says_goodbye(maybe, caller, runtime
     [contact] = rows(runtime, Contact)
     assert contact.opted_out_at is not None
     assert answers(runtime) == [("maybe", "voice")]
+
+
+def test_saying_delete_my_data_asks_for_erasure_as_it_does_at_any_question(maybe, caller,
+                                                                          runtime):
+    caller.ring()
+    bye = caller.say("Delete my data")
+    assert bye.hangs_up and "We will delete your phone number" in bye.said
+    assert count(runtime, ErasureRequest) == 1
 
 
 def test_hanging_up_during_the_question_leaves_it_to_be_asked_next_time(maybe, caller,

@@ -3,10 +3,12 @@
 Three kinds: texts and calls that failed (or that Twilio could not deliver), calls whose
 outcome is "unknown" (a worker stopped mid-call: never rung again by itself), and people
 Twilio told us cannot get texts. Rows are shown for RECENT days (older ones are past
-helping), and never for people who asked us to stop or were erased. Trying again never resends a row: it writes a new
-pending row (dedupe key `organiser-retry:<old id>`, so once per row however often the
-button is pressed), which goes through the outbox like any other, at a civil hour, with
-every check the worker makes just before sending.
+helping), and never for people who asked us to stop or were erased.
+
+Trying again never resends a row: it writes a new pending row (dedupe key
+`organiser-retry:<old id>`, so once per row however often the button is pressed), which
+goes through the outbox like any other, at a civil hour, with every check the worker
+makes just before sending.
 """
 from __future__ import annotations
 
@@ -71,6 +73,8 @@ class NoTexts:
 
 @dataclass(frozen=True)
 class Found:
+    """What the page shows of each kind (the newest SHOWN), and how many there are."""
+
     unknown: list[Problem]
     failed: list[Problem]
     no_texts: list[NoTexts]
@@ -131,26 +135,28 @@ def _when(row: Outbox) -> datetime:
     return row.delivery_at or row.claimed_at or row.not_before
 
 
+def _ref(row: Outbox) -> tuple[str, int | None]:
+    """A row's ref ("event:3", "voucher_claim:7") as (kind, id)."""
+    kind, _, number = (row.ref or "").partition(":")
+    return kind, int(number) if number.isdigit() else None
+
+
 def _about(session: Session, rows: list[Outbox]) -> dict[int, str]:
     """What each row was about: the event's title, or the voucher pool and masked code."""
-    refs = {row.id: (row.ref or "").partition(":") for row in rows}
-    ids = {kind: {int(n) for k, _, n in refs.values() if k == kind and n.isdigit()}
-           for kind in ("event", "voucher_claim")}
-    titles = dict(session.execute(select(Event.id, Event.title)
-                                  .where(Event.id.in_(ids["event"]))).all())
-    vouchers = {claim_id: f"{pool}, code {mask_code(code) if code else 'not given yet'}"
-                for claim_id, pool, code in session.execute(
-                    select(VoucherClaim.id, VoucherPool.name, VoucherCode.code)
-                    .join(VoucherPool, VoucherPool.id == VoucherClaim.pool_id)
-                    .outerjoin(VoucherCode, VoucherCode.id == VoucherClaim.code_id)
-                    .where(VoucherClaim.id.in_(ids["voucher_claim"])))}
-    about = {}
-    for row_id, (kind, _, number) in refs.items():
-        if kind == "event" and number.isdigit() and int(number) in titles:
-            about[row_id] = f"about \"{titles[int(number)]}\""
-        elif kind == "voucher_claim" and number.isdigit() and int(number) in vouchers:
-            about[row_id] = vouchers[int(number)]
-    return about
+    refs = {row.id: _ref(row) for row in rows}
+
+    def wanted(kind: str) -> set[int]:
+        return {number for k, number in refs.values() if k == kind and number is not None}
+
+    said = {("event", i): f"about \"{title}\"" for i, title in session.execute(
+        select(Event.id, Event.title).where(Event.id.in_(wanted("event"))))}
+    said |= {("voucher_claim", i): f"{pool}, code {mask_code(code) if code else 'not given yet'}"
+             for i, pool, code in session.execute(
+                 select(VoucherClaim.id, VoucherPool.name, VoucherCode.code)
+                 .join(VoucherPool, VoucherPool.id == VoucherClaim.pool_id)
+                 .outerjoin(VoucherCode, VoucherCode.id == VoucherClaim.code_id)
+                 .where(VoucherClaim.id.in_(wanted("voucher_claim"))))}
+    return {row_id: said[ref] for row_id, ref in refs.items() if ref in said}
 
 
 def _heard(session: Session, rows: list[Outbox]) -> dict[int, str]:

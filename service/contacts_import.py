@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from service import bulk, tags as tagging
@@ -33,7 +33,7 @@ class Person:
     line: int
     phone: str
     name: str | None
-    language: str
+    language: str | None  # None: the file left it blank
     invites: bool | None
 
 
@@ -43,11 +43,13 @@ class Report:
 
     added: int = 0
     known: int = 0
+    updated: int = 0  # known people whose name or language the file changed
     consents: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
     def lines(self, most: int = 100) -> list[str]:
-        head = [f"{self.added} contact(s) added, {self.known} already known, "
+        head = [f"{self.added} contact(s) added, {self.known} already known "
+                f"({self.updated} with a new name or language), "
                 f"{self.consents} invite answer(s) recorded, {len(self.rejected)} row(s) rejected"]
         rows = [f"  line {line}: {reason}" for line, reason in self.rejected[:most]]
         more = len(self.rejected) - most
@@ -128,7 +130,7 @@ def _person(columns: dict[str, int], row: list[str], line: int, region: str):
     invites = cells.get("invites", "").lower()
     if invites not in ANSWERS:
         return None, f"invites must be yes or no, not {invites[:20]!r}"
-    language = (cells.get("language") or "en").lower()[:10]
+    language = (cells.get("language") or "").lower()[:10] or None
     name = (cells.get("name") or "")[:200] or None
     return Person(line, phone, name, language, ANSWERS[invites]), None
 
@@ -136,29 +138,51 @@ def _person(columns: dict[str, int], row: list[str], line: int, region: str):
 def import_people(session: Session, people: list[Person], tag: str | None, now: datetime,
                   report: Report) -> None:
     """Add new contacts, record invite answers and tag everyone, in a few statements."""
-    known = _existing(session, [p.phone for p in people])
+    on_file = _existing(session, [p.phone for p in people])
+    known = {phone: row.id for phone, row in on_file.items()}
     new = [p for p in people if p.phone not in known]
     ids = dict(known)
     ids.update(_insert_contacts(session, new, now))
     report.added, report.known = len(new), len(people) - len(new)
+    report.updated = _update_known(session, people, on_file)
     report.consents = _record_consents(session, people, ids, known, now)
     if tag:
         tagging.add(session, tag, list(ids[p.phone] for p in people), now)
 
 
-def _existing(session: Session, phones: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+def _existing(session: Session, phones: list[str]) -> dict:
+    """The contacts already here, by number: their id, name and language."""
+    found: dict = {}
     for start in range(0, len(phones), CHUNK):
-        rows = session.execute(select(Contact.phone, Contact.id).where(
-            Contact.phone.in_(phones[start:start + CHUNK])))
-        found.update({phone: cid for phone, cid in rows})
+        rows = session.execute(select(Contact.phone, Contact.id, Contact.name, Contact.language)
+                               .where(Contact.phone.in_(phones[start:start + CHUNK])))
+        found.update({row.phone: row for row in rows})
     return found
+
+
+def _update_known(session: Session, people: list[Person], on_file: dict) -> int:
+    """A corrected name or language in the file replaces ours; a blank cell changes nothing."""
+    changes = []
+    for p in people:
+        row = on_file.get(p.phone)
+        if row is None:
+            continue
+        name, language = p.name or row.name, p.language or row.language
+        if (name, language) != (row.name, row.language):
+            changes.append({"contact": row.id, "new_name": name, "new_language": language})
+    if changes:
+        session.execute(_UPDATE, changes)
+    return len(changes)
+
+
+_UPDATE = (update(Contact.__table__).where(Contact.__table__.c.id == bindparam("contact"))
+           .values(name=bindparam("new_name"), language=bindparam("new_language")))
 
 
 def _insert_contacts(session: Session, people: list[Person], now: datetime) -> dict[str, int]:
     if not people:
         return {}
-    values = [{"phone": p.phone, "name": p.name, "language": p.language, "source": "import",
+    values = [{"phone": p.phone, "name": p.name, "language": p.language or "en", "source": "import",
                "pid": new_pid(), "created_at": now} for p in people]
     ids = bulk.insert_rows(session, Contact, values, ids=True)
     return {value["phone"]: cid for value, cid in zip(values, ids)}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -131,17 +131,9 @@ def _ring_instead(runtime: Runtime, session: Session, purpose: str, event: Event
 def _reminder_text(runtime: Runtime, event: Event, due: datetime) -> str:
     starts = event.starts_at.astimezone(due.tzinfo)
     # Quiet hours may hold a reminder until morning, so "tomorrow" could turn out wrong.
-    relative = (f"on {when(starts)}" if _quiet(runtime, due) else relative_when(starts, due))
+    held = outbox.civil_time(runtime.settings, due) != due
+    relative = f"on {when(starts)}" if held else relative_when(starts, due)
     return render("reminder", events.words(event, due.tzinfo), relative=relative)
-
-
-def _quiet(runtime: Runtime, moment: datetime) -> bool:
-    hours = runtime.settings.quiet_hours
-    if not hours:
-        return False
-    start, end = hours
-    clock: time = moment.timetz().replace(tzinfo=None)
-    return (start <= clock or clock < end) if start > end else (start <= clock < end)
 
 
 def nudge_quiet_surveys(runtime: Runtime, now: datetime | None = None) -> int:

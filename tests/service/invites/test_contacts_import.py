@@ -93,11 +93,28 @@ def test_a_list_never_says_yes_for_someone_who_said_no_themselves(cli, runtime, 
     path = write(tmp_path, "phone,name,language,invites\n"
                            "07700900123,A,en,yes\n07700900124,B,en,no\n")
     result = cli("contacts", "import", path)
-    assert "0 contact(s) added, 2 already known, 1 invite answer(s) recorded" in result.output
+    assert ("0 contact(s) added, 2 already known (2 with a new name or language), "
+            "1 invite answer(s) recorded") in result.output
     with runtime.store.transaction() as session:
         imported = session.scalars(select(Consent).where(Consent.source == "import")).all()
     assert [(c.contact_id, c.granted) for c in imported] == [(said_yes, False)]
     assert said_no not in [c.contact_id for c in imported]
+
+
+def test_a_corrected_name_or_language_replaces_ours_and_a_blank_cell_changes_nothing(
+        cli, runtime, tmp_path):
+    first = write(tmp_path, "phone,name,language,invites\n"
+                            "07700900123,Mrs Smyth,en,\n07700900124,Ali,cy,\n07700900125,Jo,en,\n")
+    assert cli("contacts", "import", first).exit_code == 0
+    again = write(tmp_path, "phone,name,language,invites\n"
+                            "07700900123,Mrs Smith,,\n07700900124,,,\n07700900125,Jo,en,\n",
+                  name="again.csv")
+    result = cli("contacts", "import", again)
+
+    assert "3 already known (1 with a new name or language)" in result.output
+    people = contacts(runtime)
+    assert (people["+447700900123"].name, people["+447700900123"].language) == ("Mrs Smith", "en")
+    assert (people["+447700900124"].name, people["+447700900124"].language) == ("Ali", "cy")
 
 
 def test_a_tag_labels_everyone_in_the_file_once_even_when_imported_twice(cli, runtime, tmp_path):

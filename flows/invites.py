@@ -174,9 +174,10 @@ TEXTS = {
         "Hello, this is Over a Brew, the friendly chats about local services. You are "
         "invited to {title}, on {when}, at {where}. {details}Press 1 if you would like to "
         "come, 2 if you cannot come, or 3 if you might."),
-    # Said on the invite call once the person has answered (they get no texts).
-    # Ringing us reaches the survey, which cannot change an answer, so these never say
-    # "ring this number": a yes hears of the reminder call, where 2 means "cannot come".
+    # Said on the invite call once the person has answered (they get no texts), and on a
+    # call to us that asked first (service/voice_rsvp.py). Ringing us asks again only
+    # about a maybe or no answer at all, so only those are told to ring: a yes hears of
+    # the reminder call, where 2 means "cannot come".
     "rsvp_call_yes": "Thank you, we have you down as coming to {title} on {when} at {where}.",
     "rsvp_call_reminded": (
         "We will ring you with a reminder nearer the time. If you can no longer come, "
@@ -187,10 +188,12 @@ TEXTS = {
         "We will tell you about the next one."),
     "rsvp_call_maybe": (
         "Thank you. We have you down as a maybe for {title} on {when}. "
-        "If you can come, you will be very welcome."),
+        "If you can come, you will be very welcome. When you know, you can ring this "
+        "number and tell us."),
     "invite_voicemail": (
         "Hello, this is Over a Brew. We rang to invite you to {title}, on {when}, at "
-        "{where}. Sorry we missed you. Goodbye."),
+        "{where}. Sorry we missed you. To tell us if you can come, ring this number. "
+        "Goodbye."),
     "rsvp_yes": (
         "Thank you, we have you down as coming to {title} on {when} at {where}. We will "
         "text you a reminder. If your plans change, just reply NO."),
@@ -241,6 +244,18 @@ SPOKEN = {
         "Hello, this is Over a Brew. We are very sorry, but we have had to cancel {title}. "
         "It was going to be {when}. You do not need to do anything. We will tell you when "
         "the next session is planned. Goodbye."),
+    # Asked first when someone rings us and their latest invite is still a maybe, or not
+    # answered at all (one question, three keys); then the questions go on as usual.
+    "rsvp_ask_maybe": (
+        "Hello, this is Over a Brew. First, one quick question. You said you might come to "
+        "{title}. It is {when}. The place is {where}."),
+    "rsvp_ask_new": (
+        "Hello, this is Over a Brew. First, one quick question. We invited you to {title}. "
+        "It is {when}. The place is {where}."),
+    "rsvp_ask_keys": (
+        "Can you come? Press 1 if you can come, 2 if you cannot come, or 3 to decide later. "
+        "To hear this again, press star."),
+    "rsvp_ask_later": "No problem. You can tell us later.",
 }
 
 

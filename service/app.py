@@ -31,14 +31,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 def _register(app: Flask) -> None:
     from service import health, invite_hooks, message_status, privacy, sms, voice  # noqa: F401  (privacy registers the erase intent)
     from service import voice_cancelled, voice_invite, voice_reminder, voice_voucher, vouchers_sms
+    from service import voice_rsvp
 
     invite_hooks.register()
+    voice_rsvp.register()
     for module in (health, sms, voice, message_status):
         app.register_blueprint(module.bp)
     app.register_blueprint(voice_voucher.bp)
     app.register_blueprint(voice_invite.bp)
     app.register_blueprint(voice_reminder.bp)
     app.register_blueprint(voice_cancelled.bp)
+    app.register_blueprint(voice_rsvp.bp)
     vouchers_sms.register()
     from service.organiser import blueprints
 

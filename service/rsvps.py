@@ -28,6 +28,13 @@ def open_invite(session: Session, contact_id: int, now: datetime) -> tuple[Invit
         .order_by(Invite.created_at.desc(), Invite.id.desc())).first()
 
 
+def latest(session: Session, event_id: int, contact_id: int) -> Rsvp | None:
+    """What the person last said about coming to this event (None: nothing yet)."""
+    return session.scalars(select(Rsvp).where(
+        Rsvp.event_id == event_id, Rsvp.contact_id == contact_id)
+        .order_by(Rsvp.created_at.desc(), Rsvp.id.desc())).first()
+
+
 def before_conversation(ctx: Context) -> list[str] | None:
     """inbound hook: take an RSVP if this text is one, else pass (None)."""
     answer = rsvp_answer(ctx.body)

@@ -158,7 +158,7 @@ def guarded(heard: CallInput, turn: Callable[[Runtime, CallInput], Response], hi
         return twiml(goodbye(Speaker(), [error]))
 
 
-def _respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
+def respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
     """Run one turn of the call in one transaction; any failure still gets kind words."""
     def turn(runtime: Runtime, heard: CallInput) -> Response:
         with runtime.store.transaction() as session:
@@ -171,38 +171,45 @@ def _respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
 @bp.post("/twilio/voice")
 @call_webhook()
 def incoming(heard: CallInput) -> Response:
-    return _respond(voice_call.answer_call, heard)
+    return respond(voice_call.answer_call, heard)
+
+
+@bp.post("/twilio/voice/questions")
+@call_webhook()
+def questions(heard: CallInput) -> Response:
+    """After a step before the questions (service/voice_rsvp.py): the questions themselves."""
+    return respond(voice_call.begin, heard)
 
 
 @bp.post("/twilio/voice/answer")
 @call_webhook()
 def answer(heard: CallInput) -> Response:
-    return _respond(voice_call.answered, heard)
+    return respond(voice_call.answered, heard)
 
 
 @bp.post("/twilio/voice/silence")
 @call_webhook()
 def silence(heard: CallInput) -> Response:
-    return _respond(voice_call.silent, heard)
+    return respond(voice_call.silent, heard)
 
 
 @bp.post("/twilio/voice/more-time")
 @call_webhook()
 def more_time(heard: CallInput) -> Response:
-    return _respond(voice_call.wants_more_time, heard)
+    return respond(voice_call.wants_more_time, heard)
 
 
 @bp.post("/twilio/voice/recorded")
 @call_webhook()
 def recorded(heard: CallInput) -> Response:
-    return _respond(voice_call.recorded, heard)
+    return respond(voice_call.recorded, heard)
 
 
 @bp.post("/twilio/voice/review")
 @call_webhook()
 def review(heard: CallInput) -> Response:
     by_silence = request.args.get("kept") == "silence"
-    return _respond(lambda turn: voice_call.reviewed(turn, by_silence), heard)
+    return respond(lambda turn: voice_call.reviewed(turn, by_silence), heard)
 
 
 @bp.post("/twilio/call-status")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,11 +113,25 @@ def again(turn: CallTurn, silences: int = 0) -> str:
 
 # The call is answered.
 
+# Steps a person may be asked first, before the questions (service/voice_rsvp.py: an open
+# invite). Each returns its TwiML, which later goes on to /twilio/voice/questions, or None.
+BEFORE_QUESTIONS: list[Callable[[CallTurn], str | None]] = []
+
+
 def answer_call(turn: CallTurn) -> str:
     """A new call: a voicemail gets a message and a text, a person gets the questions."""
     if MACHINE.match(turn.heard.answered_by or ""):
         calls.voicemail_text(turn.runtime, turn.session, turn.contact, turn.call, turn.now)
         return goodbye(turn.speaker, [VOICE["voicemail"]])
+    for step in BEFORE_QUESTIONS:
+        asked = step(turn)
+        if asked is not None:
+            return asked
+    return begin(turn)
+
+
+def begin(turn: CallTurn) -> str:
+    """The questions from where the person is: a welcome, or a welcome back."""
     return speak(turn, _turn(turn, Start(channel=CHANNEL)).outputs)
 
 

@@ -33,8 +33,8 @@ WORDS = {
     "gone": "Hello, this is Over a Brew. Sorry, this invite is no longer open. Goodbye.",
     "thanks": "Thank you for your time. Goodbye.",
     "error": "Hello, this is Over a Brew. Sorry, something went wrong on our side. Goodbye.",
-    "no_answer": ("That is fine. We have not put you down either way. Thank you for "
-                  "listening. Goodbye."),
+    "no_answer": ("That is fine. We have not put you down either way. If you decide, you "
+                  "can ring this number and tell us. Thank you for listening. Goodbye."),
 }
 
 
@@ -98,17 +98,20 @@ def _event(session: Session, row: Outbox | None, contact: Contact, purpose: str)
 
 
 def ask(turn: InviteCall, lines: list[str], silences: int = 0, route: str = "invite",
-        hints: str = "yes, no, maybe") -> str:
-    """Say `lines` inside a Gather that takes a key or yes/no(/maybe); silence comes back."""
+        hints: str = "yes, no, maybe", query: dict | None = None) -> str:
+    """Say `lines` inside a Gather that takes a key or yes/no(/maybe); silence comes back.
+
+    `query` says which call this is on the next turn (by default the `outbox` row's id).
+    """
     response = VoiceResponse()
-    outbox = request.args.get("outbox")
-    gather = response.gather(action=url(f"{route}/answer", outbox=outbox), method="POST",
+    query = {"outbox": request.args.get("outbox")} if query is None else query
+    gather = response.gather(action=url(f"{route}/answer", **query), method="POST",
                              input="dtmf speech", num_digits=1, finish_on_key="#",
                              timeout=CHOICE_TIMEOUT, speech_timeout="auto", language=LANGUAGE,
                              hints=hints)
     for text in lines:
         turn.speaker.say(gather, text)
-    response.redirect(url(f"{route}/silence", outbox=outbox, n=silences + 1), method="POST")
+    response.redirect(url(f"{route}/silence", **query, n=silences + 1), method="POST")
     return str(response)
 
 
@@ -133,9 +136,13 @@ def replied(turn: InviteCall) -> str:
     answer = KEY_ANSWERS.get(pressed or "") or rsvp_answer(said)
     if answer is None:
         return ask(turn, [VOICE["not_understood"], WORDS["keys"]])
-    record_once(turn, answer, said or pressed)
-    return goodbye(turn.speaker, [turn.words(f"rsvp_call_{answer}"), *_what_next(turn, answer),
-                                  WORDS["thanks"]])
+    return goodbye(turn.speaker, [*confirm(turn, answer, said or pressed), WORDS["thanks"]])
+
+
+def confirm(turn: InviteCall, answer: str, said: str | None) -> list[str]:
+    """Keep the RSVP, then say what we have them down as and what happens next."""
+    record_once(turn, answer, said)
+    return [turn.words(f"rsvp_call_{answer}"), *_what_next(turn, answer)]
 
 
 def _what_next(turn: InviteCall, answer: str) -> list[str]:
@@ -148,11 +155,13 @@ def _what_next(turn: InviteCall, answer: str) -> list[str]:
 
 def record_once(turn: InviteCall, answer: str, said: str | None) -> None:
     """Keep the RSVP (channel voice), once however often Twilio posts the same answer."""
-    # Twilio may post the same answer twice: one RSVP per answer per call is enough.
+    # Twilio may post the same answer twice: one RSVP per answer per call is enough. The
+    # RSVPs themselves say so (not call.pending, which holds a spoken survey answer).
     call = calls.find_or_create(turn.session, turn.heard.call_sid, turn.contact, True, turn.now)
-    if (call.pending or {}).get("rsvp") == answer:
+    last = rsvps.latest(turn.session, turn.event.id, turn.contact.id)
+    if (last is not None and last.answer == answer and last.channel == "voice"
+            and last.created_at >= call.created_at):
         return
-    call.pending = {"rsvp": answer}
     runtime = current_app.extensions["brewline"]
     rsvps.record(runtime, turn.session, turn.event, turn.contact, answer, said, turn.now,
                  channel="voice")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask import g, render_template, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service import contacts_import as importing
@@ -46,6 +46,13 @@ def rows(session: Session, page: int) -> tuple[list[Row], bool]:
     more, contacts = len(contacts) > PAGE_SIZE, contacts[:PAGE_SIZE]
     consents = _latest_consents(session, [c.id for c in contacts])
     return [Row(c, mask(c.phone), consents[c.id]) for c in contacts], more
+
+
+def page_of(session: Session, contact_id: int) -> int:
+    """Which page of the list shows this contact (for links to their row)."""
+    before = session.scalar(select(func.count(Contact.id)).where(
+        Contact.phone.is_not(None), Contact.id < contact_id))
+    return before // PAGE_SIZE + 1
 
 
 @bp.get("/contacts")

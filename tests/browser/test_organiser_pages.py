@@ -83,8 +83,8 @@ def test_the_answers_export_downloads_a_csv(page, organiser, answer_id):
 def test_pages_fit_the_window_at_200_percent_zoom(page, organiser, answer_id):
     sign_in(page)
     page.set_viewport_size({"width": 640, "height": 450})  # 1280 x 900 at 200% zoom
-    for path in ("/", "/answers", "/contacts", "/invites", "/vouchers", "/simulator",
-                 "/simulator?mode=call"):
+    for path in ("/", "/needs-a-look", "/answers", "/contacts", "/invites", "/vouchers",
+                 "/simulator", "/simulator?mode=call"):
         page.goto(path)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")

@@ -122,11 +122,24 @@ def test_yes_with_no_reminder_call_arranged_promises_none(runtime, twilio, fake)
     assert count(runtime, Outbox, Outbox.purpose == "reminder_call") == 0
 
 
-@pytest.mark.parametrize("act", [lambda call: call.press("3"), lambda call: call.press("2"),
-                                 lambda call: (call.wait(), call.wait())[-1]])
-def test_no_ending_of_an_invite_call_promises_that_ringing_us_changes_the_answer(answered, act):
+@pytest.mark.parametrize("act, told", [
+    (lambda call: call.press("3"), "When you know, you can ring this number and tell us."),
+    (lambda call: (call.wait(), call.wait())[-1],
+     "If you decide, you can ring this number and tell us."),
+    (lambda call: call.post(call.path, AnsweredBy="machine_end_beep"),
+     "To tell us if you can come, ring this number."),
+])
+def test_a_maybe_no_answer_or_voicemail_is_told_ringing_us_lets_them_answer(answered, act,
+                                                                            told):
+    # A call to us asks about an invite still maybe or unanswered (test_voice_rsvp.py).
     answered.post(answered.path)
     bye = act(answered)
+    assert bye.hangs_up and told in bye.said
+
+
+def test_a_no_is_never_asked_to_ring_because_ringing_us_would_not_ask_again(answered):
+    answered.post(answered.path)
+    bye = answered.press("2")
     assert bye.hangs_up and "ring this number" not in bye.said.lower()
 
 

@@ -13,7 +13,7 @@ from service.store import (Call, Consent, Contact, Conversation, ErasureRequest,
                            Rsvp)
 from tests.conftest import PUBLIC_URL
 from tests.invites_fixtures import add_contact, add_event
-from tests.service.test_voice_invite import fake, settings, twilio  # noqa: F401  (shared fixtures)
+from tests.service.test_voice_invite import settings, twilio  # noqa: F401  (shared fixtures)
 from tests.service.voice_phone import PhoneCall, count, rows
 from workers.outbound import deliver
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from flows.invites import render, rsvp_answer
@@ -22,10 +22,14 @@ from service.store import Contact, Conversation, Event, Invite, Outbox, Rsvp
 
 def open_invite(session: Session, contact_id: int, now: datetime) -> tuple[Invite, Event] | None:
     """The person's latest invite to an event that is neither cancelled nor started."""
-    return session.execute(
-        select(Invite, Event).join(Event, Event.id == Invite.event_id)
-        .where(Invite.contact_id == contact_id, Event.status == "planned", Event.starts_at > now)
-        .order_by(Invite.created_at.desc(), Invite.id.desc())).first()
+    return session.execute(_OPEN_INVITE, {"contact_id": contact_id, "now": now}).first()
+
+
+# Built once (every call to us asks it): building the statement costs more than running it.
+_OPEN_INVITE = (select(Invite, Event).join(Event, Event.id == Invite.event_id)
+                .where(Invite.contact_id == bindparam("contact_id"), Event.status == "planned",
+                       Event.starts_at > bindparam("now"))
+                .order_by(Invite.created_at.desc(), Invite.id.desc()))
 
 
 def latest(session: Session, event_id: int, contact_id: int) -> Rsvp | None:

@@ -127,11 +127,8 @@ class LaterTexts:
 def _send(base: str, settings, sender: str, body: str) -> None:
     form = {"From": sender, "To": settings.twilio_phone_number or "+447700900000",
             "Body": body, "MessageSid": "SM" + secrets.token_hex(16), "NumMedia": "0"}
-    try:
-        twiml = post_signed(base, "/twilio/sms", form, settings.webhook_token,
-                            settings.public_base_url)
-    except (urllib.error.URLError, OSError) as exc:
-        click.echo(f"Could not reach Brewline at {base} ({exc}). Is `make run` going?", err=True)
+    twiml = _post(base, settings, "/twilio/sms", form)
+    if twiml is None:
         return
     replies = text_replies(twiml)
     for reply in replies:
@@ -140,18 +137,26 @@ def _send(base: str, settings, sender: str, body: str) -> None:
         click.echo("(no reply)")
 
 
+def _post(base: str, settings, path: str, form: dict) -> bytes | None:
+    """A signed POST; None, with a line saying what to do, when it did not work."""
+    try:
+        return post_signed(base, path, form, settings.webhook_token, settings.public_base_url)
+    except urllib.error.HTTPError as exc:
+        click.echo(f"(Brewline answered {exc.code}: {exc.read().decode().strip()})", err=True)
+        if exc.code == 403:
+            # The server checks signatures against its own PUBLIC_BASE_URL (or PORT).
+            click.echo(f"chat signs for {settings.public_base_url}: give it the same "
+                       "PUBLIC_BASE_URL or PORT as the running Brewline.", err=True)
+    except (urllib.error.URLError, OSError) as exc:
+        click.echo(f"Could not reach Brewline at {base} ({exc}). Is `make run` going?", err=True)
+    return None
+
+
 def _ring(base: str, settings, sender: str) -> None:
     from service.chat_voice import Phone, run
 
     def post(path: str, form: dict) -> bytes | None:
-        try:
-            return post_signed(base, path, form, settings.webhook_token, settings.public_base_url)
-        except urllib.error.HTTPError as exc:
-            click.echo(f"(Brewline answered {exc.code}: {exc.read().decode().strip()})", err=True)
-        except (urllib.error.URLError, OSError) as exc:
-            click.echo(f"Could not reach Brewline at {base} ({exc}). Is `make run` going?",
-                       err=True)
-        return None
+        return _post(base, settings, path, form)
 
     run(Phone(post=post, caller=sender, our_number=settings.twilio_phone_number or "+447700900000",
               account_sid=settings.twilio_account_sid or "AC" + "0" * 32,

@@ -80,3 +80,11 @@ def test_chat_posts_signed_texts_and_prints_the_replies(served, settings, capsys
 def test_chat_says_how_to_start_brewline_when_it_is_not_running(settings, capsys):
     chat._send("http://127.0.0.1:9", settings, "+447700900555", "hello")
     assert "Is `make run` going?" in capsys.readouterr().err
+
+
+def test_chat_signing_for_another_address_is_told_how_to_match_the_server(served, settings,
+                                                                           capsys):
+    elsewhere = settings.with_(public_base_url="http://127.0.0.1:5999")
+    chat._send(served, elsewhere, "+447700900555", "hello")
+    err = capsys.readouterr().err
+    assert "answered 403" in err and "same PUBLIC_BASE_URL or PORT" in err

@@ -28,4 +28,4 @@ clean:
 
 # Before the first release: rewrite migrations/versions/0001_initial_schema.py from the models.
 migration: $(STAMP)
-	$(BIN)/python -m service.migrate regenerate
+	$(BIN)/brewline db regenerate-initial

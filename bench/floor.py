@@ -11,9 +11,10 @@ from flask import Flask, Response, request
 from sqlalchemy import insert
 
 from bench.ceiling import TWIML
-from service.settings import from_env
-from service.store import Message, Store, utcnow
-from service.twilio_edge import is_signed, plain
+from brewline.platform.settings import from_env
+from brewline.platform.database import Store, utcnow
+from brewline.delivery.models import Message
+from brewline.platform.twilio_edge import is_signed, plain
 
 
 def create_app() -> Flask:

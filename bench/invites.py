@@ -12,10 +12,14 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from service import bulk, contacts_import, embedded_redis, events, invitations, migrate
-from service.runtime import Runtime
-from service.settings import Settings
-from service.store import Base, Consent, Contact, Event, after_commit
+from brewline.platform import bulk, embedded_redis, migrate
+from brewline.people import importing
+from brewline.events import events, invitations
+from brewline.platform.runtime import Runtime
+from brewline.platform.settings import Settings
+from brewline.platform.database import Base, after_commit
+from brewline.people.models import Consent, Contact
+from brewline.events.models import Event
 
 IMPORT_ROWS = 50_000
 INVITES = 10_000
@@ -52,10 +56,10 @@ def _import(runtime: Runtime, scratch: Path) -> dict:
         for i in range(IMPORT_ROWS)]
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
     started = time.perf_counter()
-    people, rejected = contacts_import.parse(contacts_import.read_text(path))
-    report = contacts_import.Report(rejected=rejected)
+    people, rejected = importing.parse(importing.read_text(path))
+    report = importing.Report(rejected=rejected)
     with runtime.store.transaction() as session:
-        contacts_import.import_people(session, people, "bench", _now(), report)
+        importing.import_people(session, people, "bench", _now(), report)
     seconds = time.perf_counter() - started
     assert report.added == IMPORT_ROWS, report.lines()
     return {"import_contacts": IMPORT_ROWS, "import_seconds": round(seconds, 2),

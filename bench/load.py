@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from service.wording import REPLIES
+from brewline.texts.wording import REPLIES
 
 SORRY = REPLIES["error"][:40].encode()
 

@@ -15,10 +15,13 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from service import embedded_redis, migrate, outbox
-from service.runtime import Runtime
-from service.settings import from_env
-from service.store import Base, Contact, Outbox
+from brewline.platform import embedded_redis, migrate
+from brewline.delivery import outbox
+from brewline.platform.runtime import Runtime
+from brewline.platform.settings import from_env
+from brewline.platform.database import Base
+from brewline.people.models import Contact
+from brewline.delivery.models import Outbox
 from tests.fakes.twilio_api import FakeTwilio, busiest_second
 
 FAST_MESSAGES = int(os.environ.get("BENCH_MESSAGES", "3000"))
@@ -94,7 +97,7 @@ def _write_rows(runtime: Runtime, count: int) -> None:
 
 def _work(env: dict) -> None:
     """Run the worker processes until the queue is empty."""
-    command = [sys.executable, "-m", "service", "worker", "--burst"]
+    command = [sys.executable, "-m", "brewline", "worker", "--burst"]
     workers = [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL) for _ in range(WORKERS)]
     for worker in workers:

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from service import embedded_redis, migrate
-from service.processes import gunicorn_args
+from brewline.platform import embedded_redis, migrate
+from brewline.cli.processes import gunicorn_args
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token-0123456789abcdef"
 ACCOUNT = "AC" + "b" * 32
 PUBLIC = "https://bench.brewline.example"
-BREWLINE_APP = "service.app:create_app()"
+BREWLINE_APP = "brewline.web:create_app()"
 CEILING_APP = "bench.ceiling:create_app()"
 FLOOR_APP = "bench.floor:create_app()"
 
@@ -54,7 +54,7 @@ class Stack:
     def start_worker(self) -> None:
         log = open(self.folder / "worker.log", "wb")
         self.processes["worker"] = subprocess.Popen(
-            [sys.executable, "-m", "service", "worker"], env=self.env, cwd=ROOT, stdout=log,
+            [sys.executable, "-m", "brewline", "worker"], env=self.env, cwd=ROOT, stdout=log,
             stderr=subprocess.STDOUT)
 
     def stop(self) -> None:

@@ -13,10 +13,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 
-from service import contacts, migrate, vouchers
-from service.runtime import Runtime
-from service.settings import Settings
-from service.store import Contact, Conversation
+from brewline.people import contacts
+from brewline.platform import migrate
+from brewline.vouchers import claims, loading, ledger, rules
+from brewline.platform.runtime import Runtime
+from brewline.platform.settings import Settings
+from brewline.people.models import Contact
+from brewline.surveys.models import Conversation
 
 FLOW = "over-a-brew-2024-05"
 CODES = 100_000
@@ -38,7 +41,7 @@ def _load(runtime: Runtime, now: datetime) -> float:
     csv_text = "code,pin\n" + "".join(f"BENCH{n:08d},{n % 10000:04d}\n" for n in range(CODES))
     started = time.perf_counter()
     with runtime.store.transaction() as session:
-        report = vouchers.load(runtime, session, csv_text, "bench", now, value="£10 gift card",
+        report = loading.load(runtime, session, csv_text, "bench", now, value="£10 gift card",
                                flow=FLOW, low_stock=0)
     assert report.loaded == CODES
     return time.perf_counter() - started
@@ -63,8 +66,8 @@ def _claims_per_second(runtime: Runtime, people: list[int], now: datetime) -> fl
         barrier.wait()
         for contact_id in mine:
             with runtime.store.transaction() as session:
-                pool = vouchers.get_pool(session, "bench")
-                vouchers.claim(runtime, session, session.get(Contact, contact_id), pool, now)
+                pool = rules.get_pool(session, "bench")
+                claims.claim(runtime, session, session.get(Contact, contact_id), pool, now)
 
     threads = [threading.Thread(target=work, args=(c,)) for c in chunks]
     for thread in threads:
@@ -85,7 +88,7 @@ def main() -> dict:
             load_seconds = _load(runtime, now)
             rate = _claims_per_second(runtime, _people(runtime), now)
             with runtime.store.transaction() as session:
-                [figures] = vouchers.report(runtime, session, now)
+                [figures] = ledger.report(runtime, session, now)
         finally:
             runtime.close()
     assert figures.issued == PEOPLE

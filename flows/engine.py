@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from flows.keywords import classify, matches, normalise
 from flows.model import (
-    Ask, Choice, Finished, Flow, Held, Reply, Result, Say, SaveAnswer, SaveConsent, Start,
-    State, Step, TimedOut, WindowClosed, stamp,
+    NOT_CLASSIFIED, Ask, Choice, Finished, Flow, Held, Reply, Result, Say, SaveAnswer,
+    SaveConsent, Start, State, Step, TimedOut, WindowClosed, stamp,
 )
 
 # Keys that mean the same thing on every question of a call. 7 skips, as SKIP does by
@@ -48,6 +48,17 @@ def advance(flow: Flow, state: State, event, now: datetime) -> Result:
                           started_at=result.state.started_at or stamp(now)), result.outputs)
 
 
+def current_question(flow: Flow, state: State) -> Ask | None:
+    """The question the person is on (to ask it again), or None when there is none.
+
+    Channels ask this instead of making up a turn: nothing changes and nothing is kept.
+    """
+    if state.status not in ("active", "paused") or not state.step:
+        return None
+    step = flow.step(state.step)
+    return _ask(flow, state, step) if step.is_question else None
+
+
 def _on_start(flow: Flow, state: State, event: Start) -> Result:
     if state.status in ("new", "declined"):
         return enter(flow, replace(state, answered=(), skipped=()), flow.start)
@@ -80,7 +91,11 @@ def _on_timeout(flow: Flow, state: State, event: TimedOut) -> Result:
 def _intent(event: Reply) -> str | None:
     if event.digits in KEY_INTENTS:
         return KEY_INTENTS[event.digits]
-    keyword = classify(event.text) if event.recording is None else None
+    if event.recording is not None:
+        return None
+    if event.intent is not NOT_CLASSIFIED:
+        return event.intent  # the channel has already looked: once is enough
+    keyword = classify(event.text)
     return keyword.intent if keyword else None
 
 

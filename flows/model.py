@@ -134,6 +134,16 @@ class Start:
     channel: str = "sms"
 
 
+class _NotClassified:
+    """A Reply's intent before anyone has looked for a keyword in its words."""
+
+    def __repr__(self) -> str:
+        return "NOT_CLASSIFIED"
+
+
+NOT_CLASSIFIED = _NotClassified()
+
+
 @dataclass(frozen=True)
 class Reply:
     """The person said something: words, keys, or a recording."""
@@ -144,6 +154,9 @@ class Reply:
     channel: str = "sms"
     # Seconds the person may take to add more texts to an open answer; 0: answer at once.
     window: int = 0
+    # The keyword intent a channel already found in `text` (flows.keywords.classify), or
+    # None for none: the engine then does not look again. Left out, the engine looks.
+    intent: str | None | _NotClassified = NOT_CLASSIFIED
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Alembic environment: the URL comes from the caller's Config, never from a file."""
 from alembic import context
 
-from service.store import Base, make_engine
+from brewline.platform.database import make_engine
+from brewline.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_offline() -> None:

@@ -5,7 +5,7 @@ Revises: ${down_revision | comma,n}
 """
 from alembic import op
 import sqlalchemy as sa
-import service.store
+import brewline.platform.database
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

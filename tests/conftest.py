@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import time
 import os
 import threading
 from pathlib import Path
@@ -12,12 +13,13 @@ import redis as redis_lib
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
-from service import embedded_redis, migrate
-from service.app import create_app
-from service.runtime import Runtime
-from service.settings import Settings
-from service.store import Base
+from brewline import schema, wiring
+from brewline.platform import embedded_redis, migrate
+from brewline.web.app import create_app
+from brewline.platform.runtime import Runtime
+from brewline.platform.settings import Settings
 from tests.fakes.twilio_api import FakeTwilio
+from workers import context
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "0" * 32
@@ -56,6 +58,7 @@ def settings(tmp_path: Path, database_url: str, redis_url: str) -> Settings:
 def runtime(settings: Settings):
     """A runtime on clean back-ends: every table emptied, the Redis database flushed."""
     runtime = Runtime(settings)
+    wiring.register()  # as every process does at start (create_app, the worker, the CLI)
     _empty_database(runtime)
     runtime.redis.flushdb()
     yield runtime
@@ -64,7 +67,7 @@ def runtime(settings: Settings):
 
 def _empty_database(runtime: Runtime) -> None:
     with runtime.store.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(schema.metadata.sorted_tables):
             connection.execute(table.delete())
 
 
@@ -143,3 +146,22 @@ def machine_redis_available(redis_url) -> bool:
         return bool(redis_lib.Redis.from_url(redis_url).ping())
     except redis_lib.RedisError:
         return False
+
+
+@pytest.fixture
+def sender(runtime: Runtime, fake: FakeTwilio) -> Runtime:
+    """A runtime whose texts go to the fake Twilio, with no rate limit."""
+    sending = Runtime(using_fake(runtime.settings, fake).with_(send_rate=0))
+    context.use(sending)
+    yield sending
+    context.use(None)
+    sending.close()
+
+
+@pytest.fixture
+def night(sender: Runtime) -> Runtime:
+    """The sending runtime with quiet hours all day (UTC), so every moment is quiet."""
+    quiet = Runtime(sender.settings.with_(quiet_hours=(time(0), time(23, 59, 59)),
+                                          tz_default="UTC"))
+    yield quiet
+    quiet.close()

@@ -5,7 +5,7 @@ Revises:
 """
 from alembic import op
 import sqlalchemy as sa
-import service.store
+import brewline.platform.database
 
 
 revision = '0001'
@@ -23,8 +23,8 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=True),
     sa.Column('language', sa.String(length=10), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('opted_out_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opted_out_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('phone_only', sa.Boolean(), nullable=False),
     sa.Column('cannot_text', sa.Boolean(), nullable=False),
     sa.Column('voice_rate', sa.String(length=8), nullable=True),
@@ -35,12 +35,12 @@ def upgrade() -> None:
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('starts_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('where', sa.String(length=200), nullable=False),
     sa.Column('details', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('cancelled_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('users',
@@ -48,37 +48,21 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('password_hash', sa.String(length=300), nullable=False),
     sa.Column('failed_sign_ins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', service.store.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_sign_in_at', service.store.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_sign_in_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email')
     )
-    op.create_table('voucher_pools',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('value', sa.String(length=120), nullable=False),
-    sa.Column('flow_id', sa.String(length=80), nullable=True),
-    sa.Column('event_ref', sa.String(length=80), nullable=True),
-    sa.Column('how_to_use', sa.Text(), nullable=True),
-    sa.Column('low_stock', sa.Integer(), nullable=True),
-    sa.Column('low_warned_at', service.store.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('name')
-    )
-    with op.batch_alter_table('voucher_pools', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_voucher_pools_event_ref'), ['event_ref'], unique=False)
-        batch_op.create_index(batch_op.f('ix_voucher_pools_flow_id'), ['flow_id'], unique=False)
-
     op.create_table('attendance',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('event_ref', sa.String(length=80), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('event_ref', 'contact_id')
+    sa.UniqueConstraint('event_id', 'contact_id')
     )
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendance_contact_id'), ['contact_id'], unique=False)
@@ -88,7 +72,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=60), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=False),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -99,7 +83,7 @@ def upgrade() -> None:
     sa.Column('granted', sa.Boolean(), nullable=False),
     sa.Column('channel', sa.String(length=20), nullable=False),
     sa.Column('source', sa.String(length=40), nullable=False),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -110,7 +94,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=60), nullable=False),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('contact_id', 'name')
@@ -127,10 +111,10 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('step', sa.String(length=80), nullable=True),
     sa.Column('state', sa.JSON(), nullable=False),
-    sa.Column('started_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', service.store.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('window_closes_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('window_closes_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('contact_id', 'flow_id')
@@ -142,8 +126,8 @@ def upgrade() -> None:
     op.create_table('erasure_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
-    sa.Column('asked_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('confirmed_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('asked_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('channel', sa.String(length=20), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -159,8 +143,8 @@ def upgrade() -> None:
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('media_count', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('reply', sa.JSON(), nullable=True),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reply', sa.JSON(none_as_null=True), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('sid')
@@ -175,7 +159,7 @@ def upgrade() -> None:
     sa.Column('purpose', sa.String(length=30), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('not_before', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('not_before', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('sid', sa.String(length=64), nullable=True),
     sa.Column('delivery', sa.String(length=20), nullable=True),
@@ -183,10 +167,10 @@ def upgrade() -> None:
     sa.Column('ref', sa.String(length=80), nullable=True),
     sa.Column('dedupe_key', sa.String(length=120), nullable=True),
     sa.Column('direct_reply', sa.Boolean(), nullable=False),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', service.store.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('claimed_at', service.store.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('delivery_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('delivery_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('dedupe_key'),
@@ -203,7 +187,7 @@ def upgrade() -> None:
     sa.Column('answer', sa.String(length=10), nullable=False),
     sa.Column('said', sa.Text(), nullable=True),
     sa.Column('channel', sa.String(length=20), nullable=False),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
@@ -212,29 +196,32 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_rsvps_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rsvps_event_id'), ['event_id'], unique=False)
 
-    op.create_table('voucher_codes',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('pool_id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=120), nullable=False),
-    sa.Column('pin', sa.String(length=40), nullable=True),
-    sa.Column('expires_on', sa.Date(), nullable=True),
-    sa.Column('loaded_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('issued_at', service.store.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['pool_id'], ['voucher_pools.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('code')
-    )
-    with op.batch_alter_table('voucher_codes', schema=None) as batch_op:
-        batch_op.create_index('ix_voucher_codes_free', ['pool_id', 'id'], unique=False, postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
-
     op.create_table('voucher_offers',
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('pool_ids', sa.JSON(), nullable=False),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('contact_id')
     )
+    op.create_table('voucher_pools',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('value', sa.String(length=120), nullable=False),
+    sa.Column('flow_id', sa.String(length=80), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('how_to_use', sa.Text(), nullable=True),
+    sa.Column('low_stock', sa.Integer(), nullable=True),
+    sa.Column('low_warned_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('name')
+    )
+    with op.batch_alter_table('voucher_pools', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_voucher_pools_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_voucher_pools_flow_id'), ['flow_id'], unique=False)
+
     op.create_table('answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('conversation_id', sa.Integer(), nullable=False),
@@ -251,7 +238,7 @@ def upgrade() -> None:
     sa.Column('recording_sid', sa.String(length=64), nullable=True),
     sa.Column('recording_duration', sa.Integer(), nullable=True),
     sa.Column('transcript', sa.Text(), nullable=True),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -271,8 +258,8 @@ def upgrade() -> None:
     sa.Column('outbox_id', sa.Integer(), nullable=True),
     sa.Column('pending', sa.JSON(), nullable=True),
     sa.Column('discarded', sa.JSON(), nullable=True),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
@@ -287,7 +274,7 @@ def upgrade() -> None:
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.Column('outbox_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], ondelete='SET NULL'),
@@ -298,6 +285,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_invites_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invites_event_id'), ['event_id'], unique=False)
 
+    op.create_table('voucher_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pool_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=120), nullable=False),
+    sa.Column('pin', sa.String(length=40), nullable=True),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('loaded_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['pool_id'], ['voucher_pools.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    with op.batch_alter_table('voucher_codes', schema=None) as batch_op:
+        batch_op.create_index('ix_voucher_codes_free', ['pool_id', 'id'], unique=False, postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
+
+    op.create_table('answer_tags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('answer_id', sa.Integer(), nullable=False),
+    sa.Column('theme', sa.String(length=80), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('answer_id', 'theme')
+    )
+    with op.batch_alter_table('answer_tags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_answer_tags_answer_id'), ['answer_id'], unique=False)
+
     op.create_table('voucher_claims',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pool_id', sa.Integer(), nullable=False),
@@ -306,10 +322,10 @@ def upgrade() -> None:
     sa.Column('code_id', sa.Integer(), nullable=True),
     sa.Column('earned_by', sa.String(length=20), nullable=False),
     sa.Column('channel', sa.String(length=10), nullable=False),
-    sa.Column('requested_at', service.store.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('requested_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('queue_no', sa.Integer(), nullable=True),
-    sa.Column('issued_at', service.store.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('declined_at', service.store.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('issued_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('declined_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['code_id'], ['voucher_codes.id'], ),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['pool_id'], ['voucher_pools.id'], ondelete='CASCADE'),
@@ -321,34 +337,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_voucher_claims_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index('ix_voucher_claims_queue', ['pool_id', 'status', 'queue_no'], unique=False)
 
-    op.create_table('answer_tags',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('answer_id', sa.Integer(), nullable=False),
-    sa.Column('theme', sa.String(length=80), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', service.store.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('answer_id', 'theme')
-    )
-    with op.batch_alter_table('answer_tags', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_answer_tags_answer_id'), ['answer_id'], unique=False)
-
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('answer_tags', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_answer_tags_answer_id'))
-
-    op.drop_table('answer_tags')
     with op.batch_alter_table('voucher_claims', schema=None) as batch_op:
         batch_op.drop_index('ix_voucher_claims_queue')
         batch_op.drop_index(batch_op.f('ix_voucher_claims_contact_id'))
 
     op.drop_table('voucher_claims')
+    with op.batch_alter_table('answer_tags', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_answer_tags_answer_id'))
+
+    op.drop_table('answer_tags')
+    with op.batch_alter_table('voucher_codes', schema=None) as batch_op:
+        batch_op.drop_index('ix_voucher_codes_free', postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
+
+    op.drop_table('voucher_codes')
     with op.batch_alter_table('invites', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invites_event_id'))
         batch_op.drop_index(batch_op.f('ix_invites_contact_id'))
@@ -363,11 +369,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_answers_contact_id'))
 
     op.drop_table('answers')
-    op.drop_table('voucher_offers')
-    with op.batch_alter_table('voucher_codes', schema=None) as batch_op:
-        batch_op.drop_index('ix_voucher_codes_free', postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
+    with op.batch_alter_table('voucher_pools', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_voucher_pools_flow_id'))
+        batch_op.drop_index(batch_op.f('ix_voucher_pools_event_id'))
 
-    op.drop_table('voucher_codes')
+    op.drop_table('voucher_pools')
+    op.drop_table('voucher_offers')
     with op.batch_alter_table('rsvps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rsvps_event_id'))
         batch_op.drop_index(batch_op.f('ix_rsvps_contact_id'))
@@ -402,11 +409,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_attendance_contact_id'))
 
     op.drop_table('attendance')
-    with op.batch_alter_table('voucher_pools', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_voucher_pools_flow_id'))
-        batch_op.drop_index(batch_op.f('ix_voucher_pools_event_ref'))
-
-    op.drop_table('voucher_pools')
     op.drop_table('users')
     op.drop_table('events')
     op.drop_table('contacts')

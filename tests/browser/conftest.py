@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from service.app import create_app
-from service.runtime import Runtime
+from brewline.web.app import create_app
+from brewline.platform.runtime import Runtime
 from tests.organiser.conftest import EMAIL, PASSWORD, answer_id, organiser, password_hash  # noqa: F401
 
 CHROMIUM = Path(os.environ.get("BREWLINE_CHROMIUM", "/usr/bin/chromium"))

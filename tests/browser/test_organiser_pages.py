@@ -7,7 +7,8 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from service.store import AnswerTag, Contact
+from brewline.organiser.models import AnswerTag
+from brewline.people.models import Contact
 from tests.browser.conftest import no_serious_axe_violations, sign_in
 from tests.organiser.spoken import SID, spoken_answer, wav_bytes
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from service.store import Answer, Consent
+from brewline.surveys.models import Answer
+from brewline.people.models import Consent
 from tests.browser.conftest import no_serious_axe_violations, sign_in
 
 ANSWERS = ["The tea and the chat", "skip", "Listen, then act <b>quickly</b>",

@@ -55,12 +55,12 @@ class Processes:
         return process
 
     def worker(self, **env) -> subprocess.Popen:
-        return self.start([sys.executable, "-m", "service", "worker"], "worker", **env)
+        return self.start([sys.executable, "-m", "brewline", "worker"], "worker", **env)
 
     def web(self, port: int, **env) -> subprocess.Popen:
-        from service.processes import gunicorn_args
+        from brewline.cli.processes import gunicorn_args
 
-        args = gunicorn_args("service.app:create_app()", "127.0.0.1", str(port), "2", "4")
+        args = gunicorn_args("brewline.web:create_app()", "127.0.0.1", str(port), "2", "4")
         return self.start(args, "web", **env)
 
     @staticmethod
@@ -87,8 +87,8 @@ class Processes:
 def database_proxy(runtime):
     """A proxy in front of PostgreSQL, to make it unreachable on demand (SQLite cannot be)."""
     if runtime.store.is_sqlite:
-        pytest.skip("a SQLite file cannot become unreachable; tests/service/test_spool.py and "
-                    "test_voice_database_down.py cover the spool")
+        pytest.skip("a SQLite file cannot become unreachable; tests/delivery/test_spool.py and "
+                    "tests/calls/test_database_down.py cover the spool")
     url = urlsplit(runtime.settings.database_url)
     proxy = Proxy((url.hostname or "127.0.0.1", url.port or 5432)).start()
     netloc = f"{url.username or 'postgres'}@127.0.0.1:{proxy.port}"

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from service.store import Message
-from service.wording import REPLIES
+from brewline.delivery.models import Message
+from brewline.texts.wording import REPLIES
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 from tests.fault.conftest import free_port, wait_until
 

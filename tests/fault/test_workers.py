@@ -9,9 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from service import outbox
-from service.runtime import Runtime
-from service.store import Contact, Event, Outbox, Rsvp, utcnow
+from brewline.delivery import outbox
+from brewline.platform.runtime import Runtime
+from brewline.platform.database import utcnow
+from brewline.people.models import Contact
+from brewline.events.models import Event, Rsvp
+from brewline.delivery.models import Outbox
 from tests.fault.conftest import free_port, wait_until
 
 pytestmark = pytest.mark.fault

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import flows
 
-FORBIDDEN = {"flask", "twilio", "sqlalchemy", "redis", "rq", "service", "workers",
+FORBIDDEN = {"flask", "twilio", "sqlalchemy", "redis", "rq", "brewline", "workers",
              "requests", "socket", "urllib", "http"}
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from service.organiser import passwords
-from service.store import User
+from brewline.organiser import passwords
+from brewline.organiser.models import User
 
 EMAIL = "organiser@example.org"
 PASSWORD = "a-long-enough-password"
@@ -83,7 +83,7 @@ def answer_id(twilio, runtime) -> int:
     """One person answers question 1 with HTML and a spreadsheet formula in it."""
     from sqlalchemy import select
 
-    from service.store import Answer
+    from brewline.surveys.models import Answer
 
     for body in ("hi", "yes", SAID):
         assert twilio.text(body).status_code == 200

@@ -5,8 +5,9 @@ import io
 import wave
 from datetime import datetime, timezone
 
-from service import contacts, conversations
-from service.store import Answer
+from brewline.people import contacts
+from brewline.surveys import conversations
+from brewline.surveys.models import Answer
 from tests.conftest import ACCOUNT_SID
 
 SID = "RE" + "a" * 32

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from service.store import AnswerTag, AuditLog
+from brewline.organiser.models import AnswerTag, AuditLog
 from tests.conftest import AUTH_TOKEN, PHONE
 from tests.organiser.conftest import SAID
 from tests.organiser.spoken import spoken_answer, wav_bytes

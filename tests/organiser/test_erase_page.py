@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from service.store import Answer, AuditLog, Contact, Message
+from brewline.surveys.models import Answer
+from brewline.organiser.models import AuditLog
+from brewline.people.models import Contact
+from brewline.delivery.models import Message
 from tests.conftest import PHONE
 
 

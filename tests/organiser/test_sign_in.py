@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from service import cli
-from service.organiser import accounts, passwords
-from service.organiser.auth import NOT_RECOGNISED
-from service.store import AnswerTag, User
+from brewline import cli
+from brewline.organiser import accounts, passwords
+from brewline.organiser.auth import NOT_RECOGNISED
+from brewline.organiser.models import AnswerTag, User
 from tests.organiser.conftest import EMAIL, PASSWORD, csrf_from
 
 NOW = datetime(2026, 5, 22, 10, 0, tzinfo=timezone.utc)
@@ -101,7 +101,7 @@ def test_sign_out_ends_the_session(signed_in):
 
 
 def test_users_add_prints_a_generated_password_once_and_it_works(runtime, app):
-    cli._register_tool_commands()
+    cli.build()
     result = app.test_cli_runner().invoke(cli.cli, ["users", "add", "New@Example.org", "--generate"])
     assert result.exit_code == 0, result.output
     password = result.output.strip().rsplit(" ", 1)[-1]
@@ -112,7 +112,7 @@ def test_users_add_prints_a_generated_password_once_and_it_works(runtime, app):
 
 
 def test_users_add_asks_for_a_password_and_refuses_a_short_one(app):
-    cli._register_tool_commands()
+    cli.build()
     short = app.test_cli_runner().invoke(cli.cli, ["users", "add", "a@example.org"], input="short\nshort\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
     typed = "typed-password-123"

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from service import outbox
-from service.app import create_app
-from service.contacts import find_or_create
-from service.store import Contact, Message
-from workers.outbound import deliver
+from brewline.delivery import outbox
+from brewline.web.app import create_app
+from brewline.people.contacts import find_or_create
+from brewline.people.models import Contact
+from brewline.delivery.models import Message
+from brewline.delivery.sending import deliver
 
 NUMBER = "07700 900555"
 E164 = "+447700900555"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service.store import AuditLog, VoucherCode
+from brewline.organiser.models import AuditLog
+from brewline.vouchers.models import VoucherCode
 from tests.organiser.test_uploads import multipart
 
 CODES = b"code,pin,expires\nTESCO-AAAA-1111,1234,2099-12-31\nTESCO-BBBB-2222,,\nTESCO-AAAA-1111,,\n,,\n"

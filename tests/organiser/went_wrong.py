@@ -6,10 +6,17 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from service import contacts, events, invitations, vouchers
-from service.store import Consent, Contact, Event, Invite, Outbox, VoucherPool, utcnow
-from workers import outbound
-from workers.outbound import LEASE, deliver, settle_stale
+from brewline.events import events, invitations
+from brewline.vouchers import claims, loading
+from brewline.platform.database import utcnow
+from brewline.people.models import Consent, Contact
+from brewline.events.models import Event, Invite
+from brewline.delivery.models import Outbox
+from brewline.vouchers.models import VoucherPool
+from brewline.delivery.sending import deliver
+from brewline.delivery.sweeper import LEASE, settle_stale
+from brewline.delivery import stopping
+from brewline.delivery import claiming
 
 CODE = "TESCO-SECRET-4321"
 
@@ -43,10 +50,10 @@ def invite_everyone(runtime, event_id: int) -> dict[int, int]:
 def voucher_text(runtime, contact_id: int) -> int:
     """An organiser grants a voucher; its code is written to the outbox to be texted."""
     with runtime.store.transaction() as db:
-        vouchers.load(runtime, db, f"code\n{CODE}\n", "tesco-10", utcnow(),
+        loading.load(runtime, db, f"code\n{CODE}\n", "tesco-10", utcnow(),
                       value="£10 Tesco gift card")
         pool = db.scalars(select(VoucherPool)).one()
-        vouchers.grant(runtime, db, pool, db.get(Contact, contact_id), utcnow())
+        claims.grant(runtime, db, pool, db.get(Contact, contact_id), utcnow())
         return db.scalars(select(Outbox.id).where(Outbox.purpose == "voucher")).one()
 
 
@@ -58,14 +65,14 @@ def fail(runtime, fake, row_id: int, status: int, code: int, times: int = 1) -> 
 
 def worker_dies_mid_call(runtime, row_id: int) -> dict[str, int]:
     """The worker claims the call and dies; the sweeper cannot ask Twilio about calls."""
-    outbound._claim(runtime, [row_id], utcnow())
+    claiming.claim_due(runtime, [row_id], utcnow())
     return settle_stale(runtime, now=utcnow() + LEASE + timedelta(seconds=1))
 
 
 def opt_out(runtime, contact_id: int) -> None:
     """The person texts STOP (or Twilio tells us they did)."""
     with runtime.store.transaction() as db:
-        contacts.opt_out(db, db.get(Contact, contact_id), utcnow())
+        stopping.opt_out(db, db.get(Contact, contact_id), utcnow())
 
 
 def row(runtime, row_id: int) -> Outbox:

@@ -8,17 +8,21 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import String, Text, select, update
 
-from service import erasure, outbox, spool
-from service.erasure_cli import erase_command
-from service.inbound import InboundText
-from service.store import (
-    JSON, Answer, Base, Consent, Contact, Conversation, ErasureRequest, Event, Message, Outbox,
-    Rsvp, Tag, utcnow,
-)
+from brewline.privacy import erasure, retention
+from brewline.delivery import outbox, spool
+from brewline.cli.contacts import erase_command
+from brewline.texts.inbound import InboundText
+from brewline.platform.database import JSON, Base, utcnow
+from brewline.surveys.models import Answer, Conversation
+from brewline.people.models import Consent, Contact, Tag
+from brewline.privacy.models import ErasureRequest
+from brewline.events.models import Event, Rsvp
+from brewline.delivery.models import Message, Outbox
 from tests.conftest import PHONE
 from tests.fakes.twilio_api import FakeTwilio
-from tests.service.test_sms_webhook import replies
-from workers import context, outbound
+from tests.texts.test_sms_webhook import replies
+from workers import context
+from brewline.delivery import sending
 
 WORDS = "Zanzibar marmalade and the number 42 bus"
 RECORDING = "RE" + "7" * 32
@@ -147,7 +151,7 @@ def test_erasure_queues_a_twilio_recording_deletion_that_a_worker_sends(person, 
     assert (row.channel, row.ref, row.body) == ("api", RECORDING, "")
     with FakeTwilio("AC" + "0" * 32, settings.twilio_auth_token) as fake:
         live = type(runtime)(settings.with_(twilio_api_base_url=fake.url))
-        assert outbound.deliver(live, row.id) == "sent"
+        assert sending.deliver(live, row.id) == "sent"
         live.close()
     assert fake.deleted_recordings == [RECORDING]
 
@@ -163,7 +167,7 @@ def test_after_stop_delete_my_data_erases_without_asking_because_replies_are_blo
     assert replies(twilio.text("delete my data")) == []
     context.use(runtime)
     try:
-        assert erasure.sweep_retention(runtime) == 1
+        assert retention.sweep_retention(runtime) == 1
     finally:
         context.use(None)
     assert_nothing_of_them_remains(runtime)
@@ -200,13 +204,13 @@ def make_person(runtime, phone: str, last_text_days_ago: int, consent: bool | No
     (400, None, True), (400, False, True), (400, True, False), (100, None, False)])
 def test_retention_erases_only_people_past_it_without_consent(runtime, days, consent, erased):
     contact_id = make_person(runtime, "+447700900777", days, consent)
-    assert erasure.sweep_retention(runtime) == int(erased)
+    assert retention.sweep_retention(runtime) == int(erased)
     with runtime.store.transaction() as session:
         assert (session.get(Contact, contact_id).phone is None) == erased
 
 
 def test_saying_delete_my_data_on_a_call_erases_the_person_and_their_recordings(twilio, runtime, settings):
-    from tests.service.voice_phone import PhoneCall
+    from tests.calls.phone import PhoneCall
 
     call = PhoneCall(twilio)
     call.ring()

@@ -6,8 +6,12 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from service import contacts, vouchers
-from service.store import Contact, Conversation, Event, VoucherClaim, VoucherCode
+from brewline.people import contacts
+from brewline.vouchers import claims, loading, ledger, rules
+from brewline.people.models import Contact
+from brewline.surveys.models import Conversation
+from brewline.events.models import Event
+from brewline.vouchers.models import VoucherClaim, VoucherCode
 
 FLOW = "over-a-brew-2024-05"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -32,19 +36,19 @@ class Vouchers:
     def __init__(self, runtime):
         self.runtime = runtime
 
-    def load(self, name: str, text: str, **options) -> vouchers.LoadReport:
+    def load(self, name: str, text: str, **options) -> loading.LoadReport:
         options.setdefault("value", "£10 gift card")
         with self.runtime.store.transaction() as session:
-            return vouchers.load(self.runtime, session, text, name, options.pop("now", NOW),
+            return loading.load(self.runtime, session, text, name, options.pop("now", NOW),
                                  **options)
 
-    def event(self) -> str:
-        """A planned event; its id as `--event` and `attended` take it."""
+    def event(self) -> int:
+        """A planned event; its id, as `--event` and `attended` take it."""
         with self.runtime.store.transaction() as session:
             event = Event(title="Over a Brew", starts_at=NOW, where="The library")
             session.add(event)
             session.flush()
-            return str(event.id)
+            return event.id
 
     def person(self, number: int, finished: str | None = FLOW, **fields) -> int:
         """A contact, who has finished `finished` (a flow id) unless None."""
@@ -58,8 +62,8 @@ class Vouchers:
     def claim(self, contact_id: int, pool: str, now: datetime = NOW):
         with self.runtime.store.transaction() as session:
             contact = session.get(Contact, contact_id)
-            result = vouchers.claim(self.runtime, session, contact,
-                                    vouchers.get_pool(session, pool), now)
+            result = claims.claim(self.runtime, session, contact,
+                                    rules.get_pool(session, pool), now)
             return _plain(result)
 
     def claims(self, *where) -> list[VoucherClaim]:
@@ -73,14 +77,14 @@ class Vouchers:
                 VoucherClaim, VoucherClaim.code_id == VoucherCode.id)
                 .where(VoucherClaim.contact_id == contact_id))
 
-    def figures(self, now: datetime = NOW) -> dict[str, vouchers.Figures]:
+    def figures(self, now: datetime = NOW) -> dict[str, ledger.Figures]:
         with self.runtime.store.transaction() as session:
-            return {f.pool: f for f in vouchers.report(self.runtime, session, now)}
+            return {f.pool: f for f in ledger.report(self.runtime, session, now)}
 
 
 def _plain(result) -> tuple:
     """An outcome as plain values that outlive the session."""
-    if isinstance(result, vouchers.Issued):
+    if isinstance(result, claims.Issued):
         return ("issued", result.code.code, result.again)
     return ("waiting", result.place, result.again)
 

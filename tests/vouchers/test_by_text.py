@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service.store import Contact, Outbox, VoucherClaim
+from brewline.people.models import Contact
+from brewline.delivery.models import Outbox
+from brewline.vouchers.models import VoucherClaim
 from tests.conftest import PHONE
-from tests.service.test_sms_webhook import replies
+from tests.texts.test_sms_webhook import replies
 from tests.vouchers.conftest import FLOW, codes, csv_of
 
 
@@ -151,14 +153,14 @@ def test_out_of_stock_puts_the_person_on_the_waiting_list_kindly(twilio, pools, 
 
 def test_every_voucher_text_is_plain_short_and_cheap_to_send():
     from flows.readability import check_text, encoding
-    from service import vouchers_sms
-    from service.store import VoucherCode, VoucherPool
-    from service.vouchers import Issued, code_text
+    from brewline.vouchers import by_text
+    from brewline.vouchers.models import VoucherCode, VoucherPool
+    from brewline.vouchers.claims import Issued, code_text
 
     values = {"value": "£10 Tesco gift card", "place": 120, "total": 5, "left": "3 questions",
               "options": "1 for a £10 Tesco gift card, 2 for a £10 Boots gift card", "n": 2}
     pool = VoucherPool(name="tesco", value="£10 Tesco gift card")
-    texts = {k: v.format(**values) for k, v in vouchers_sms.WORDS.items()}
+    texts = {k: v.format(**values) for k, v in by_text.WORDS.items()}
     texts["code"] = code_text(Issued(pool, VoucherCode(code="ABCD-1234-EFGH", pin="1234"), None))
     for name, text in texts.items():
         assert check_text(text, name) == [], name

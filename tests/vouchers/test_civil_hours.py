@@ -5,8 +5,8 @@ from datetime import datetime, time, timezone
 
 from sqlalchemy import select
 
-from service.store import Outbox
-from service.outbox import civil_time
+from brewline.delivery.models import Outbox
+from brewline.delivery.outbox import civil_time
 from tests.vouchers.conftest import FLOW, codes, csv_of
 
 QUIET = (time(20, 0), time(9, 0))

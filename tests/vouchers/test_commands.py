@@ -8,11 +8,13 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from service import cli as brewline_cli
-from service.store import Attendance, Outbox
-from service.vouchers_cli import group
+from brewline import cli as brewline_cli
+from brewline.events.models import Attendance
+from brewline.delivery.models import Outbox
+from brewline.cli.export import export
+from brewline.cli.vouchers import vouchers as group
 from tests.conftest import PHONE
-from tests.service.test_sms_webhook import replies
+from tests.texts.test_sms_webhook import replies
 from tests.vouchers.conftest import FLOW, codes, csv_of
 
 
@@ -109,28 +111,24 @@ def test_an_unknown_event_is_refused_by_name(run, tmp_path):
 
 def events_group():
     """The whole `brewline` group with every command registered, as main() does."""
-    from service import vouchers_cli
-
-    brewline_cli._register_invite_commands()
-    vouchers_cli.register(brewline_cli.cli)
-    return brewline_cli.cli
+    return brewline_cli.build()
 
 
 def test_export_shows_who_got_which_pool_and_codes_only_when_asked(run, codes_file):
     run("load", codes_file, "--pool", "tesco", "--value", "£10 gift card")
     run("grant", "--pool", "tesco", "07700900123")
-    plain = run("vouchers", command=brewline_cli.export).output
+    plain = run("vouchers", command=export).output
     [row] = list(csv.DictReader(io.StringIO(plain)))
     assert row["participant"].startswith("p_") and row["pool"] == "tesco"
     assert row["status"] == "issued" and row["issued"]
     assert "code" not in row and "TESCO" not in plain and PHONE not in plain
-    full = run("vouchers", "--include-codes", command=brewline_cli.export).output
+    full = run("vouchers", "--include-codes", command=export).output
     [row] = list(csv.DictReader(io.StringIO(full)))
     assert row["code"] == "TESCO000000"
 
 
 def test_include_codes_is_refused_for_other_tables(run):
-    result = run("answers", "--include-codes", command=brewline_cli.export)
+    result = run("answers", "--include-codes", command=export)
     assert result.exit_code == 2 and "only the vouchers and messages tables have codes" in result.output
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import csv
 import io
 
-from service import cli as brewline_cli
-from service.vouchers import mask_code
-from tests.service.test_sms_webhook import replies
+from brewline.cli.export import export
+from brewline.vouchers.rules import mask_code
+from tests.texts.test_sms_webhook import replies
 from tests.vouchers.test_by_text import finish_survey, load_pool
 from tests.vouchers.test_commands import run  # noqa: F401 (fixture)
 
@@ -24,7 +24,7 @@ def bodies(output: str) -> list[str]:
 
 def test_exported_messages_hide_voucher_codes_and_pins(run, twilio, pools):
     claimed_by_text(twilio, pools)
-    output = run("messages", command=brewline_cli.export).output
+    output = run("messages", command=export).output
     assert "T000000" not in output and "4321" not in output
     code, pin = mask_code("T000000"), mask_code("4321")
     assert code == "*****00"
@@ -34,11 +34,11 @@ def test_exported_messages_hide_voucher_codes_and_pins(run, twilio, pools):
 
 def test_include_codes_shows_them_in_messages(run, twilio, pools):
     claimed_by_text(twilio, pools)
-    output = run("messages", "--include-codes", command=brewline_cli.export).output
+    output = run("messages", "--include-codes", command=export).output
     assert any("Code: T000000" in body and "PIN: 4321" in body for body in bodies(output))
 
 
 def test_messages_of_people_without_a_voucher_are_exported_as_they_were(run, twilio, pools):
     load_pool(pools, count=1)
     twilio.text("T000000 is a funny word")
-    assert "T000000 is a funny word" in bodies(run("messages", command=brewline_cli.export).output)
+    assert "T000000 is a funny word" in bodies(run("messages", command=export).output)

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from service.store import Outbox, VoucherClaim
+from brewline.delivery.models import Outbox
+from brewline.vouchers import claims
+from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
 from tests.vouchers.conftest import FLOW, NOW, codes, csv_of
 
 
@@ -70,9 +72,6 @@ def test_asking_again_later_gives_the_same_code_again(pools):
 
 
 def test_the_waiting_list_is_served_in_the_order_people_joined_it(pools, runtime):
-    from service import vouchers
-    from service.store import VoucherCode, VoucherPool
-
     pools.load("tesco", csv_of(codes("T", 1)), flow=FLOW)
     people = [pools.person(n) for n in range(4)]
     results = [pools.claim(p, "tesco") for p in people]
@@ -82,6 +81,6 @@ def test_the_waiting_list_is_served_in_the_order_people_joined_it(pools, runtime
         pool = session.scalars(select(VoucherPool)).one()
         session.add_all([VoucherCode(pool_id=pool.id, code=c) for c in ("LATE01", "LATE02")])
         pool_id = pool.id
-    assert vouchers.fill_pool(runtime, pool_id, NOW) == 2
+    assert claims.fill_pool(runtime, pool_id, NOW) == 2
     assert [pools.code_of(p) for p in people[1:]] == ["LATE01", "LATE02", None]
     assert pools.claim(people[3], "tesco") == ("waiting", 1, True)

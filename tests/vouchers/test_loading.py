@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from service import vouchers
-from service.store import VoucherCode
+from brewline.vouchers import claims, rules
+from brewline.vouchers.models import VoucherCode
 from tests.vouchers.conftest import NOW, codes, csv_of
 
 
@@ -49,17 +49,17 @@ def test_codes_already_past_their_expiry_date_are_refused_and_bad_dates_named(po
 
 
 def test_a_file_without_a_code_column_is_refused_whole(pools, runtime):
-    with pytest.raises(vouchers.VoucherError, match="first line must name the columns"):
+    with pytest.raises(rules.VoucherError, match="first line must name the columns"):
         pools.load("tesco", "voucher,pin\nAAA,1\n")
     assert count_codes(runtime) == 0
 
 
 def test_a_new_pool_needs_a_value_and_a_known_flow(pools):
-    with pytest.raises(vouchers.VoucherError, match="--value"):
+    with pytest.raises(rules.VoucherError, match="--value"):
         pools.load("tesco", csv_of(["A1"]), value=None)
-    with pytest.raises(vouchers.VoucherError, match="no flow called 'nope'"):
+    with pytest.raises(rules.VoucherError, match="no flow called 'nope'"):
         pools.load("tesco", csv_of(["A1"]), flow="nope")
-    with pytest.raises(vouchers.VoucherError, match="not both"):
+    with pytest.raises(rules.VoucherError, match="not both"):
         pools.load("tesco", csv_of(["A1"]), flow="over-a-brew-2024-05", event="7")
 
 
@@ -79,9 +79,9 @@ def test_expired_codes_are_never_handed_out_and_the_ledger_adds_up(pools):
     assert [r[1] for r in results] == ["LATER1", "LATER2", 1]
     declined = pools.person(9)
     with pools.runtime.store.transaction() as session:
-        from service.store import Contact
-        vouchers.decline(session, session.get(Contact, declined),
-                         [vouchers.get_pool(session, "tesco")], later)
+        from brewline.people.models import Contact
+        claims.decline(session, session.get(Contact, declined),
+                         [rules.get_pool(session, "tesco")], later)
     figures = pools.figures(later)["tesco"]
     assert (figures.loaded, figures.issued, figures.remaining, figures.expired,
             figures.waiting, figures.declined) == (3, 2, 0, 1, 1, 1)

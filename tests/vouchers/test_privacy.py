@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from tests.service.test_sms_webhook import replies
+from tests.texts.test_sms_webhook import replies
 from tests.vouchers.test_by_call import BASE, action, call
 from tests.vouchers.test_by_text import finish_survey, load_pool
 

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 from hypothesis import given, strategies as st
 
-from service.voucher_speech import code_parts, code_ssml, digit_groups, spoken_characters
+from brewline.vouchers.speech import code_parts, code_ssml, digit_groups, spoken_characters
 
 
 def test_letters_and_digits_are_spelled_in_small_groups_with_pauses():

@@ -1,0 +1,4 @@
+"""`python -m brewline` is the `brewline` command."""
+from brewline.cli import main
+
+main()

@@ -1,0 +1,117 @@
+"""The periodic sweep: nothing outbound is lost to a dead worker or a Redis restart.
+
+A row left "sending" past its lease is looked up at Twilio, never resent blindly; a due
+row whose job was lost (a crash, a Redis restart) is queued again.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import select, update
+
+from brewline.delivery import clients, outbox
+from brewline.delivery.claiming import ADDRESSLESS, release
+from brewline.delivery.models import Outbox
+from brewline.delivery.sending import record_sent
+from brewline.delivery.twilio_rest import SendError
+from brewline.people.models import Contact
+from brewline.platform.database import utcnow
+from brewline.platform.runtime import Runtime
+
+log = logging.getLogger("brewline.sweeper")
+# Longer than any API call can take (the client times out after 10 s), so a row still
+# "sending" after this has lost its worker.
+LEASE = timedelta(minutes=2)
+
+
+def enqueue_pending(runtime: Runtime, now: datetime | None = None, page: int = 1000,
+                    pages: int = 100) -> int:
+    """Sweeper: queue due pending rows that have no job (after a crash or a Redis outage).
+
+    Pages through every due row, as a long campaign keeps thousands queued (marked) ahead
+    of the ones that lost their job.
+    """
+    now, after, queued = now or utcnow(), 0, 0
+    for _page in range(pages):
+        with runtime.store.transaction() as session:
+            ids = list(session.scalars(select(Outbox.id).where(
+                Outbox.status == "pending", Outbox.not_before <= now, Outbox.id > after)
+                .order_by(Outbox.id).limit(page)))
+        if not ids:
+            break
+        after = ids[-1]
+        queued += outbox.queue(runtime, [(i, None) for i in outbox.unqueued(runtime, ids)])
+    return queued
+
+
+def lease(runtime: Runtime) -> timedelta:
+    """How long a claim is trusted (BREWLINE_LEASE_SECONDS; fault tests shorten it)."""
+    seconds = runtime.settings.extra.get("BREWLINE_LEASE_SECONDS")
+    return timedelta(seconds=float(seconds)) if seconds else LEASE
+
+
+def settle_stale(runtime: Runtime, now: datetime | None = None) -> dict[str, int]:
+    """Sweeper: rows left "sending" past the lease are looked up, never resent blindly."""
+    now = now or utcnow()
+    with runtime.store.transaction() as session:
+        stale = list(session.execute(select(Outbox.id, Outbox.claimed_at).where(
+            Outbox.status == "sending", Outbox.claimed_at < now - lease(runtime))))
+    counts: dict[str, int] = {}
+    for row_id, claimed_at in stale:
+        outcome = _settle_one(runtime, row_id, claimed_at)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def _settle_one(runtime: Runtime, row_id: int, claimed_at: datetime) -> str:
+    with runtime.store.transaction() as session:
+        row = session.get(Outbox, row_id)
+        phone = session.get(Contact, row.contact_id).phone if row else None
+    if row is None or (phone is None and row.channel not in ADDRESSLESS):
+        return "gone"
+    if not runtime.settings.local_mode and row.channel not in LOOKUPS:
+        return _give_up_unknown(runtime, row_id, claimed_at)
+    try:
+        sid = _look_up(runtime, row, phone, claimed_at)
+    except SendError as exc:
+        log.warning("could not ask twilio about outbox %s: %s", row_id, exc)
+        return "unsettled"
+    if sid:
+        return "sent" if record_sent(runtime, row_id, sid, claimed_at) else "skipped"
+    return release(runtime, row_id, claimed_at)
+
+
+def _give_up_unknown(runtime: Runtime, row_id: int, claimed_at: datetime) -> str:
+    """No way to ask Twilio (calls): a second call would be worse than none, so stop."""
+    with runtime.store.transaction() as session:
+        session.execute(update(Outbox).where(
+            Outbox.id == row_id, Outbox.status == "sending", Outbox.claimed_at == claimed_at)
+            .values(status="unknown", error="worker stopped mid-send; not tried again"))
+    return "unknown"
+
+
+def _look_up(runtime: Runtime, row: Outbox, phone: str, since: datetime) -> str | None:
+    """The sid of this row's message if Twilio has it; in local mode nothing left us."""
+    if runtime.settings.local_mode:
+        return None
+    return LOOKUPS[row.channel](runtime, row, phone, since)
+
+
+def _find_sms(runtime: Runtime, row: Outbox, phone: str, since: datetime) -> str | None:
+    return clients.twilio(runtime).find_sms(phone, row.body, since)
+
+
+def _nothing_to_find(*_args) -> None:
+    """Deleting a recording twice is harmless, so a lost one is simply tried again."""
+    return None
+
+
+LOOKUPS: dict[str, Callable[[Runtime, Outbox, str, datetime], str | None]] = {
+    "sms": _find_sms, "api": _nothing_to_find}
+
+
+def sweep_once(runtime: Runtime) -> list[object]:
+    """Run every sweep step once (the worker does, every BREWLINE_SWEEP_SECONDS)."""
+    return [settle_stale(runtime), enqueue_pending(runtime)]

@@ -1,0 +1,27 @@
+"""The cancellation call: /twilio/voice/cancelled tells a phone-only person an event is off.
+
+`brewline events cancel` writes an event_cancelled_call row for each person who said yes
+or maybe and cannot get texts (the others are texted); the worker places it with
+`?outbox=ID` at a civil hour. Its turns are those of every call with news about an event
+(service/voice_event_call.py): sorry, which session is off and when it was to be (said as
+"tomorrow, Wednesday the 27th of November, ..."), that nothing is needed from them; `*`
+again, `9` slower; a voicemail gets a short message with the date in full.
+"""
+from __future__ import annotations
+
+from brewline.events import events
+from brewline.events.event_call import Script, blueprint
+
+WORDS = {
+    "gone": ("Hello, this is Over a Brew. Sorry, we rang with a message that is no longer "
+             "needed. Goodbye."),
+    "error": "Hello, this is Over a Brew. Sorry, something went wrong on our side. Goodbye.",
+    "still_there": ("There is nothing you need to do. To hear the message again, "
+                    "press star."),
+}
+
+SCRIPT = Script(route="cancelled", purpose=events.CANCELLED_CALL, news="cancelled_call",
+                keys="cancelled_call_keys", voicemail="cancelled_voicemail",
+                bye="cancelled_call_bye", words=WORDS, live=events.is_called_off,
+                hints="repeat, again")
+bp = blueprint(SCRIPT)

@@ -1,0 +1,90 @@
+"""`brewline invites send`: invite everyone who agreed to hear from us, once per event."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists
+from sqlalchemy.orm import Session
+
+from flows.invites import render
+from flows.readability import (
+    Encoding, Finding, check_text, encoding, errors_in, finding_lines, text_lines,
+)
+from brewline.people import audience
+from brewline.platform import bulk
+from brewline.events import events
+from brewline.delivery import outbox
+from brewline.platform.runtime import Runtime
+from brewline.people.models import Contact
+from brewline.events.models import Event, Invite
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Who an invite would go to and exactly what it says."""
+
+    event: Event
+    texts: list[int]
+    calls: list[int]
+    cannot_text: int
+    text: str
+    call_text: str
+    encoding: Encoding
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return errors_in(self.findings)
+
+    def lines(self) -> list[str]:
+        """What a dry run prints."""
+        out = [f"Invite to event {self.event.id}: {len(self.texts)} by text, "
+               f"{len(self.calls)} by phone call (phone-only)"] + text_lines(self.text)
+        if self.calls:
+            out += ["What the call says:", "", self.call_text, ""]
+        if self.cannot_text:
+            out.append(f"Left out: {self.cannot_text} whose number cannot receive texts")
+        return out + finding_lines(self.findings)
+
+
+def plan(runtime: Runtime, session: Session, event: Event, tag: str | None) -> Plan:
+    """Work out the audience and the texts, writing nothing."""
+    query = audience.consenting(tag).where(~exists().where(
+        Invite.event_id == event.id, Invite.contact_id == Contact.id))
+    people = session.execute(query).all()
+    said = events.words(event, ZoneInfo(runtime.settings.tz_default))
+    text = render("invite", said)
+    # Phone-only people are rung; others whose number cannot take texts are left out.
+    calls = [cid for cid, phone_only, _ in people if phone_only]
+    texts = [cid for cid, phone_only, no_text in people if not phone_only and not no_text]
+    return Plan(event, texts=texts, calls=calls, cannot_text=len(people) - len(texts) - len(calls),
+                text=text, call_text=render("invite_call", said), encoding=encoding(text),
+                findings=check_text(text, "invite"))
+
+
+def send(runtime: Runtime, session: Session, chosen: Plan, now: datetime) -> int:
+    """Write every invite and its outbox row in this transaction; ids are queued after commit."""
+    if not events.is_open(chosen.event, now):
+        raise events.EventProblem(f"event {chosen.event.id} is cancelled or has started")
+    if chosen.errors:
+        raise events.EventProblem("the invite text needs fixing first: "
+                                  + "; ".join(f.message for f in chosen.errors))
+    event_id, ref = chosen.event.id, events.ref(chosen.event.id)
+    rows = [_row(cid, chosen.text, "invite", "sms", event_id, ref) for cid in chosen.texts]
+    # Calls wait for civil hours from `now`, as every call does (outbox.civil_time).
+    rung = {"not_before": outbox.civil_time(runtime.settings, now)}
+    rows += [_row(cid, chosen.call_text, "invite_call", "call", event_id, ref) | rung
+             for cid in chosen.calls]
+    ids = outbox.add_many(runtime, session, rows)
+    if rows:
+        bulk.insert_rows(session, Invite, [
+            {"event_id": event_id, "contact_id": row["contact_id"], "channel": row["channel"],
+             "outbox_id": oid, "created_at": now} for row, oid in zip(rows, ids)])
+    return len(rows)
+
+
+def _row(contact_id: int, body: str, purpose: str, channel: str, event_id: int, ref: str) -> dict:
+    return {"contact_id": contact_id, "body": body, "purpose": purpose, "channel": channel,
+            "ref": ref, "dedupe_key": f"invite:{event_id}:{contact_id}"}

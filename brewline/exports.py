@@ -1,0 +1,133 @@
+"""Exporting tables as CSV or JSON: pseudonymous unless phone numbers are asked for."""
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from typing import IO, Callable, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from brewline.delivery.models import Message
+from brewline.events import exports as event_exports
+from brewline.people import exports as people_exports
+from brewline.people.models import Contact
+from brewline.surveys.models import Answer
+from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
+from brewline.vouchers.rules import mask_code
+
+# Spreadsheet programs run cells that start with these as formulas.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Make a CSV cell safe to open in a spreadsheet."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _answers(session: Session, include_phone: bool) -> Iterable[dict]:
+    rows = session.execute(select(Answer, Contact).join(Contact, Answer.contact_id == Contact.id)
+                           .order_by(Answer.id))
+    for answer, contact in rows:
+        yield _person(contact, include_phone) | {
+            "flow": answer.flow_id, "flow_version": answer.flow_version,
+            "question_id": answer.question_id, "question": answer.question_text,
+            "answer": answer.text, "value": answer.value, "skipped": answer.skipped,
+            "channel": answer.channel, "recording_url": answer.recording_url,
+            "transcript": answer.transcript, "time": answer.created_at.isoformat()}
+
+
+def _contacts(session: Session, include_phone: bool) -> Iterable[dict]:
+    more = people_exports.contact_columns(session)
+    for contact in session.scalars(select(Contact).where(Contact.phone.is_not(None))
+                                   .order_by(Contact.id)):
+        yield _person(contact, include_phone) | {
+            "name": contact.name if include_phone else None, "language": contact.language,
+            "source": contact.source, "created": contact.created_at.isoformat(),
+            "opted_out": contact.opted_out_at.isoformat() if contact.opted_out_at else None,
+            "phone_only": contact.phone_only} | more(contact.id)
+
+
+def _messages(session: Session, include_phone: bool, include_codes: bool = False) -> Iterable[dict]:
+    rows = session.execute(select(Message, Contact).outerjoin(Contact, Message.contact_id == Contact.id)
+                           .order_by(Message.id))
+    hide = (lambda contact_id, body: body) if include_codes else _code_masker(session)
+    for message, contact in rows:
+        yield _person(contact, include_phone) | {
+            "direction": message.direction, "channel": message.channel,
+            "body": hide(message.contact_id, message.body),
+            "media_count": message.media_count, "status": message.status,
+            "time": message.created_at.isoformat()}
+
+
+def _code_masker(session: Session) -> Callable[[int | None, str | None], str | None]:
+    """Hides the voucher codes and PINs given to a person wherever their messages hold them."""
+    secrets: dict[int, list[str]] = defaultdict(list)
+    for contact_id, code, pin in session.execute(
+            select(VoucherClaim.contact_id, VoucherCode.code, VoucherCode.pin)
+            .join(VoucherCode, VoucherClaim.code_id == VoucherCode.id)):
+        secrets[contact_id] += [code] + ([pin] if pin else [])
+
+    def hide(contact_id: int | None, body: str | None) -> str | None:
+        # Longest first, so a PIN inside a code never leaves part of the code showing.
+        for secret in sorted(secrets.get(contact_id, ()), key=len, reverse=True):
+            body = body.replace(secret, mask_code(secret)) if body else body
+        return body
+    return hide
+
+
+def _person(contact: Contact | None, include_phone: bool) -> dict:
+    row = {"participant": contact.pid if contact else None}
+    if include_phone:
+        row["phone"] = contact.phone if contact else None
+    return row
+
+
+def _vouchers(session: Session, include_phone: bool, include_codes: bool = False) -> Iterable[dict]:
+    rows = session.execute(
+        select(VoucherClaim, VoucherPool, Contact, VoucherCode)
+        .join(VoucherPool, VoucherClaim.pool_id == VoucherPool.id)
+        .join(Contact, VoucherClaim.contact_id == Contact.id)
+        .outerjoin(VoucherCode, VoucherClaim.code_id == VoucherCode.id).order_by(VoucherClaim.id))
+    for claim, pool, contact, code in rows:
+        row = _person(contact, include_phone) | {
+            "pool": pool.name, "value": pool.value, "earned_by": claim.earned_by,
+            "status": claim.status, "channel": claim.channel,
+            "requested": claim.requested_at.isoformat(),
+            "issued": claim.issued_at.isoformat() if claim.issued_at else None,
+            "declined": claim.declined_at.isoformat() if claim.declined_at else None}
+        if include_codes:
+            row |= {"code": code.code if code else None, "pin": code.pin if code else None}
+        yield row
+
+
+def _rsvps(session: Session, include_phone: bool) -> Iterable[dict]:
+    return event_exports.rsvps(session, include_phone, _person)
+
+
+TABLES: dict[str, Callable[[Session, bool], Iterable[dict]]] = {
+    "answers": _answers, "contacts": _contacts, "messages": _messages,
+    "vouchers": _vouchers,
+    "rsvps": _rsvps,
+}
+# Tables that show voucher codes (masked in message texts) only with --include-codes.
+WITH_CODES = {"vouchers", "messages"}
+
+
+def write(session: Session, table: str, fmt: str, out: IO[str], include_phone: bool = False,
+          include_codes: bool = False) -> int:
+    """Write a table to `out`; returns the number of rows."""
+    extra = {"include_codes": True} if include_codes and table in WITH_CODES else {}
+    rows = list(TABLES[table](session, include_phone, **extra))
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return len(rows)
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
+    return len(rows)

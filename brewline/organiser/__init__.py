@@ -1,0 +1,34 @@
+"""Organiser pages: what organisers see and do in a browser, signed in.
+
+Sign-in (with a growing lockout), the overview (who got how far, and what needs a look),
+the answers (read, filter, tag, listen, export), contacts (import a spreadsheet, erase a
+person), invites (plan an event, preview the text, send or schedule), vouchers (load
+codes, the ledger), the Needs a look page (what went wrong, tried again safely) and a
+phone simulator that texts or rings the real webhooks. Every form is CSRF-protected,
+every page works at 360 px and at 200% zoom, and no page shows a phone number in full.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from brewline.organiser import auth, overview, vouchers
+from brewline.organiser.answers import page as answers
+from brewline.organiser.contacts import page as contacts
+from brewline.organiser.invites import page as invites
+from brewline.organiser.needs_a_look import page as needs_a_look
+from brewline.organiser.simulator import page as simulator
+from brewline.platform import hooks
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+
+def register(app: Flask) -> None:
+    """Every organiser page, and what each adds to the overview."""
+    for page in (auth, overview, needs_a_look, answers, contacts, invites, vouchers, simulator):
+        app.register_blueprint(page.bp)
+    hooks.add(overview.NOTICES, ("overview_problems.html", needs_a_look.counts))
+    hooks.add(overview.PANELS, ("overview_events.html", invites.upcoming))
+    hooks.add(overview.PANELS, ("overview_vouchers.html", vouchers.stock))

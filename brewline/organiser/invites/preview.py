@@ -1,0 +1,72 @@
+"""What an invite will cost and say, in plain words, before anything is sent."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from brewline.events import invitations
+from brewline.platform.runtime import Runtime
+from brewline.events.models import Event
+
+DEFAULT_PRICE = "0.05"  # pounds per SMS segment, a UK ballpark; BREWLINE_SMS_PRICE changes it
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A dry run of one invite, with the money and the warnings spelt out."""
+
+    plan: invitations.Plan
+    price: float
+    warnings: list[str]
+
+    @property
+    def audience(self) -> int:
+        return len(self.plan.texts) + len(self.plan.calls)
+
+    @property
+    def cost(self) -> float:
+        return len(self.plan.texts) * self.plan.encoding.segments * self.price
+
+
+def price_per_segment(runtime: Runtime) -> float:
+    try:
+        return float(runtime.settings.extra.get("BREWLINE_SMS_PRICE", DEFAULT_PRICE))
+    except ValueError:
+        return float(DEFAULT_PRICE)
+
+
+def _quiet_now(runtime: Runtime, now: datetime) -> bool:
+    hours = runtime.settings.quiet_hours
+    if not hours:
+        return False
+    local = now.astimezone(ZoneInfo(runtime.settings.tz_default)).time()
+    start, end = hours
+    return local >= start or local < end if start > end else start <= local < end
+
+
+def warnings(runtime: Runtime, plan: invitations.Plan, now: datetime) -> list[str]:
+    """Plain-language warnings an organiser should read before sending."""
+    found = [f.message for f in plan.findings]
+    if not plan.texts and not plan.calls:
+        found.append("Nobody would get this: no one has said yes to invites (with this tag), "
+                     "or everyone has been invited already.")
+    if plan.encoding.name != "GSM-7":
+        found.append("Some characters make this a more expensive kind of text (UCS-2). "
+                     "Plain letters and straight quotes are cheaper.")
+    if plan.encoding.segments > 1:
+        found.append(f"This text goes as {plan.encoding.segments} parts; each part is paid for.")
+    if plan.cannot_text:
+        found.append(f"{plan.cannot_text} people cannot get texts and are left out.")
+    if _quiet_now(runtime, now):
+        found.append("It is quiet hours now: texts will wait until the morning.")
+    return found
+
+
+def preview_of(runtime: Runtime, session: Session, event: Event, tag: str | None,
+               now: datetime) -> Preview:
+    """The same dry run as `brewline invites send --dry-run`, priced and explained."""
+    plan = invitations.plan(runtime, session, event, tag)
+    return Preview(plan, price_per_segment(runtime), warnings(runtime, plan, now))

@@ -1,0 +1,13 @@
+"""The navigation bar every organiser page shows."""
+from __future__ import annotations
+
+# (endpoint, label) for the navigation bar, in order.
+NAV: list[tuple[str, str]] = [
+    ("overview.overview", "Overview"),
+    ("problems.needs_a_look", "Needs a look"),
+    ("answers.answers", "Answers"),
+    ("contacts.contacts", "Contacts"),
+    ("invites.invites", "Invites"),
+    ("vouchers.vouchers_page", "Vouchers"),
+    ("simulator.simulator", "Phone simulator"),
+]

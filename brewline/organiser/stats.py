@@ -1,0 +1,104 @@
+"""Numbers for the overview: how far people got in each flow, and on which channel."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flows.loader import Registry
+from brewline.surveys.models import Answer, Conversation
+from brewline.people.models import Contact
+
+# The rows of the overview table, in order, and what each means.
+MEASURES = {
+    "started": "Started (said anything back)",
+    "finished": "Finished every question",
+    "paused": "Taking a break",
+    "declined": "Said not now",
+    "opted_out": "Asked us to stop texting",
+}
+
+
+@dataclass
+class FlowStats:
+    """Counts for one flow: measure -> channel ('all', 'sms', 'voice') -> people."""
+
+    flow_id: str
+    title: str
+    counts: dict = field(default_factory=lambda: defaultdict(Counter))
+    questions: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    """How many people reached, answered and skipped one question."""
+
+    step_id: str
+    label: str
+    text: str
+    reached: int
+    answered: int
+    skipped: int
+
+
+def _measures(conversation: Conversation, contact: Contact) -> list[str]:
+    found = ["started"] if conversation.status != "new" else []
+    if conversation.status in ("finished", "paused", "declined"):
+        found.append(conversation.status)
+    if contact.opted_out_at is not None:
+        found.append("opted_out")
+    return found
+
+
+def flow_stats(session: Session, flows: Registry) -> list[FlowStats]:
+    """Overview numbers for every flow that anyone has started, newest flows first."""
+    rows = session.execute(select(Conversation, Contact).join(Contact)).all()
+    answers = session.execute(select(Answer.conversation_id, Answer.question_id,
+                                     Answer.channel, Answer.skipped)).all()
+    channels = defaultdict(set)
+    for conversation_id, _q, channel, _s in answers:
+        channels[conversation_id].add(channel)
+    result: dict[str, FlowStats] = {}
+    for conversation, contact in rows:
+        stats = result.setdefault(conversation.flow_id, _new(flows, conversation.flow_id))
+        for measure in _measures(conversation, contact):
+            stats.counts[measure]["all"] += 1
+            for channel in channels[conversation.id]:
+                stats.counts[measure][channel] += 1
+    for stats in result.values():
+        stats.questions = _questions(flows, stats.flow_id, rows, answers)
+    return sorted(result.values(), key=lambda s: s.flow_id)
+
+
+def _new(flows: Registry, flow_id: str) -> FlowStats:
+    try:
+        title = flows.get(flow_id).title
+    except KeyError:
+        title = flow_id
+    return FlowStats(flow_id, title)
+
+
+def _questions(flows: Registry, flow_id: str, rows, answers) -> list[QuestionStats]:
+    try:
+        flow = flows.get(flow_id)
+    except KeyError:
+        return []
+    mine = {c.id: c for c, _ in rows if c.flow_id == flow_id}
+    answered, skipped, at = defaultdict(set), defaultdict(set), Counter()
+    for conversation_id, question_id, _channel, was_skipped in answers:
+        if conversation_id in mine:
+            (skipped if was_skipped else answered)[question_id].add(conversation_id)
+    for conversation in mine.values():
+        if conversation.status in ("active", "paused"):
+            at[conversation.step] += 1
+    return [_question(step, answered, skipped, at) for step in flow.steps.values()
+            if step.is_question]
+
+
+def _question(step, answered, skipped, at) -> QuestionStats:
+    label = f"Question {step.number}" if step.number else step.id.replace("_", " ").capitalize()
+    done = answered[step.id] | skipped[step.id]
+    return QuestionStats(step.id, label, step.text.render("en", total="N"), len(done) + at[step.id],
+                         len(answered[step.id]), len(skipped[step.id] - answered[step.id]))

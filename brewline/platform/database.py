@@ -1,0 +1,121 @@
+"""The database: one declarative base, the engine, transactions and after-commit hooks.
+
+Each capability keeps its own models beside its rules (brewline/<capability>/models.py),
+all on this one Base, so Alembic and erasure see every table.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager, nullcontext
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import JSON, DateTime, TypeDecorator, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from brewline.platform.writer_lock import writer_lock
+
+
+# What "the database is unreachable" looks like from SQLAlchemy.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every back-end (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict: JSON}
+
+
+def normalise_url(database_url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if database_url.startswith(prefix):
+            return "postgresql+psycopg://" + database_url[len(prefix):]
+    return database_url
+
+
+def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    """An engine tuned for the back-end: SQLite gets WAL and write-serialising BEGINs."""
+    database_url = normalise_url(database_url)
+    if database_url.startswith("sqlite"):
+        engine = create_engine(database_url, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(database_url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:
+    # pysqlite's own BEGIN is deferred; we issue BEGIN IMMEDIATE so writers queue up.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    for pragma in ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON",
+                   "synchronous=NORMAL"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Store:
+    """The database for one process: engine, sessions and after-commit hooks."""
+
+    def __init__(self, database_url: str, **engine_kwargs: Any):
+        self.url = database_url
+        self.engine = make_engine(database_url, **engine_kwargs)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = writer_lock(self.engine) if self.is_sqlite else nullcontext()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction; after-commit callbacks run once it commits."""
+        session = self.sessions()
+        session.info["after_commit"] = []
+        try:
+            with self._writer, session.begin():
+                yield session
+            for callback in session.info["after_commit"]:
+                callback()
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` only once this session's transaction has committed."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def lock(session: Session, model, row_id: int):
+    """Load a row and hold it until the transaction ends (SQLite holds the whole database)."""
+    return session.get(model, row_id, with_for_update=True, populate_existing=True)
+
+

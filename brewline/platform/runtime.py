@@ -1,0 +1,83 @@
+"""Everything a process needs, built from settings: used by web, workers and the CLI.
+
+A process makes one Runtime in its composition root (create_app, the worker, the CLI)
+and hands it down. RQ jobs cannot be handed anything but ids, so the worker also names
+its runtime with `use()`, and a job asks for it with `current()`.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
+
+import redis
+from rq import Queue
+
+from brewline.platform import embedded_redis
+from brewline.platform.database import Store
+from brewline.platform.settings import Settings
+from flows.loader import DATA_DIR, Registry
+
+log = logging.getLogger("brewline")
+QUEUE_NAME = "brewline"
+
+
+@dataclass
+class Runtime:
+    """Settings plus the connections built from them, created lazily, never at import."""
+
+    settings: Settings
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.database_url)
+
+    @cached_property
+    def redis_url(self) -> str:
+        return self.settings.redis_url or embedded_redis.ensure(self.settings.instance_dir)
+
+    @cached_property
+    def redis(self) -> redis.Redis:
+        # Short timeouts: a webhook must not hang on an unreachable Redis.
+        return redis.Redis.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=2)
+
+    @cached_property
+    def queue(self) -> Queue:
+        return Queue(QUEUE_NAME, connection=self.redis)
+
+    @cached_property
+    def flows(self) -> Registry:
+        return Registry.from_dir(self.settings.flows_dir or DATA_DIR)
+
+    def enqueue(self, job: Callable, *args, **kwargs) -> bool:
+        """Queue a job (a function that takes ids); False, and a log line, if Redis is down."""
+        try:
+            self.queue.enqueue(job, *args, **kwargs)
+            return True
+        except redis.RedisError as exc:
+            # The sweeper re-enqueues pending rows, so nothing is lost by carrying on.
+            log.warning("could not enqueue %s: %s", job.__name__, type(exc).__name__)
+            return False
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.dispose()
+        if "redis" in self.__dict__:
+            self.redis.close()
+
+
+_current: Runtime | None = None
+
+
+def use(runtime: Runtime | None) -> None:
+    """Name this process's runtime, for the jobs it runs (the worker, and tests)."""
+    global _current
+    _current = runtime
+
+
+def current() -> Runtime:
+    """The runtime this process named with `use()`: what an RQ job runs against."""
+    if _current is None:
+        raise RuntimeError("no runtime: the worker names one with runtime.use() at start")
+    return _current

@@ -1,0 +1,218 @@
+"""Incoming texts: keep every one, route keywords, advance the conversation, reply."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import Session
+
+from flows.keywords import Keyword, classify
+from flows.model import Reply
+from brewline.people import contacts
+from brewline.surveys import conversations
+from brewline.people.phones import BadNumber, is_textable_sender, mask, normalise
+from brewline.platform.runtime import Runtime
+from brewline.platform.database import DATABASE_DOWN
+from brewline.people.models import Contact
+from brewline.surveys.models import Conversation
+from brewline.delivery.models import Message
+from brewline.texts.wording import REPLIES
+from brewline.delivery import stopping
+
+log = logging.getLogger("brewline.inbound")
+# Built once: building a statement costs more than running it (SQLAlchemy's cache key).
+_SEEN = select(Message.contact_id, Message.reply).where(Message.sid == bindparam("sid"))
+_KEEP = insert(Message.__table__)
+
+
+@dataclass(frozen=True)
+class InboundText:
+    """A text a person sent us, in our own words rather than Twilio's."""
+
+    sender: str
+    body: str
+    message_sid: str
+    media_count: int = 0
+
+
+@dataclass
+class Context:
+    """What a handler needs to answer one text."""
+
+    runtime: Runtime
+    session: Session
+    contact: Contact
+    message: Message
+    keyword: Keyword | None
+    now: datetime
+    conversation: Conversation | None = None  # in the active flow, if loaded with the person
+
+    @property
+    def body(self) -> str:
+        return self.message.body
+
+
+Handler = Callable[[Context], list[str]]
+# Tried in order before the conversation; each returns replies, or None to pass.
+BEFORE_CONVERSATION: list[Callable[[Context], list[str] | None]] = []
+# Run after each conversation turn; each returns replies to add (the voucher offer, ...).
+AFTER_TURN: list[Callable[[Context, conversations.Turn], list[str]]] = []
+# Intents still acted on after the person opted out (e.g. erase).
+OPTED_OUT_INTENTS: dict[str, Handler] = {}
+
+
+def receive_text(runtime: Runtime, text: InboundText, now: datetime | None = None) -> list[str]:
+    """Keep the text, act on it, and return the replies (the same ones on a redelivery)."""
+    now = now or datetime.now(timezone.utc)
+    phone = _phone(runtime, text.sender)
+    if phone is None:
+        _keep_unanswerable(runtime, text, now)
+        return []
+    try:
+        with runtime.store.transaction() as session:
+            return _receive(runtime, session, phone, text, now)
+    except DATABASE_DOWN:
+        raise  # the database itself failed: the caller spools the text
+    except Exception:
+        # Handling failed and everything it did is rolled back; the words are still kept.
+        log.exception("could not handle a text from %s", mask(phone))
+        return _keep_failed(runtime, phone, text, now)
+
+
+def _receive(runtime: Runtime, session: Session, phone: str, text: InboundText,
+             now: datetime) -> list[str]:
+    contact, conversation = conversations.locked_person(session, phone,
+                                                        runtime.settings.active_flow)
+    earlier = _earlier(session, contact, text)
+    if earlier is not None:
+        return earlier
+    message = _message(contact, text, now)
+    replies = route(Context(runtime, session, contact, message, classify(message.body), now,
+                            conversation))
+    _keep(session, message, replies)
+    return replies
+
+
+def _keep_failed(runtime: Runtime, phone: str, text: InboundText, now: datetime) -> list[str]:
+    replies = [REPLIES["error"]]
+    with runtime.store.transaction() as session:
+        contact = contacts.locked(session, phone)
+        earlier = _earlier(session, contact, text)
+        if earlier is not None:
+            return earlier
+        message = _message(contact, text, now)
+        message.status = "error"
+        _keep(session, message, replies)
+    return replies
+
+
+def _phone(runtime: Runtime, sender: str) -> str | None:
+    if not is_textable_sender(sender):
+        return None
+    try:
+        return normalise(sender, runtime.settings.default_region)
+    except BadNumber:
+        return None
+
+
+def _earlier(session: Session, contact: Contact, text: InboundText) -> list[str] | None:
+    """What we said to an earlier delivery of this MessageSid, or None if it is new.
+
+    A repeat gets the same reply, but never someone else's (a reused MessageSid).
+    """
+    seen = session.execute(_SEEN, {"sid": text.message_sid}).first()
+    if seen is None:
+        return None
+    return list(seen.reply or []) if seen.contact_id == contact.id else []
+
+
+def _message(contact: Contact, text: InboundText, now: datetime) -> Message:
+    return Message(contact_id=contact.id, direction="in", sid=text.message_sid,
+                   body=text.body, media_count=text.media_count, status="received",
+                   channel="sms", created_at=now)
+
+
+def _keep(session: Session, message: Message, replies: list[str]) -> None:
+    """The text and our replies, in one statement, once we know what we said."""
+    message.reply = replies
+    rows = [_row(message)] + [dict(_row(message), direction="out", sid=None, body=body,
+                                   media_count=0, status="replied", reply=None)
+                              for body in replies]
+    session.execute(_KEEP, rows)  # Core: one executemany, no unit of work
+
+
+def _row(message: Message) -> dict:
+    return {column: getattr(message, column) for column in (
+        "contact_id", "direction", "sid", "body", "media_count", "status", "channel",
+        "reply", "created_at")}
+
+
+def _keep_unanswerable(runtime: Runtime, text: InboundText, now: datetime) -> None:
+    """Short codes and alphanumeric senders get no reply, but their words are kept."""
+    with runtime.store.transaction() as session:
+        if session.execute(_SEEN, {"sid": text.message_sid}).first() is not None:
+            return
+        session.add(Message(direction="in", sid=text.message_sid, sender=text.sender[:40],
+                            body=text.body, media_count=text.media_count,
+                            status="unanswerable", created_at=now))
+
+
+def route(ctx: Context) -> list[str]:
+    """Decide what an incoming text means and act on it."""
+    if not ctx.body.strip():
+        return [REPLIES["words_only"]]
+    if ctx.contact.opted_out_at is not None:
+        return _while_opted_out(ctx)
+    handler = INTENTS.get(ctx.keyword.intent) if ctx.keyword else None
+    if handler:
+        return handler(ctx)
+    for hook in BEFORE_CONVERSATION:
+        replies = hook(ctx)
+        if replies is not None:
+            return replies
+    return converse(ctx)
+
+
+def converse(ctx: Context) -> list[str]:
+    """Give the text to the person's conversation and return what it says back."""
+    settings, flows = ctx.runtime.settings, ctx.runtime.flows
+    conversation = ctx.conversation or conversations.current(ctx.session, flows, ctx.contact,
+                                                             settings.active_flow)
+    reply = Reply(text=ctx.body, channel="sms", window=settings.answer_window,
+                  intent=ctx.keyword.intent if ctx.keyword else None)
+    turn = conversations.take_turn(ctx.session, flows, conversation, reply, ctx.now,
+                                   window=settings.answer_window)
+    replies = [output.text for output in turn.says]
+    for hook in AFTER_TURN:
+        replies += hook(ctx, turn)
+    return replies
+
+
+def _while_opted_out(ctx: Context) -> list[str]:
+    # Twilio re-subscribes on START, UNSTOP and YES, so we follow it.
+    if (ctx.keyword and ctx.keyword.intent == "opt_in") or ctx.body.strip().lower() == "yes":
+        return _opt_in(ctx)
+    handler = OPTED_OUT_INTENTS.get(ctx.keyword.intent) if ctx.keyword else None
+    return handler(ctx) if handler else []
+
+
+def _opt_out(ctx: Context) -> list[str]:
+    stopping.opt_out(ctx.session, ctx.contact, ctx.now)
+    log.info("%s opted out", mask(ctx.contact.phone))
+    # Twilio answers its own single-word keywords; a second reply would be noise.
+    return [] if ctx.keyword.twilio_handles else [REPLIES["opted_out"]]
+
+
+def _opt_in(ctx: Context) -> list[str]:
+    was_out = ctx.contact.opted_out_at is not None
+    stopping.opt_in(ctx.session, ctx.contact)
+    twilio_replied = ctx.keyword is None or ctx.keyword.twilio_handles
+    return [REPLIES["opted_in"]] if was_out and not twilio_replied else (
+        [] if was_out else converse(ctx))
+
+
+# What each keyword does to a text (STOP and START here; others add theirs in register()).
+INTENTS: dict[str, Handler] = {"opt_out": _opt_out, "opt_in": _opt_in}

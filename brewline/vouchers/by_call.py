@@ -1,0 +1,294 @@
+"""Claiming a voucher on a call: /twilio/voice/voucher and the key presses that follow.
+
+Self-contained so a call can <Redirect> here when it ends. Keys: 1 hear the code, 2 hear it
+and get it by text, 3 no thanks, * repeat, # done.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Mapping
+
+from flask import Blueprint, Response, current_app, request, url_for
+from sqlalchemy.orm import Session
+from twilio.twiml.voice_response import VoiceResponse
+
+from brewline.people import contacts
+from brewline.vouchers import claims, rules
+from brewline.people.phones import BadNumber, normalise
+from brewline.people.models import Contact
+from brewline.vouchers.models import VoucherPool
+from brewline.platform.twilio_edge import plain, required
+from brewline.calls.webhooks import call_webhook
+from brewline.calls.twiml import Speaker
+from brewline.vouchers.speech import add_code
+from brewline.vouchers.claims import Issued, Outcome
+from brewline.vouchers.rules import NotEligible
+from brewline.vouchers.by_text import WORDS as TEXT_WORDS, explain
+
+bp = Blueprint("voice_voucher", __name__, url_prefix="/twilio/voice/voucher")
+GATHER = {"num_digits": 1, "timeout": 10, "method": "POST"}
+
+WORDS = {
+    "offer": "As a thank-you for your time, we have a {value} for you.",
+    "keys_hear": "To hear your code now, press 1.",
+    "keys_text": "To hear it and get it by text as well, press 2.",
+    "keys_no": "If you would rather not have it, press 3.",
+    "choose": "We have more than one kind of voucher. ",
+    "choose_one": "For a {value}, press {n}.",
+    "pen": "Here is your code for your {value}. You may like to have a pen ready.",
+    "code_is": "Your code is:",
+    "once_more": "Once more, your code is:",
+    "pin_is": "Your PIN is:",
+    "use_by": "Use it by {day}.",
+    "after": ("To hear the code again, press star. To get it by text as well, press 2. "
+              "When you are done, press hash, or just hang up."),
+    "texted": "We have sent it to you by text as well.",
+    "cannot_text": "Sorry, we cannot send texts to this number, so please write the code down.",
+    "waiting_text": "We will text your code as soon as we have more.",
+    "waiting_call": "Please ring us again in a few days, and we will read it to you.",
+    "no_key": "We did not hear a key, so here it is again.",
+    "wrong_key": "Sorry, that key does nothing here.",
+    "declined": "No problem, we will not give you a voucher. Thank you for your time. Goodbye.",
+    "goodbye": "Thank you for your time. Goodbye.",
+    "later": "Your thank-you will wait for you: ring us any time. Goodbye.",
+}
+# How to earn a voucher, said on a call (the text versions say "text HELLO").
+EXPLAIN = TEXT_WORDS | {
+    "not_started": ("Vouchers are our thank-you for answering our {total} short questions. "
+                    "Call or text us to start, and we will give you yours when you finish."),
+    "questions_left": ("Vouchers are our thank-you for answering the questions. You have "
+                       "{left} left. Call or text us to carry on, and we will give you yours "
+                       "when you finish."),
+    "last_step": "Nearly there: answer the last question, and then we will give you your voucher.",
+}
+
+
+@dataclass(frozen=True)
+class VoucherCall:
+    """A step of a voucher call, in our words: who the person is and what they pressed."""
+
+    phone: str
+    digits: str | None
+    call_sid: str
+
+
+def voucher_call(form: Mapping[str, str]) -> VoucherCall:
+    """Twilio's voice form in our words; on calls we placed the person is `To`."""
+    (call_sid,) = required(form, "CallSid")
+    outbound = form.get("Direction", "inbound").startswith("outbound")
+    (phone,) = required(form, "To" if outbound else "From")
+    return VoucherCall(phone=phone, digits=(form.get("Digits") or "").strip() or None,
+                       call_sid=call_sid)
+
+
+def _twiml(response: VoiceResponse) -> Response:
+    return Response(str(response), mimetype="text/xml")
+
+
+def _with_contact(call: VoucherCall, act) -> Response:
+    """Run `act(runtime, session, contact, now)` for the caller, in one transaction."""
+    runtime = current_app.extensions["brewline"]
+    try:
+        phone = normalise(call.phone, runtime.settings.default_region)
+    except BadNumber:
+        return plain(400, "the caller's number is not a phone number")
+    now = datetime.now(timezone.utc)
+    with runtime.store.transaction() as session:
+        response = act(runtime, session, contacts.locked(session, phone), now)
+    return _twiml(response)
+
+
+def _pool_arg(session: Session) -> VoucherPool | None:
+    try:
+        return session.get(VoucherPool, int(request.args.get("pool", "")))
+    except ValueError:
+        return None
+
+
+@bp.post("")
+@call_webhook(voucher_call)
+def offer(call: VoucherCall) -> Response:
+    """The offer: a menu for one pool, a choice of pools, or how to earn one."""
+    tries = request.args.get("tries", "0")
+    return _with_contact(call, lambda rt, s, c, now: _offer(rt, s, c, tries == "0"))
+
+
+@bp.post("/pick")
+@call_webhook(voucher_call)
+def pick(call: VoucherCall) -> Response:
+    """A key chose one of several pools."""
+    def act(runtime, session, contact, now):
+        pools = rules.eligible_pools(session, contact)
+        index = int(call.digits) - 1 if (call.digits or "").isdigit() else -1
+        if 0 <= index < len(pools):
+            return _offer_menu(_speaker(contact), pools[index], contact)
+        return _offer(runtime, session, contact, True, prefix=WORDS["wrong_key"])
+    return _with_contact(call, act)
+
+
+@bp.post("/answer")
+@call_webhook(voucher_call)
+def answer(call: VoucherCall) -> Response:
+    """The key pressed at the offer for one pool."""
+    def act(runtime, session, contact, now):
+        pool = _pool_arg(session)
+        if pool is None:
+            return _offer(runtime, session, contact, True)
+        handler = _ANSWERS.get(call.digits or "", _wrong_key)
+        return handler(runtime, session, contact, pool, call, now)
+    return _with_contact(call, act)
+
+
+@bp.post("/after")
+@call_webhook(voucher_call)
+def after(call: VoucherCall) -> Response:
+    """The key pressed after hearing the code: * again, 2 by text, anything else goodbye."""
+    def act(runtime, session, contact, now):
+        pool = _pool_arg(session)
+        if pool is None or call.digits not in ("*", "2"):
+            return _say_end(_speaker(contact), VoiceResponse(), WORDS["goodbye"])
+        return _claim_and_read(runtime, session, contact, pool, call, now,
+                               text_it=call.digits == "2")
+    return _with_contact(call, act)
+
+
+def _speaker(contact: Contact) -> Speaker:
+    """The person's own pace: slower if they pressed 9 on an earlier part of a call."""
+    return Speaker.for_rate(contact.voice_rate)
+
+
+def _offer(runtime, session: Session, contact: Contact, first: bool, prefix: str = ""):
+    speaker = _speaker(contact)
+    open_pools = rules.eligible_pools(session, contact)
+    if len(open_pools) > 1:
+        return _choose_menu(speaker, open_pools, prefix)
+    mine = rules.claims(session, contact, "issued", "waiting")
+    pool = open_pools[0] if open_pools else (
+        session.get(VoucherPool, mine[0].pool_id) if mine else None)
+    if pool is None:
+        return _say_end(speaker, VoiceResponse(), _not_eligible_words(session, contact))
+    return _offer_menu(speaker, pool, contact, prefix, first)
+
+
+def _offer_menu(speaker: Speaker, pool: VoucherPool, contact: Contact, prefix: str = "",
+                first: bool = True):
+    response = VoiceResponse()
+    keys = [WORDS["keys_hear"]] + ([WORDS["keys_text"]] if rules.can_text(contact) else [])
+    words = [prefix, WORDS["offer"].format(value=pool.value), *keys, WORDS["keys_no"]]
+    gather = response.gather(action=url_for("voice_voucher.answer", pool=pool.id), **GATHER)
+    _slowly(speaker, gather, " ".join(w for w in words if w))
+    _no_key(speaker, response, first)
+    return response
+
+
+def _choose_menu(speaker: Speaker, pools: list[VoucherPool], prefix: str = ""):
+    response = VoiceResponse()
+    options = " ".join(WORDS["choose_one"].format(value=p.value, n=n)
+                       for n, p in enumerate(pools[:9], start=1))
+    gather = response.gather(action=url_for("voice_voucher.pick"), **GATHER)
+    _slowly(speaker, gather, f"{prefix} {WORDS['choose']}{options}".strip())
+    _no_key(speaker, response, True)
+    return response
+
+
+def _no_key(speaker: Speaker, response: VoiceResponse, first: bool) -> None:
+    # Never hang up in silence: once more with time to think, then a kind goodbye.
+    if first:
+        _slowly(speaker, response, WORDS["no_key"])
+        response.redirect(url_for("voice_voucher.offer", tries=1), method="POST")
+    else:
+        _say_end(speaker, response, WORDS["later"])
+
+
+def _hear(runtime, session, contact, pool, call, now):
+    return _claim_and_read(runtime, session, contact, pool, call, now, text_it=False)
+
+
+def _hear_and_text(runtime, session, contact, pool, call, now):
+    return _claim_and_read(runtime, session, contact, pool, call, now, text_it=True)
+
+
+def _decline(runtime, session, contact, pool, call, now):
+    claims.decline(session, contact, [pool], now)
+    return _say_end(_speaker(contact), VoiceResponse(), WORDS["declined"])
+
+
+def _repeat(runtime, session, contact, pool, call, now):
+    return _offer_menu(_speaker(contact), pool, contact)
+
+
+def _wrong_key(runtime, session, contact, pool, call, now):
+    return _offer_menu(_speaker(contact), pool, contact, prefix=WORDS["wrong_key"])
+
+
+_ANSWERS = {"1": _hear, "2": _hear_and_text, "3": _decline, "*": _repeat}
+
+
+def _claim_and_read(runtime, session, contact, pool, call, now, text_it: bool):
+    speaker = _speaker(contact)
+    try:
+        result = claims.claim(runtime, session, contact, pool, now, channel="voice")
+    except NotEligible:
+        return _say_end(speaker, VoiceResponse(), _not_eligible_words(session, contact))
+    response = VoiceResponse()
+    if not isinstance(result, Issued):
+        return _read_waiting(speaker, response, result, contact)
+    note = _text_it(runtime, session, contact, result, call, now) if text_it else ""
+    return _read_code(speaker, response, result, note)
+
+
+def _text_it(runtime, session, contact, result: Issued, call: VoucherCall, now) -> str:
+    if not rules.can_text(contact):
+        return WORDS["cannot_text"]
+    # Asked for during the call, so it is a direct reply; one text per call however often.
+    claims.send_code(runtime, session, result, now, key=f"call:{call.call_sid}",
+                       direct_reply=True)
+    return WORDS["texted"]
+
+
+def _read_code(speaker: Speaker, response: VoiceResponse, result: Issued,
+               note: str = "") -> VoiceResponse:
+    code = result.code
+    _slowly(speaker, response, WORDS["pen"].format(value=result.pool.value))
+    for lead in (WORDS["code_is"], WORDS["once_more"]):
+        _spell(speaker, response, lead, code.code)
+        response.pause(length=1)
+    if code.pin:
+        _spell(speaker, response, WORDS["pin_is"], code.pin)
+    extra = [WORDS["use_by"].format(day=claims.long_date(code.expires_on))] if code.expires_on else []
+    _slowly(speaker, response, " ".join(extra + ([note] if note else [])) or None)
+    gather = response.gather(action=url_for("voice_voucher.after", pool=result.pool.id), **GATHER)
+    _slowly(speaker, gather, WORDS["after"])
+    return _say_end(speaker, response, WORDS["goodbye"])
+
+
+def _spell(speaker: Speaker, response: VoiceResponse, lead: str, characters: str) -> None:
+    """`lead` at the person's pace, a breath, then the characters slower still."""
+    say = speaker.say(response, lead)
+    say.break_(time="700ms")
+    add_code(say, characters, rate=speaker.code_rate)
+
+
+def _read_waiting(speaker: Speaker, response: VoiceResponse, result: Outcome,
+                  contact: Contact) -> VoiceResponse:
+    words = TEXT_WORDS["waiting"].split(" We will text")[0].format(
+        value=result.pool.value, place=result.place)
+    then = WORDS["waiting_text"] if rules.can_text(contact) else WORDS["waiting_call"]
+    return _say_end(speaker, response, f"{words} {then} {WORDS['goodbye']}")
+
+
+def _not_eligible_words(session: Session, contact: Contact) -> str:
+    return explain(current_app.extensions["brewline"], session, contact, EXPLAIN)
+
+
+def _slowly(speaker: Speaker, parent, text: str | None) -> None:
+    """Say `text`, if there is any, at the person's pace (90% unless they pressed 9)."""
+    if text:
+        speaker.say(parent, text)
+
+
+def _say_end(speaker: Speaker, response: VoiceResponse, text: str) -> VoiceResponse:
+    _slowly(speaker, response, text)
+    response.hangup()
+    return response

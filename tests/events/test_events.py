@@ -1,0 +1,123 @@
+"""`brewline events create | cancel | list`, with times in TZ_DEFAULT."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from brewline.events.models import Event, Rsvp
+from brewline.delivery.models import Outbox
+from tests.events.fixtures import add_contact, add_event, count, get, rows
+from tests.events.fixtures import cli, registered, settings  # noqa: F401  (local mode)
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def next_year() -> int:
+    return datetime.now(timezone.utc).year + 1
+
+
+def test_creating_an_event_prints_its_id_and_keeps_local_time(cli, runtime):
+    result = cli("events", "create", "--title", "The ethical use of AI",
+                 "--starts-at", f"{next_year()}-06-26 14:00", "--where", "Whitley Bay Library",
+                 "--details", "Tea and bus fares paid")
+    assert result.exit_code == 0, result.output
+    event = get(runtime, Event, int(result.output.strip()))
+    assert event.starts_at.astimezone(LONDON).hour == 14
+    assert event.starts_at.astimezone(timezone.utc).hour == 13  # British Summer Time
+    assert (event.title, event.details, event.status) == (
+        "The ethical use of AI", "Tea and bus fares paid", "planned")
+
+
+def test_curly_quotes_pasted_into_a_title_are_made_plain(cli, runtime):
+    result = cli("events", "create", "--title", "\u201cYou said, we did\u201d",
+                 "--starts-at", f"{next_year()}-01-10 10:30", "--where", "St Mary\u2019s Hall")
+    event = get(runtime, Event, int(result.output))
+    assert (event.title, event.where) == ('"You said, we did"', "St Mary's Hall")
+
+
+def test_a_start_in_the_past_is_refused_with_the_reason(cli, runtime):
+    result = cli("events", "create", "--title", "T", "--starts-at", "2020-06-26 14:00",
+                 "--where", "W")
+    assert result.exit_code == 2
+    assert "'2020-06-26 14:00' is in the past" in result.output
+    assert count(runtime, Event) == 0
+
+
+def test_a_start_that_is_not_a_date_is_refused_with_an_example(cli, runtime):
+    result = cli("events", "create", "--title", "T", "--starts-at", "next thursday-ish",
+                 "--where", "W")
+    assert result.exit_code == 2
+    assert "cannot read 'next thursday-ish'" in result.output
+    assert f"write it like {next_year()}-06-26 14:00" in result.output
+    assert count(runtime, Event) == 0
+
+
+def test_a_blank_title_is_refused(cli, runtime):
+    result = cli("events", "create", "--title", "  ", "--starts-at", f"{next_year()}-01-10 10:30",
+                 "--where", "Hall")
+    assert result.exit_code == 2 and "needs a title and a place" in result.output
+
+
+def test_the_list_shows_each_event_with_its_answers(cli, runtime):
+    event_id = add_event(runtime)
+    people = [add_contact(runtime, f"+4477009001{i:02d}") for i in range(3)]
+    with runtime.store.transaction() as session:
+        for contact_id, answer in zip(people, ["yes", "no", "yes"]):
+            session.add(Rsvp(event_id=event_id, contact_id=contact_id, answer=answer))
+    result = cli("events", "list")
+    assert result.exit_code == 0
+    assert f"{event_id}\t" in result.output and "The ethical use of AI" in result.output
+    assert "yes 2, maybe 0, no 1" in result.output
+
+
+def test_an_empty_list_says_how_to_create_one(cli):
+    assert "brewline events create" in cli("events", "list").output
+
+
+def rsvp(runtime, event_id, contact_id, answer, minutes_ago=0):
+    with runtime.store.transaction() as session:
+        session.add(Rsvp(event_id=event_id, contact_id=contact_id, answer=answer,
+                         created_at=datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)))
+
+
+def test_cancelling_tells_those_still_coming_and_drops_what_was_waiting(cli, runtime):
+    event_id = add_event(runtime)
+    coming, changed_mind, maybe = (add_contact(runtime, f"+44770090012{i}") for i in range(3))
+    rsvp(runtime, event_id, coming, "yes")
+    rsvp(runtime, event_id, changed_mind, "yes", minutes_ago=10)
+    rsvp(runtime, event_id, changed_mind, "no")
+    rsvp(runtime, event_id, maybe, "maybe")
+    with runtime.store.transaction() as session:
+        session.add(Outbox(contact_id=coming, body="reminder", purpose="reminder",
+                           ref=f"event:{event_id}",
+                           not_before=datetime.now(timezone.utc) + timedelta(days=6)))
+    result = cli("events", "cancel", str(event_id))
+    assert result.exit_code == 0, result.output
+    told = rows(runtime, Outbox.purpose == "event_cancelled")
+    assert sorted(r.contact_id for r in told) == sorted([coming, maybe])
+    assert "cancel The ethical use of AI" in told[0].body
+    [reminder] = rows(runtime, Outbox.purpose == "reminder")
+    assert (reminder.status, reminder.error) == ("cancelled", "event cancelled")
+    assert get(runtime, Event, event_id).status == "cancelled"
+
+
+def test_cancelling_twice_or_an_unknown_event_is_refused(cli, runtime):
+    event_id = add_event(runtime)
+    assert cli("events", "cancel", str(event_id)).exit_code == 0
+    again = cli("events", "cancel", str(event_id))
+    assert again.exit_code == 2 and "already cancelled" in again.output
+    unknown = cli("events", "cancel", "999999")
+    assert unknown.exit_code == 2 and "there is no event 999999" in unknown.output
+
+
+def test_reminder_settings_are_read_from_the_environment_and_bad_ones_refused(tmp_path):
+    from brewline.platform.settings import from_env
+
+    env = {"BREWLINE_INSTANCE": str(tmp_path), "SECRET_KEY": "k"}
+    assert from_env(env).reminders == ("1d", "morning")
+    assert from_env(env | {"REMINDERS": "2h, 1d"}).reminders == ("2h", "1d")
+    assert from_env(env | {"SURVEY_REMINDER_HOURS": "0"}).survey_reminder_hours == 0
+    with pytest.raises(ValueError, match="REMINDERS"):
+        from_env(env | {"REMINDERS": "soonish"})

@@ -1,1 +1,0 @@
-from tests.invites_fixtures import cli, registered, settings  # noqa: F401

@@ -11,9 +11,9 @@ from flask import Flask, Response, request
 from sqlalchemy import insert
 
 from bench.ceiling import TWIML
-from brewline.platform.settings import from_env
-from brewline.platform.database import Store, utcnow
 from brewline.delivery.models import Message
+from brewline.platform.database import Store, utcnow
+from brewline.platform.settings import from_env
 from brewline.platform.twilio_edge import is_signed, plain
 
 

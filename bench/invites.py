@@ -12,14 +12,14 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from brewline.platform import bulk, embedded_redis, migrate
-from brewline.people import importing
 from brewline.events import events, invitations
+from brewline.events.models import Event
+from brewline.people import importing
+from brewline.people.models import Consent, Contact
+from brewline.platform import bulk, embedded_redis, migrate
+from brewline.platform.database import Base, after_commit
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import Settings
-from brewline.platform.database import Base, after_commit
-from brewline.people.models import Consent, Contact
-from brewline.events.models import Event
 
 IMPORT_ROWS = 50_000
 INVITES = 10_000

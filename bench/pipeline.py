@@ -2,7 +2,8 @@
 busiest second with SEND_RATE=10. Run with `python -m bench.pipeline`; `run()` returns a dict.
 
 Uses $BENCH_DATABASE_URL and $BENCH_REDIS_URL when set (both are EMPTIED first, so never
-point them at data you want to keep), else a temporary SQLite file and an embedded Redis. Several `brewline worker --burst` processes send.
+point them at data you want to keep), else a temporary SQLite file and an embedded Redis.
+Several `brewline worker --burst` processes send.
 """
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from brewline.platform import embedded_redis, migrate
 from brewline.delivery import outbox
+from brewline.delivery.models import Outbox
+from brewline.people.models import Contact
+from brewline.platform import embedded_redis, migrate
+from brewline.platform.database import Base
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import from_env
-from brewline.platform.database import Base
-from brewline.people.models import Contact
-from brewline.delivery.models import Outbox
 from tests.fakes.twilio_api import FakeTwilio, busiest_second
 
 FAST_MESSAGES = int(os.environ.get("BENCH_MESSAGES", "3000"))

@@ -23,7 +23,15 @@ from pathlib import Path
 from bench import load, voice
 from bench.mixes import SmsMix
 from bench.stack import (
-    BREWLINE_APP, CEILING_APP, FLOOR_APP, PUBLIC, TOKEN, Stack, children, prepare, rss_mb,
+    BREWLINE_APP,
+    CEILING_APP,
+    FLOOR_APP,
+    PUBLIC,
+    TOKEN,
+    Stack,
+    children,
+    prepare,
+    rss_mb,
 )
 
 LEVELS = (1, 16, 64)

@@ -11,9 +11,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-from brewline.platform import embedded_redis, migrate
 from brewline.cli.processes import gunicorn_args
+from brewline.platform import embedded_redis, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token-0123456789abcdef"

@@ -12,14 +12,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-
 from brewline.people import contacts
+from brewline.people.models import Contact
 from brewline.platform import migrate
-from brewline.vouchers import claims, loading, ledger, rules
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import Settings
-from brewline.people.models import Contact
 from brewline.surveys.models import Conversation
+from brewline.vouchers import claims, ledger, loading, rules
 
 FLOW = "over-a-brew-2024-05"
 CODES = 100_000

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from brewline import calls, delivery, events, privacy, surveys, texts, vouchers
-from brewline import schema  # noqa: F401  (every table is known before anything runs)
+from brewline import (
+    calls,
+    delivery,
+    events,
+    privacy,
+    schema,  # noqa: F401  (every table is known before anything runs)
+    surveys,
+    texts,
+    vouchers,
+)
 
 
 def register(app: Flask | None = None) -> None:

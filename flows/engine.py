@@ -6,8 +6,23 @@ from datetime import datetime, timedelta
 
 from flows.keywords import classify, matches, normalise
 from flows.model import (
-    NOT_CLASSIFIED, Ask, Choice, Finished, Flow, Held, Reply, Result, Say, SaveAnswer,
-    SaveConsent, Start, State, Step, TimedOut, WindowClosed, stamp,
+    NOT_CLASSIFIED,
+    Ask,
+    Choice,
+    Finished,
+    Flow,
+    Held,
+    Reply,
+    Result,
+    SaveAnswer,
+    SaveConsent,
+    Say,
+    Start,
+    State,
+    Step,
+    TimedOut,
+    WindowClosed,
+    stamp,
 )
 
 # Keys that mean the same thing on every question of a call. 7 skips, as SKIP does by

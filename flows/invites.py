@@ -175,7 +175,7 @@ TEXTS = {
         "invited to {title}, on {when}, at {where}. {details}Press 1 if you would like to "
         "come, 2 if you cannot come, or 3 if you might."),
     # Said on the invite call once the person has answered (they get no texts), and on a
-    # call to us that asked first (service/voice_rsvp.py). Ringing us asks again only
+    # call to us that asked first (brewline/events/rsvp_call.py). Ringing us asks again only
     # about a maybe or no answer at all, so only those are told to ring: a yes hears of
     # the reminder call, where 2 means "cannot come".
     "rsvp_call_yes": "Thank you, we have you down as coming to {title} on {when} at {where}.",

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import itertools
-from datetime import time
 import os
 import threading
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -15,9 +15,9 @@ from werkzeug.serving import make_server
 
 from brewline import schema, wiring
 from brewline.platform import embedded_redis, migrate
-from brewline.web.app import create_app
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import Settings
+from brewline.web.app import create_app
 from tests.fakes.twilio_api import FakeTwilio
 from workers import context
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    JSON, ForeignKey, String,
+    JSON,
+    ForeignKey,
+    String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 

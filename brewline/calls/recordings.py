@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 from brewline.calls import calls
 from brewline.calls.models import Call
 from brewline.calls.turns import (
-    CHANNEL, VOICE_KEYS, CallInput, CallTurn, again, keys, silent, speak, take_turn,
+    CHANNEL,
+    VOICE_KEYS,
+    CallInput,
+    CallTurn,
+    again,
+    keys,
+    silent,
+    speak,
+    take_turn,
 )
 from brewline.calls.twiml import record, review
 from brewline.calls.words import VOICE

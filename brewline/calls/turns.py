@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from brewline.calls import calls
 from brewline.calls.models import Call
 from brewline.calls.twiml import (
-    Speaker, carry_on, goodbye, more_time, next_rate, question, record, without_goodbye,
+    Speaker,
+    carry_on,
+    goodbye,
+    more_time,
+    next_rate,
+    question,
+    record,
+    without_goodbye,
 )
 from brewline.calls.words import CANNOT_TEXT_PHRASES, VOICE
 from brewline.delivery import stopping

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from flows.model import Ask
 from brewline.calls.words import VOICE
+from flows.model import Ask
 
 VOICE_NAME = "Polly.Amy-Neural"
 LANGUAGE = "en-GB"

@@ -10,7 +10,13 @@ from flask import Blueprint, Response, current_app, request
 
 from brewline.calls import calls, recordings, turns
 from brewline.calls.forms import (
-    HeldAnswer, StatusChange, Transcript, call_input, held_answer, status_change, transcript,
+    HeldAnswer,
+    StatusChange,
+    Transcript,
+    call_input,
+    held_answer,
+    status_change,
+    transcript,
 )
 from brewline.calls.turns import CallInput, CallTurn
 from brewline.calls.twiml import Speaker, goodbye

@@ -8,7 +8,16 @@ from __future__ import annotations
 import click
 
 from brewline.cli import (
-    broadcast, chat, contacts, db, events, export, flows, processes, users, vouchers,
+    broadcast,
+    chat,
+    contacts,
+    db,
+    events,
+    export,
+    flows,
+    processes,
+    users,
+    vouchers,
 )
 from brewline.cli.root import cli
 

@@ -6,8 +6,8 @@ import tempfile
 import click
 from flask.cli import with_appcontext
 
-from brewline.cli.common import runtime
 from brewline import schema  # noqa: F401  (autogenerate compares every table)
+from brewline.cli.common import runtime
 from brewline.platform import migrate
 
 

@@ -9,15 +9,15 @@ from sqlalchemy import select
 
 from brewline.cli.common import now as _now
 from brewline.cli.common import runtime as _runtime
-from brewline.people import contacts
-from brewline.vouchers import claims, loading, ledger, rules
 from brewline.events import attendance
-from brewline.people.phones import BadNumber, mask, normalise
+from brewline.people import contacts
 from brewline.people.models import Contact
-from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
-from brewline.vouchers.claims import Issued
-from brewline.vouchers.rules import VoucherError
+from brewline.people.phones import BadNumber, mask, normalise
+from brewline.vouchers import claims, ledger, loading, rules
 from brewline.vouchers.by_text import offer_for_event
+from brewline.vouchers.claims import Issued
+from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
+from brewline.vouchers.rules import VoucherError
 
 COLUMNS = ("loaded", "issued", "waiting", "declined", "remaining", "expired")
 

@@ -16,8 +16,10 @@ from brewline.delivery import outbox
 from brewline.delivery.models import Outbox
 from brewline.people.models import Contact
 from brewline.platform.database import lock
-from brewline.platform.runtime import Runtime# Per purpose (reminder, invite, ...): a reason the row no longer makes sense, or None.
-# Filled by each capability's register(), from the composition roots. (reminder, invite, ...): a reason the row no longer makes sense, or None.
+from brewline.platform.runtime import Runtime
+
+# Per purpose (reminder, invite, ...): a reason the row no longer makes sense, or None.
+# Filled by each capability's register(), from the composition roots.
 STILL_WANTED: dict[str, Callable[[Session, Outbox], str | None]] = {}
 
 

@@ -13,7 +13,12 @@ from brewline.delivery.backoff import gives_up, retry_delay
 from brewline.delivery.claiming import Claim, settle
 from brewline.delivery.models import Outbox
 from brewline.delivery.twilio_rest import (
-    CannotReceive, OptedOut, RateLimited, Rejected, SendError, TransientError,
+    CannotReceive,
+    OptedOut,
+    RateLimited,
+    Rejected,
+    SendError,
+    TransientError,
 )
 from brewline.people.models import Contact
 from brewline.people.phones import mask

@@ -63,7 +63,7 @@ def apply(runtime: Runtime, update: DeliveryStatus, now: datetime) -> str:
 
 
 def replay(runtime: Runtime, fields: dict, at: datetime) -> None:
-    """A delivery status the spool kept while the database was down (service/spool.py)."""
+    """A delivery status the spool kept while the database was down (spool.py)."""
     apply(runtime, DeliveryStatus(**fields), at)
 
 

@@ -13,7 +13,13 @@ from flask import Flask
 from brewline.calls import calls, turns
 from brewline.delivery import claiming, placing
 from brewline.events import (
-    cancelled_call, events, invite_call, reminder_call, reminders, rsvp_call, rsvps,
+    cancelled_call,
+    events,
+    invite_call,
+    reminder_call,
+    reminders,
+    rsvp_call,
+    rsvps,
     still_wanted,
 )
 from brewline.platform import hooks

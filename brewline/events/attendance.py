@@ -10,7 +10,6 @@ from brewline.events.models import Attendance
 from brewline.people.models import Contact
 
 
-
 def record(session: Session, event_id: int, contact: Contact, now: datetime) -> bool:
     """Mark the person as having come to the event; False if they were already marked."""
     if session.scalar(select(Attendance.id).where(

@@ -3,7 +3,7 @@
 `brewline events cancel` writes an event_cancelled_call row for each person who said yes
 or maybe and cannot get texts (the others are texted); the worker places it with
 `?outbox=ID` at a civil hour. Its turns are those of every call with news about an event
-(service/voice_event_call.py): sorry, which session is off and when it was to be (said as
+(event_call.py): sorry, which session is off and when it was to be (said as
 "tomorrow, Wednesday the 27th of November, ..."), that nothing is needed from them; `*`
 again, `9` slower; a voicemail gets a short message with the date in full.
 """

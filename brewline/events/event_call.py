@@ -2,7 +2,7 @@
 
 Each kind of call is a `Script`: its words, the outbox purpose it is placed for and where
 Twilio posts its turns (`/twilio/voice/<route>?outbox=ID`, like invite calls, through
-service/voice_invite.py). The turns are the same for every kind: the news is said slowly
+invite_call.py). The turns are the same for every kind: the news is said slowly
 with the time counted from the moment it is heard ("tomorrow, Wednesday the 27th of
 November, at half past six in the evening"); `*` says it again, `9` slower, `0` the keys;
 "stop calling me" opts out; silence gets the keys once more, then a kind goodbye; an
@@ -18,16 +18,16 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, request
 
-from flows.invites import SPOKEN, render_spoken, spoken_when
-from flows.keywords import classify
-from brewline.events import events
-from brewline.events.models import Event
-from brewline.calls.webhooks import call_webhook
 from brewline.calls.turns import MACHINE, CallInput, keys, slower
-from brewline.events.invite_call import InviteCall, ask, respond
 from brewline.calls.twiml import goodbye
+from brewline.calls.webhooks import call_webhook
 from brewline.calls.words import VOICE
 from brewline.delivery import stopping
+from brewline.events import events
+from brewline.events.invite_call import InviteCall, ask, respond
+from brewline.events.models import Event
+from flows.invites import SPOKEN, render_spoken, spoken_when
+from flows.keywords import classify
 
 
 def _nothing_more(_script: "Script", _turn: InviteCall) -> str | None:

@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from brewline.delivery import outbox
+from brewline.delivery.models import Outbox
+from brewline.events.models import Event, Invite, Rsvp
+from brewline.people.models import Contact
+from brewline.platform.runtime import Runtime
 from flows.invites import EventWords, render, render_spoken, spoken_when, when
 from flows.readability import CURLY
-from brewline.delivery import outbox
-from brewline.platform.runtime import Runtime
-from brewline.people.models import Contact
-from brewline.events.models import Event, Invite, Rsvp
-from brewline.delivery.models import Outbox
 
 # A call telling someone who cannot get texts that an event they meant to come to is off.
 CANCELLED_CALL = "event_cancelled_call"

@@ -6,8 +6,8 @@ from typing import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from brewline.people.models import Contact
 from brewline.events.models import Event, Rsvp
+from brewline.people.models import Contact
 
 
 def rsvps(session: Session, include_phone: bool, person: Callable) -> Iterable[dict]:

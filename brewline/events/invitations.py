@@ -8,17 +8,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists
 from sqlalchemy.orm import Session
 
+from brewline.delivery import outbox
+from brewline.events import events
+from brewline.events.models import Event, Invite
+from brewline.people import audience
+from brewline.people.models import Contact
+from brewline.platform import bulk
+from brewline.platform.runtime import Runtime
 from flows.invites import render
 from flows.readability import (
-    Encoding, Finding, check_text, encoding, errors_in, finding_lines, text_lines,
+    Encoding,
+    Finding,
+    check_text,
+    encoding,
+    errors_in,
+    finding_lines,
+    text_lines,
 )
-from brewline.people import audience
-from brewline.platform import bulk
-from brewline.events import events
-from brewline.delivery import outbox
-from brewline.platform.runtime import Runtime
-from brewline.people.models import Contact
-from brewline.events.models import Event, Invite
 
 
 @dataclass(frozen=True)

@@ -14,19 +14,19 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
-from flows.invites import render, rsvp_answer
-from flows.keywords import classify
 from brewline.calls import calls
-from brewline.people import contacts
-from brewline.events import events, reminders, rsvps
-from brewline.people.models import Contact
-from brewline.events.models import Event
-from brewline.delivery.models import Outbox
-from brewline.calls.webhooks import call_webhook, guarded, twiml
 from brewline.calls.turns import MACHINE, CallInput, keys, slower
 from brewline.calls.twiml import CHOICE_TIMEOUT, LANGUAGE, Speaker, goodbye, url
+from brewline.calls.webhooks import call_webhook, guarded, twiml
 from brewline.calls.words import VOICE
 from brewline.delivery import stopping
+from brewline.delivery.models import Outbox
+from brewline.events import events, reminders, rsvps
+from brewline.events.models import Event
+from brewline.people import contacts
+from brewline.people.models import Contact
+from flows.invites import render, rsvp_answer
+from flows.keywords import classify
 
 bp = Blueprint("voice_invite", __name__)
 PURPOSE = "invite_call"

@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    ForeignKey, String, Text, UniqueConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -1,7 +1,7 @@
 """The reminder call: /twilio/voice/reminder reminds a phone-only person who said yes.
 
 The worker places the call with `?outbox=ID` (the reminder_call row); its turns are those
-of every call with news about an event (service/voice_event_call.py): what, when and
+of every call with news about an event (event_call.py): what, when and
 where, slowly, with the time counted from the moment it is heard ("tomorrow, Wednesday
 the 27th of November, at half past six in the evening"), `*` again, `9` slower, and an
 answering machine gets the same reminder as a short message, with the date in full.
@@ -9,12 +9,12 @@ Its own keys: `2` means "I can no longer come" (the RSVP becomes no), `1` "still
 """
 from __future__ import annotations
 
-from flows.invites import SPOKEN, rsvp_answer
-from brewline.events.reminders import CALL_PURPOSE
 from brewline.calls.turns import keys
+from brewline.calls.twiml import goodbye
 from brewline.events.event_call import Script, blueprint, said
 from brewline.events.invite_call import InviteCall, record_once
-from brewline.calls.twiml import goodbye
+from brewline.events.reminders import CALL_PURPOSE
+from flows.invites import SPOKEN, rsvp_answer
 
 KEY_ANSWERS = {"1": "yes", "2": "no"}
 WORDS = {

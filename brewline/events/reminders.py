@@ -15,7 +15,6 @@ from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
 from flows.invites import relative_when, reminder_time, render, render_spoken, spoken_when, when
 
-
 # Reminders by phone call, for people who cannot get texts (phone-only).
 CALL_PURPOSE = "reminder_call"
 PURPOSES = ("reminder", CALL_PURPOSE)

@@ -1,10 +1,10 @@
 """A "maybe" changed on a call to us: /twilio/voice asks about an open invite first.
 
-Someone who rings us, and whose latest invite (service/rsvps.open_invite: planned, not
+Someone who rings us, and whose latest invite (rsvps.open_invite: planned, not
 started) they answered "maybe" or not at all, is asked one question before the survey:
 which session, when ("tomorrow, Wednesday the 27th of November, at half past six in the
 evening") and where; press 1 if you can come, 2 if you cannot, 3 to decide later. The
-answer is kept and confirmed as on the invite call (service/voice_invite.confirm: channel
+answer is kept and confirmed as on the invite call (invite_call.confirm: channel
 voice; a yes from someone who cannot get texts gets reminder calls). `*` says it again,
 `9` slower, `0` the keys; silence or `7`: "you can tell us later". Then the call goes on
 to the questions (/twilio/voice/questions). Someone who said yes or no hears none of it.
@@ -13,20 +13,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from brewline.calls import turns
+from brewline.calls.turns import VOICE_KEYS, CallInput, CallTurn, keys
+from brewline.calls.twiml import carry_on, goodbye, url
+from brewline.calls.webhooks import call_webhook, respond
+from brewline.calls.words import CANNOT_TEXT_PHRASES, VOICE
+from brewline.delivery import stopping
+from brewline.events import rsvps
+from brewline.events.event_call import said
+from brewline.events.invite_call import KEY_ANSWERS, InviteCall, ask, confirm
+from brewline.people import audience
+from brewline.people.contacts import latest_consent
 from flows.engine import SKIP_KEY
 from flows.invites import SPOKEN, rsvp_answer
 from flows.keywords import classify, normalise
-from brewline.people import audience
-from brewline.events import rsvps
-from brewline.calls import turns
-from brewline.people.contacts import latest_consent
-from brewline.calls.webhooks import call_webhook, respond
-from brewline.calls.turns import VOICE_KEYS, CallInput, CallTurn, keys
-from brewline.events.event_call import said
-from brewline.events.invite_call import KEY_ANSWERS, InviteCall, ask, confirm
-from brewline.calls.twiml import carry_on, goodbye, url
-from brewline.calls.words import CANNOT_TEXT_PHRASES, VOICE
-from brewline.delivery import stopping
 
 bp = Blueprint("voice_rsvp", __name__)
 ROUTE = "rsvp"

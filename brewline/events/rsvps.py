@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from flows.invites import render, rsvp_answer
-from brewline.events import events, reminders
-from brewline.texts.inbound import Context
-from brewline.platform.runtime import Runtime
-from brewline.people.models import Contact
-from brewline.surveys.models import Conversation
-from brewline.events.models import Event, Invite, Rsvp
 from brewline.delivery.models import Outbox
+from brewline.events import events, reminders
+from brewline.events.models import Event, Invite, Rsvp
+from brewline.people.models import Contact
+from brewline.platform.runtime import Runtime
+from brewline.surveys.models import Conversation
+from brewline.texts.inbound import Context
+from flows.invites import render, rsvp_answer
 
 
 def open_invite(session: Session, contact_id: int, now: datetime) -> tuple[Invite, Event] | None:

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 from sqlalchemy.exc import IntegrityError
 
 from brewline.events import invitations
-from brewline.platform.database import lock
 from brewline.events.models import Event
 from brewline.platform import runtime as process
+from brewline.platform.database import lock
 
 log = logging.getLogger("brewline.invites")
 

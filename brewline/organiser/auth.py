@@ -5,9 +5,15 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
-from brewline.organiser.nav import NAV
 from brewline.organiser import accounts
-from brewline.organiser.guard import check_csrf, csrf_token, current_user_id, runtime, sign_in_session
+from brewline.organiser.guard import (
+    check_csrf,
+    csrf_token,
+    current_user_id,
+    runtime,
+    sign_in_session,
+)
+from brewline.organiser.nav import NAV
 
 bp = Blueprint("auth", __name__)
 bp.before_request(check_csrf)

@@ -7,7 +7,14 @@ import time
 from functools import wraps
 
 from flask import (
-    Blueprint, current_app, g, redirect, render_template, request, session, url_for,
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 
 from brewline.organiser.uploads import TOO_BIG, raise_limit_for_uploads

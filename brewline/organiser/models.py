@@ -4,7 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    JSON, ForeignKey, Integer, String, UniqueConstraint,
+    JSON,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 

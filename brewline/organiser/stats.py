@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.loader import Registry
-from brewline.surveys.models import Answer, Conversation
 from brewline.people.models import Contact
+from brewline.surveys.models import Answer, Conversation
+from flows.loader import Registry
 
 # The rows of the overview table, in order, and what each means.
 MEASURES = {

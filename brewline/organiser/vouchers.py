@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 from flask import g, render_template, request
 from sqlalchemy import select
 
-from brewline.vouchers import loading, ledger, rules
 from brewline.organiser import audit
 from brewline.organiser.guard import organiser_blueprint, runtime
 from brewline.organiser.uploads import UploadError, accepts_uploads, csv_text
 from brewline.people.models import Contact
+from brewline.vouchers import ledger, loading, rules
 from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
 
 bp = organiser_blueprint("vouchers")

@@ -1,7 +1,6 @@
 """Finding a person by their number (locked, or created if new), and what they agreed to."""
 from __future__ import annotations
 
-
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert

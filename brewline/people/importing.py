@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from brewline.platform import bulk
 from brewline.people import tags as tagging
-from brewline.people.phones import BadNumber, normalise
 from brewline.people.models import Consent, Contact, new_pid
+from brewline.people.phones import BadNumber, normalise
+from brewline.platform import bulk
 
 COLUMNS = ("phone", "name", "language", "invites")
 ANSWERS = {"yes": True, "y": True, "true": True, "1": True,
@@ -89,7 +89,7 @@ _GB_NUMBER = re.compile(r"^(?:0|\+44|0044)([1-9]\d{9})$")
 
 
 def quick_normalise(raw: str, region: str) -> str:
-    """service.phones.normalise, with a shortcut for the usual UK forms (same answers).
+    """phones.normalise, with a shortcut for the usual UK forms (same answers).
 
     Parsing with phonenumbers costs ~80 microseconds a number; 50,000 rows would spend
     seconds on numbers like 07700 900123 whose E.164 form is plain to see.

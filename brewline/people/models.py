@@ -5,7 +5,10 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import (
-    Boolean, ForeignKey, String, UniqueConstraint,
+    Boolean,
+    ForeignKey,
+    String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 

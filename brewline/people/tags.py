@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from brewline.platform import bulk
 from brewline.people.models import Tag
+from brewline.platform import bulk
 
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 

@@ -16,7 +16,6 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from brewline.platform.writer_lock import writer_lock
 
-
 # What "the database is unreachable" looks like from SQLAlchemy.
 DATABASE_DOWN = (OperationalError, InterfaceError)
 

@@ -63,7 +63,7 @@ def twilio_webhook(parse: Callable[[Mapping[str, str]], T],
     """Refuse unsigned requests (403), parse the form into a domain object (else 400).
 
     With `when_down`, a view that finds the database unreachable answers with
-    `when_down(item)` instead of a 500 (service/voice.py: kind words on a call).
+    `when_down(item)` instead of a 500 (brewline/calls/webhooks.py: kind words on a call).
     """
     def decorate(view: Callable[[T], Response]):
         @wraps(view)

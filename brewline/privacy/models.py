@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    ForeignKey, String,
+    ForeignKey,
+    String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 

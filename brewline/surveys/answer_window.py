@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.model import WindowClosed
-from brewline.surveys import conversations
 from brewline.delivery import outbox
-from brewline.platform.runtime import Runtime
-from brewline.platform.database import lock, utcnow
 from brewline.people.models import Contact
+from brewline.platform.database import lock, utcnow
+from brewline.platform.runtime import Runtime
+from brewline.surveys import conversations
 from brewline.surveys.models import Conversation
+from flows.model import WindowClosed
 
 SLACK = timedelta(seconds=1)  # the check runs just after the window, never just before
 

@@ -8,14 +8,20 @@ from dataclasses import dataclass
 from sqlalchemy import exists
 from sqlalchemy.orm import Session
 
-from flows.readability import (
-    Encoding, Finding, check_text, encoding, errors_in, finding_lines, text_lines,
-)
-from brewline.people import audience
 from brewline.delivery import outbox
+from brewline.people import audience
+from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
 from brewline.surveys.models import Answer
-from brewline.people.models import Contact
+from flows.readability import (
+    Encoding,
+    Finding,
+    check_text,
+    encoding,
+    errors_in,
+    finding_lines,
+    text_lines,
+)
 
 
 class BroadcastProblem(ValueError):

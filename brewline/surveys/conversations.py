@@ -8,12 +8,12 @@ from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from brewline.people import contacts
+from brewline.people.models import Consent, Contact
+from brewline.surveys.models import Answer, Conversation
 from flows.engine import advance, new_state
 from flows.loader import Registry
-from flows.model import Ask, Finished, Flow, Result, Say, SaveAnswer, SaveConsent, State
-from brewline.people import contacts
-from brewline.surveys.models import Answer, Conversation
-from brewline.people.models import Consent, Contact
+from flows.model import Ask, Finished, Flow, Result, SaveAnswer, SaveConsent, Say, State
 
 
 @dataclass

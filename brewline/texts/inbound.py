@@ -9,18 +9,18 @@ from typing import Callable
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from brewline.delivery import stopping
+from brewline.delivery.models import Message
+from brewline.people import contacts
+from brewline.people.models import Contact
+from brewline.people.phones import BadNumber, is_textable_sender, mask, normalise
+from brewline.platform.database import DATABASE_DOWN
+from brewline.platform.runtime import Runtime
+from brewline.surveys import conversations
+from brewline.surveys.models import Conversation
+from brewline.texts.wording import REPLIES
 from flows.keywords import Keyword, classify
 from flows.model import Reply
-from brewline.people import contacts
-from brewline.surveys import conversations
-from brewline.people.phones import BadNumber, is_textable_sender, mask, normalise
-from brewline.platform.runtime import Runtime
-from brewline.platform.database import DATABASE_DOWN
-from brewline.people.models import Contact
-from brewline.surveys.models import Conversation
-from brewline.delivery.models import Message
-from brewline.texts.wording import REPLIES
-from brewline.delivery import stopping
 
 log = logging.getLogger("brewline.inbound")
 # Built once: building a statement costs more than running it (SQLAlchemy's cache key).

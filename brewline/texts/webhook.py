@@ -7,8 +7,8 @@ from flask import Blueprint, Response, current_app
 from twilio.twiml.messaging_response import MessagingResponse
 
 from brewline.delivery import spool
-from brewline.texts.inbound import InboundText, receive_text
 from brewline.platform.twilio_edge import BadForm, required, twilio_webhook
+from brewline.texts.inbound import InboundText, receive_text
 from brewline.texts.wording import REPLIES
 
 bp = Blueprint("sms", __name__)

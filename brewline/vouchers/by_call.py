@@ -13,18 +13,19 @@ from flask import Blueprint, Response, current_app, request, url_for
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
-from brewline.people import contacts
-from brewline.vouchers import claims, rules
-from brewline.people.phones import BadNumber, normalise
-from brewline.people.models import Contact
-from brewline.vouchers.models import VoucherPool
-from brewline.platform.twilio_edge import plain, required
-from brewline.calls.webhooks import call_webhook
 from brewline.calls.twiml import Speaker
-from brewline.vouchers.speech import add_code
+from brewline.calls.webhooks import call_webhook
+from brewline.people import contacts
+from brewline.people.models import Contact
+from brewline.people.phones import BadNumber, normalise
+from brewline.platform.twilio_edge import plain, required
+from brewline.vouchers import claims, rules
+from brewline.vouchers.by_text import WORDS as TEXT_WORDS
+from brewline.vouchers.by_text import explain
 from brewline.vouchers.claims import Issued, Outcome
+from brewline.vouchers.models import VoucherPool
 from brewline.vouchers.rules import NotEligible
-from brewline.vouchers.by_text import WORDS as TEXT_WORDS, explain
+from brewline.vouchers.speech import add_code
 
 bp = Blueprint("voice_voucher", __name__, url_prefix="/twilio/voice/voucher")
 GATHER = {"num_digits": 1, "timeout": 10, "method": "POST"}

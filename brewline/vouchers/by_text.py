@@ -6,15 +6,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from brewline.delivery import outbox
+from brewline.surveys.conversations import Turn
+from brewline.surveys.models import Conversation
+from brewline.texts.inbound import Context
+from brewline.vouchers import claims, offers, rules
+from brewline.vouchers.claims import Issued, Outcome
+from brewline.vouchers.models import VoucherOffer, VoucherPool
 from flows.keywords import normalise
 from flows.model import Finished
-from brewline.delivery import outbox
-from brewline.vouchers import claims, offers, rules
-from brewline.surveys.conversations import Turn
-from brewline.texts.inbound import Context
-from brewline.surveys.models import Conversation
-from brewline.vouchers.models import VoucherOffer, VoucherPool
-from brewline.vouchers.claims import Issued, Outcome
 
 # Replies to an offer, compared after flows.keywords.normalise.
 YES = frozenset({

@@ -20,7 +20,12 @@ from brewline.platform.database import after_commit, lock
 from brewline.platform.runtime import Runtime
 from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
 from brewline.vouchers.rules import (
-    NotEligible, can_text, how_earned, local_date, lock_pool, plural,
+    NotEligible,
+    can_text,
+    how_earned,
+    local_date,
+    lock_pool,
+    plural,
 )
 
 log = logging.getLogger("brewline.vouchers")

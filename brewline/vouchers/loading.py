@@ -14,7 +14,12 @@ from brewline.platform.runtime import Runtime
 from brewline.vouchers.claims import fill_waiting_list
 from brewline.vouchers.models import VoucherCode, VoucherPool
 from brewline.vouchers.rules import (
-    VoucherError, ensure_pool, local_date, lock_pool, mask_code, plural,
+    VoucherError,
+    ensure_pool,
+    local_date,
+    lock_pool,
+    mask_code,
+    plural,
 )
 
 log = logging.getLogger("brewline.vouchers")

@@ -3,10 +3,10 @@
 Revision ID: 0001
 Revises: 
 """
-from alembic import op
 import sqlalchemy as sa
-import brewline.platform.database
+from alembic import op
 
+import brewline.platform.database
 
 revision = '0001'
 down_revision = None

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from brewline.web.app import create_app
 from brewline.platform.runtime import Runtime
+from brewline.web.app import create_app
 from tests.organiser.conftest import EMAIL, PASSWORD, answer_id, organiser, password_hash  # noqa: F401
 
 CHROMIUM = Path(os.environ.get("BREWLINE_CHROMIUM", "/usr/bin/chromium"))
@@ -28,8 +28,8 @@ def _why_no_browser() -> str | None:
     if not CHROMIUM.exists():
         return f"no browser: {CHROMIUM} is missing (apt-get install -y chromium)"
     try:
-        import playwright.sync_api  # noqa: F401
         import axe_playwright_python  # noqa: F401
+        import playwright.sync_api  # noqa: F401
     except ImportError as exc:
         return f"no browser: {exc.name} is not installed (pip install -e '.[test]')"
     return None

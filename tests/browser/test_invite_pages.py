@@ -4,8 +4,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from brewline.events.models import Invite
 from brewline.delivery.models import Outbox
+from brewline.events.models import Invite
 from tests.browser.conftest import no_serious_axe_violations, sign_in
 
 PEOPLE = b"phone,name,language,invites\n07700 900101,Ann,en,yes\n07700 900102,Bo,en,no\nnope,Cy,en,yes\n"

@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 
 from brewline.delivery.models import Outbox
 from tests.browser.conftest import no_serious_axe_violations, sign_in
-from tests.organiser.went_wrong import event, fail, invite_everyone, person, voucher_text, worker_dies_mid_call
+from tests.organiser.went_wrong import (
+    event,
+    fail,
+    invite_everyone,
+    person,
+    voucher_text,
+    worker_dies_mid_call,
+)
 
 ANN, BO, CY = "+447700900201", "+447700900202", "+447700900203"
 

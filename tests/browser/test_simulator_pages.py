@@ -4,8 +4,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from brewline.surveys.models import Answer
 from brewline.people.models import Consent
+from brewline.surveys.models import Answer
 from tests.browser.conftest import no_serious_axe_violations, sign_in
 
 ANSWERS = ["The tea and the chat", "skip", "Listen, then act <b>quickly</b>",

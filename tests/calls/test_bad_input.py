@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from brewline.surveys.models import Answer
 from brewline.calls.models import Call
 from brewline.people.models import Contact
-from tests.conftest import ACCOUNT_SID, PHONE
+from brewline.surveys.models import Answer
 from tests.calls.phone import PhoneCall, call, count, rows  # noqa: F401 (fixture)
+from tests.conftest import ACCOUNT_SID, PHONE
 
 
 def test_an_unsigned_call_is_refused_and_nothing_is_stored(twilio, call, runtime):

@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-from brewline.delivery.outbox import civil_time
-from brewline.surveys.models import Answer
 from brewline.calls.models import Call
-from brewline.people.models import Contact
 from brewline.delivery.models import Outbox
+from brewline.delivery.outbox import civil_time
+from brewline.people.models import Contact
+from brewline.surveys.models import Answer
+from tests.calls.phone import PhoneCall, count, rows
 from tests.conftest import PHONE
 from tests.texts.test_sms_webhook import replies
-from tests.calls.phone import PhoneCall, count, rows
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -1,11 +1,11 @@
 """Carrying on across channels: text then ring, ring then text, ring again."""
 from __future__ import annotations
 
-from brewline.surveys.models import Answer
-from brewline.people.models import Contact
 from brewline.delivery.models import Outbox
-from tests.texts.test_sms_webhook import replies
+from brewline.people.models import Contact
+from brewline.surveys.models import Answer
 from tests.calls.phone import PhoneCall, call, count, rows  # noqa: F401 (fixture)
+from tests.texts.test_sms_webhook import replies
 
 
 def test_someone_who_answered_two_by_text_hears_welcome_back_and_goes_on_from_three(

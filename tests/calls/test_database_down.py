@@ -7,19 +7,19 @@ import json
 import pytest
 from sqlalchemy import select, update
 
-from brewline.privacy import erasure
-from brewline.delivery import spool
-from brewline.web.app import create_app
-from brewline.platform.runtime import Runtime
-from brewline.surveys.models import Answer, Conversation
 from brewline.calls.models import Call
-from brewline.people.models import Contact
-from brewline.delivery.models import Message, Outbox
 from brewline.calls.words import VOICE
+from brewline.delivery import spool
+from brewline.delivery.models import Message, Outbox
+from brewline.people.models import Contact
+from brewline.platform.runtime import Runtime
+from brewline.privacy import erasure
+from brewline.surveys.models import Answer, Conversation
+from brewline.web.app import create_app
+from tests.calls.phone import PhoneCall, Twiml, call, count, rows  # noqa: F401 (fixture)
 from tests.conftest import ACCOUNT_SID, PHONE, Twilio
 from tests.delivery.test_message_status import report, sent_row  # noqa: F401 (fixture)
 from tests.delivery.test_spool import NOWHERE
-from tests.calls.phone import PhoneCall, Twiml, call, count, rows  # noqa: F401 (fixture)
 
 RECORDING = "RE" + "a" * 32
 WORDS = "More buses on a Sunday, please"

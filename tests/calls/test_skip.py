@@ -1,9 +1,9 @@
 """Skipping on a call: 7 skips any question, kept exactly as a texted SKIP is kept."""
 from __future__ import annotations
 
-from brewline.surveys.models import Answer, Conversation
 from brewline.calls.models import Call
 from brewline.people.models import Consent
+from brewline.surveys.models import Answer, Conversation
 from tests.calls.phone import PhoneCall, call, count, rows  # noqa: F401 (fixture)
 
 TEXTER = "+447700900333"

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from brewline.surveys.models import Answer, Conversation
 from brewline.calls.models import Call
 from brewline.people.models import Consent, Contact
-from tests.conftest import PUBLIC_URL
+from brewline.surveys.models import Answer, Conversation
 from tests.calls.phone import PhoneCall, call, count, rows  # noqa: F401 (fixture)
+from tests.conftest import PUBLIC_URL
 
 
 def test_the_first_words_say_who_we_are_how_long_it_takes_and_the_keys(call):

@@ -1,8 +1,8 @@
 """What the phone line says is plain; what it texts fits in one or two GSM-7 segments."""
 import pytest
 
-from flows.readability import check_text, encoding
 from brewline.calls.words import TEXTS, VOICE
+from flows.readability import check_text, encoding
 
 
 @pytest.mark.parametrize("key", sorted(VOICE))

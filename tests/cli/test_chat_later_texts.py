@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from brewline.cli.chat import LaterTexts
-from brewline.people.models import Contact
 from brewline.delivery.models import Outbox
+from brewline.people.models import Contact
 
 
 def test_later_texts_show_once_each_and_only_for_this_number(runtime, capsys):

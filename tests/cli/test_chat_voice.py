@@ -1,14 +1,13 @@
 """`brewline chat --voice` walks through a whole call against a running app, over HTTP."""
 from __future__ import annotations
 
-
 from click.testing import CliRunner
 
+from brewline.calls.models import Call
 from brewline.cli.chat import chat
 from brewline.surveys.models import Answer
-from brewline.calls.models import Call
-from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 from tests.calls.phone import rows
+from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 
 
 def ring(served, tmp_path, typed: str):

@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from brewline.cli import chat
-from brewline.cli import build
+from brewline.cli import build, chat
 from tests.texts.test_sms_webhook import replies
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import redis
 
-from brewline.platform import embedded_redis
 from brewline.cli.processes import gunicorn_args
+from brewline.platform import embedded_redis
 
 
 def option(args: list[str], name: str) -> str:

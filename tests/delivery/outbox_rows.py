@@ -5,9 +5,9 @@ import itertools
 from datetime import time
 
 from brewline.delivery import outbox
-from brewline.platform.runtime import Runtime
-from brewline.people.models import Contact
 from brewline.delivery.models import Outbox
+from brewline.people.models import Contact
+from brewline.platform.runtime import Runtime
 
 _numbers = itertools.count(100)
 

@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from brewline.calls import calls
-from brewline.people.models import Contact
-from brewline.delivery.models import Outbox
-from tests.conftest import PHONE, PUBLIC_URL, using_fake
-from brewline.delivery.sending import deliver
 from brewline.delivery import claiming
+from brewline.delivery.models import Outbox
+from brewline.delivery.sending import deliver
+from brewline.people.models import Contact
+from tests.conftest import PHONE, PUBLIC_URL, using_fake
 
 
 @pytest.fixture
@@ -50,8 +50,7 @@ def test_a_queued_call_rings_the_person_with_status_callbacks_and_machine_detect
 ])
 def test_every_call_we_place_waits_for_a_voicemail_beep_before_speaking(runtime, fake, purpose,
                                                                         path, monkeypatch):
-    from brewline.delivery import outbox
-    from brewline.delivery import sending
+    from brewline.delivery import outbox, sending
 
     # Only the placing is under test here, not whether an invite or reminder is still wanted.
     monkeypatch.setattr(claiming, "STILL_WANTED", {})

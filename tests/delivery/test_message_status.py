@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from brewline.people.models import Contact
 from brewline.delivery.models import Outbox
+from brewline.people.models import Contact
 from tests.conftest import ACCOUNT_SID
 
 

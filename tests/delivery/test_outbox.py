@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from rq import Queue
 
-from brewline.people import contacts
 from brewline.delivery import outbox
+from brewline.people import contacts
 from tests.conftest import PHONE
 
 

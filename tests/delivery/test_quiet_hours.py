@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from brewline.delivery.quiet_hours import first_instant, is_quiet, next_allowed
+from brewline.delivery.sending import deliver
 from brewline.platform.database import utcnow
 from tests.delivery.outbox_rows import a_contact, a_text, row
-from brewline.delivery.sending import deliver
 
 LONDON = ZoneInfo("Europe/London")
 ZONES = st.sampled_from([ZoneInfo(z) for z in (

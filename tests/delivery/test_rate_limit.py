@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from threading import Thread
 
-from brewline.platform.runtime import Runtime
-from tests.fakes.twilio_api import busiest_second
-from tests.delivery.outbox_rows import a_contact, a_text
-from workers import context
-from brewline.delivery.sending import deliver
 from brewline.delivery.rate_limit import RateLimiter, window_for
+from brewline.delivery.sending import deliver
+from brewline.platform.runtime import Runtime
+from tests.delivery.outbox_rows import a_contact, a_text
+from tests.fakes.twilio_api import busiest_second
+from workers import context
 
 
 def test_several_workers_together_never_exceed_the_rate_in_any_second(sender, fake):

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from brewline.platform.database import utcnow
-from tests.delivery.outbox_rows import a_contact, a_text, contact, row
 from brewline.delivery.backoff import MAX_TRIES, retry_delay
 from brewline.delivery.sending import deliver
+from brewline.platform.database import utcnow
+from tests.delivery.outbox_rows import a_contact, a_text, contact, row
 
 
 def later(seconds: float = 400):

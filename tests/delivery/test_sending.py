@@ -4,13 +4,12 @@ from __future__ import annotations
 from datetime import timedelta
 from threading import Thread
 
-from brewline.platform.database import utcnow
+from brewline.delivery import claiming, sending
 from brewline.delivery.models import Message
-from tests.delivery.outbox_rows import a_contact, a_text, contact, row
-from brewline.delivery import sending
 from brewline.delivery.sending import deliver
 from brewline.delivery.sweeper import LEASE, enqueue_pending, settle_stale
-from brewline.delivery import claiming
+from brewline.platform.database import utcnow
+from tests.delivery.outbox_rows import a_contact, a_text, contact, row
 
 
 def test_a_due_row_is_sent_once_with_its_sid_and_kept_as_a_message(sender, fake):

@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from brewline.delivery import spool
-from brewline.web.app import create_app
-from brewline.platform.runtime import Runtime
 from brewline.delivery.models import Message, Outbox
+from brewline.platform.runtime import Runtime
 from brewline.texts.wording import REPLIES
+from brewline.web.app import create_app
 from tests.conftest import PHONE, Twilio
 from tests.texts.test_sms_webhook import replies
 

@@ -10,7 +10,17 @@ import traceback
 
 import pytest
 
-from brewline.delivery.twilio_rest import CannotReceive, OptedOut, RateLimited, Rejected, SendError, TransientError, TwilioRest, close_client, make_client
+from brewline.delivery.twilio_rest import (
+    CannotReceive,
+    OptedOut,
+    RateLimited,
+    Rejected,
+    SendError,
+    TransientError,
+    TwilioRest,
+    close_client,
+    make_client,
+)
 
 SENDER = "+15005550006"
 RECIPIENT = "+15005550001"

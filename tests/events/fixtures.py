@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from brewline import cli as brewline_cli
-from brewline.people.models import Consent, Contact, Tag
-from brewline.events.models import Event
 from brewline.delivery.models import Outbox
+from brewline.events.models import Event
+from brewline.people.models import Consent, Contact, Tag
 
 NOW = datetime.now(timezone.utc)
 

@@ -9,11 +9,19 @@ from datetime import datetime, timezone
 from flask.cli import ScriptInfo
 
 from brewline.cli import cli as brewline
-from brewline.surveys.models import Answer, Conversation
 from brewline.delivery.models import Outbox
 from brewline.events.models import Rsvp
-from tests.events.fixtures import add_contact, add_event, count, rows, tag
-from tests.events.fixtures import cli, registered, settings  # noqa: F401  (local mode)
+from brewline.surveys.models import Answer, Conversation
+from tests.events.fixtures import (  # noqa: F401  (local mode)
+    add_contact,
+    add_event,
+    cli,
+    count,
+    registered,
+    rows,
+    settings,
+    tag,
+)
 
 FLOW = "over-a-brew-2024-05"
 UPDATE = "Over a Brew: you said buses were a problem, so we now pay bus fares. Thank you."

@@ -7,15 +7,23 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
-from brewline.events import events, reminders
-from brewline.people.models import Contact
-from brewline.events.models import Event
 from brewline.delivery.models import Outbox
-from tests.conftest import PHONE, PUBLIC_URL
-from tests.events.fixtures import add_contact, get, registered, rows  # noqa: F401
-from tests.delivery.test_call_sender import settings  # noqa: F401  (shared fixture)
-from tests.events.test_reminder_calls import LONDON, NOW, at_due, coming, event_on, says, two_workers_deliver
 from brewline.delivery.sending import deliver
+from brewline.events import events, reminders
+from brewline.events.models import Event
+from brewline.people.models import Contact
+from tests.conftest import PHONE, PUBLIC_URL
+from tests.delivery.test_call_sender import settings  # noqa: F401  (shared fixture)
+from tests.events.fixtures import add_contact, get, registered, rows  # noqa: F401
+from tests.events.test_reminder_calls import (
+    LONDON,
+    NOW,
+    at_due,
+    coming,
+    event_on,
+    says,
+    two_workers_deliver,
+)
 
 
 def cancel(runtime, event_id: int, now: datetime = NOW) -> int:

@@ -9,18 +9,25 @@ import pytest
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import update
 
-from flows.invites import ordinal, render
-from brewline.events import events
-from brewline.platform.database import lock
-from brewline.people.models import Contact
-from brewline.events.models import Event, Rsvp
 from brewline.delivery.models import Outbox
+from brewline.delivery.sending import deliver
+from brewline.events import events
+from brewline.events.models import Event, Rsvp
+from brewline.people.models import Contact
+from brewline.platform.database import lock
+from flows.invites import ordinal, render
+from tests.calls.phone import PhoneCall, count, rows
 from tests.conftest import PHONE, PUBLIC_URL
 from tests.events.fixtures import Cli, add_contact
 from tests.events.test_invite_call import settings, twilio  # noqa: F401  (shared fixtures)
-from tests.events.test_reminder_call import LANDLINE, LONDON, ring, said_yes_on_the_invite_call, spoken_tomorrow, tomorrow_evening
-from tests.calls.phone import PhoneCall, count, rows
-from brewline.delivery.sending import deliver
+from tests.events.test_reminder_call import (
+    LANDLINE,
+    LONDON,
+    ring,
+    said_yes_on_the_invite_call,
+    spoken_tomorrow,
+    tomorrow_evening,
+)
 
 
 def cancel(runtime, event_id: int) -> int:

@@ -6,10 +6,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brewline.events.models import Event, Rsvp
 from brewline.delivery.models import Outbox
-from tests.events.fixtures import add_contact, add_event, count, get, rows
-from tests.events.fixtures import cli, registered, settings  # noqa: F401  (local mode)
+from brewline.events.models import Event, Rsvp
+from tests.events.fixtures import (  # noqa: F401  (local mode)
+    add_contact,
+    add_event,
+    cli,
+    count,
+    get,
+    registered,
+    rows,
+    settings,
+)
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-from brewline.events import invitations
 from brewline.calls.models import Call
-from brewline.surveys.models import Conversation
-from brewline.events.models import Event, Rsvp
 from brewline.delivery.models import Outbox
+from brewline.delivery.sending import deliver
+from brewline.events import invitations
+from brewline.events.models import Event, Rsvp
+from brewline.surveys.models import Conversation
+from tests.calls.phone import PhoneCall, count, rows
 from tests.conftest import PUBLIC_URL, Twilio, using_fake
 from tests.events.fixtures import add_contact, add_event
-from tests.calls.phone import PhoneCall, count, rows
-from brewline.delivery.sending import deliver
 
 LANDLINE = "+441914960000"
 LONDON = ZoneInfo("Europe/London")
@@ -134,7 +134,7 @@ def test_yes_with_no_reminder_call_arranged_promises_none(runtime, twilio, fake)
 ])
 def test_a_maybe_no_answer_or_voicemail_is_told_ringing_us_lets_them_answer(answered, act,
                                                                             told):
-    # A call to us asks about an invite still maybe or unanswered (test_voice_rsvp.py).
+    # A call to us asks about an invite still maybe or unanswered (test_rsvp_call.py).
     answered.post(answered.path)
     bye = act(answered)
     assert bye.hangs_up and told in bye.said

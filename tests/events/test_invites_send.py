@@ -3,11 +3,19 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from brewline.people.models import Consent
-from brewline.events.models import Invite
 from brewline.delivery.models import Outbox
-from tests.events.fixtures import add_contact, add_event, count, rows, tag
-from tests.events.fixtures import cli, registered, settings  # noqa: F401  (local mode)
+from brewline.events.models import Invite
+from brewline.people.models import Consent
+from tests.events.fixtures import (  # noqa: F401  (local mode)
+    add_contact,
+    add_event,
+    cli,
+    count,
+    registered,
+    rows,
+    settings,
+    tag,
+)
 
 
 def people(runtime) -> dict[str, int]:

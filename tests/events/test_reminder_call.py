@@ -9,16 +9,16 @@ import pytest
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import update
 
-from flows.invites import ordinal
-from brewline.events import invitations
-from brewline.people.models import Contact
-from brewline.events.models import Event, Rsvp
 from brewline.delivery.models import Outbox
+from brewline.delivery.sending import deliver
+from brewline.events import invitations
+from brewline.events.models import Event, Rsvp
+from brewline.people.models import Contact
+from flows.invites import ordinal
+from tests.calls.phone import PhoneCall, count, rows
 from tests.conftest import PUBLIC_URL
 from tests.events.fixtures import add_contact, add_event
 from tests.events.test_invite_call import settings, twilio  # noqa: F401  (shared fixtures)
-from tests.calls.phone import PhoneCall, count, rows
-from brewline.delivery.sending import deliver
 
 LANDLINE = "+441914960000"
 LONDON = ZoneInfo("Europe/London")

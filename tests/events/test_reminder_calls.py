@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from brewline.events import reminders, rsvps
-from brewline.people.models import Contact
-from brewline.events.models import Event
 from brewline.delivery.models import Outbox
-from tests.conftest import PHONE, PUBLIC_URL
-from tests.events.fixtures import add_contact, add_event, get, registered, rows  # noqa: F401
-from tests.delivery.test_call_sender import settings  # noqa: F401  (shared fixture)
 from brewline.delivery.sending import deliver, deliver_many
+from brewline.events import reminders, rsvps
+from brewline.events.models import Event
+from brewline.people.models import Contact
+from tests.conftest import PHONE, PUBLIC_URL
+from tests.delivery.test_call_sender import settings  # noqa: F401  (shared fixture)
+from tests.events.fixtures import add_contact, add_event, get, registered, rows  # noqa: F401
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime.now(timezone.utc)

@@ -6,19 +6,27 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from brewline.surveys import reminders
-from brewline.people.models import Consent, Contact
-from brewline.surveys.models import Conversation
-from brewline.events.models import Event, Rsvp
-from brewline.delivery.models import Outbox
-from tests.conftest import PHONE
-from tests.events.fixtures import add_contact, add_event, count, get, rows
-from tests.texts.test_sms_webhook import replies
-from tests.events.fixtures import cli, registered, settings  # noqa: F401  (local mode)
-from brewline.delivery.sending import deliver
 from brewline.delivery import claiming
-from brewline.texts import inbound
+from brewline.delivery.models import Outbox
+from brewline.delivery.sending import deliver
 from brewline.events import rsvps
+from brewline.events.models import Event, Rsvp
+from brewline.people.models import Consent, Contact
+from brewline.surveys import reminders
+from brewline.surveys.models import Conversation
+from brewline.texts import inbound
+from tests.conftest import PHONE
+from tests.events.fixtures import (  # noqa: F401  (local mode)
+    add_contact,
+    add_event,
+    cli,
+    count,
+    get,
+    registered,
+    rows,
+    settings,
+)
+from tests.texts.test_sms_webhook import replies
 from workers import context
 
 LATER = datetime.now(timezone.utc) + timedelta(days=8)  # after every reminder is due

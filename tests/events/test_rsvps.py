@@ -7,13 +7,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from brewline.surveys.models import Answer, Conversation
-from brewline.events.models import Event, Invite, Rsvp
 from brewline.delivery.models import Message, Outbox
+from brewline.events.models import Event, Invite, Rsvp
+from brewline.surveys.models import Answer, Conversation
 from tests.conftest import PHONE
-from tests.events.fixtures import add_contact, add_event, count, get, rows
+from tests.events.fixtures import (  # noqa: F401  (local mode)
+    add_contact,
+    add_event,
+    cli,
+    count,
+    get,
+    registered,
+    rows,
+    settings,
+)
 from tests.texts.test_sms_webhook import replies
-from tests.events.fixtures import cli, registered, settings  # noqa: F401  (local mode)
 
 LONDON = ZoneInfo("Europe/London")
 

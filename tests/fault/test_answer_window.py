@@ -6,9 +6,9 @@ import time
 import pytest
 from sqlalchemy import select
 
-from brewline.texts.inbound import InboundText, receive_text
 from brewline.platform.runtime import Runtime
 from brewline.surveys.models import Answer
+from brewline.texts.inbound import InboundText, receive_text
 from tests.conftest import PHONE
 from tests.fault.conftest import wait_until
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from brewline.surveys.models import Answer
 from brewline.calls.models import Call
 from brewline.calls.words import VOICE
+from brewline.surveys.models import Answer
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL
 from tests.fault.conftest import free_port, wait_until
 from tests.fault.test_web import listening

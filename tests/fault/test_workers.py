@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from brewline.delivery import outbox
-from brewline.platform.runtime import Runtime
-from brewline.platform.database import utcnow
-from brewline.people.models import Contact
-from brewline.events.models import Event, Rsvp
 from brewline.delivery.models import Outbox
+from brewline.events.models import Event, Rsvp
+from brewline.people.models import Contact
+from brewline.platform.database import utcnow
+from brewline.platform.runtime import Runtime
 from tests.fault.conftest import free_port, wait_until
 
 pytestmark = pytest.mark.fault

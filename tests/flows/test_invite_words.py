@@ -7,8 +7,21 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.invites import (
-    SPOKEN, TEXTS, EventWords, clock, ordinal, parse_reminders, relative_when, reminder_time,
-    render, render_spoken, rsvp_answer, spoken_clock, spoken_when, survey_reminder, when,
+    SPOKEN,
+    TEXTS,
+    EventWords,
+    clock,
+    ordinal,
+    parse_reminders,
+    relative_when,
+    reminder_time,
+    render,
+    render_spoken,
+    rsvp_answer,
+    spoken_clock,
+    spoken_when,
+    survey_reminder,
+    when,
 )
 from flows.readability import check_text, encoding
 

@@ -6,7 +6,13 @@ from hypothesis import strategies as st
 
 from flows.loader import DATA_DIR, Registry
 from flows.readability import (
-    GSM7_BASIC, check_flow, check_text, encoding, errors_in, finding_lines, text_lines,
+    GSM7_BASIC,
+    check_flow,
+    check_text,
+    encoding,
+    errors_in,
+    finding_lines,
+    text_lines,
 )
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from flows.engine import advance, new_state
 from flows.loader import DATA_DIR, load_file
-from flows.model import Ask, Recording, Reply, Say, SaveAnswer, Start
+from flows.model import Ask, Recording, Reply, SaveAnswer, Say, Start
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

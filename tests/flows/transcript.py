@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flows.engine import advance, new_state
 from flows.loader import load_file
-from flows.model import Ask, Finished, Reply, Say, SaveAnswer, SaveConsent, State
+from flows.model import Ask, Finished, Reply, SaveAnswer, SaveConsent, Say, State
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2026, 6, 1, 10, 0, tzinfo=timezone.utc)

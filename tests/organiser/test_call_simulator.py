@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from brewline.surveys.models import Answer
 from brewline.calls.models import Call
 from brewline.people.models import Consent
+from brewline.surveys.models import Answer
 
 NUMBER = "07700 900555"
 

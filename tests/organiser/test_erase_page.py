@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from brewline.surveys.models import Answer
+from brewline.delivery.models import Message
 from brewline.organiser.models import AuditLog
 from brewline.people.models import Contact
-from brewline.delivery.models import Message
+from brewline.surveys.models import Answer
 from tests.conftest import PHONE
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from brewline.delivery.models import Outbox
+from brewline.events.models import Event, Invite
 from brewline.organiser.models import AuditLog
 from brewline.people.models import Contact, Tag
-from brewline.events.models import Event, Invite
-from brewline.delivery.models import Outbox
 from tests.organiser.test_uploads import multipart
 
 PEOPLE = ("phone,name,language,invites\n07700 900101,Ann,en,yes\n07700 900102,Bo,en,no\n"

@@ -7,23 +7,34 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from brewline.privacy import erasure
-from brewline.organiser.needs_a_look import words as problem_words
-from brewline.web.app import create_app
-from brewline.people.phones import mask
-from brewline.platform.runtime import Runtime
-from brewline.platform.database import utcnow
-from brewline.organiser.models import AuditLog
-from brewline.people.models import Contact
-from brewline.events.models import Event, Invite
 from brewline.delivery.models import Outbox
+from brewline.delivery.sending import deliver
+from brewline.delivery.twilio_rest import CANNOT_RECEIVE_CODES, OPTED_OUT_CODE, RATE_LIMITED_CODE
+from brewline.events.models import Event, Invite
+from brewline.organiser.models import AuditLog
+from brewline.organiser.needs_a_look import words as problem_words
+from brewline.people.models import Contact
+from brewline.people.phones import mask
+from brewline.platform.database import utcnow
+from brewline.platform.runtime import Runtime
+from brewline.privacy import erasure
 from brewline.vouchers.rules import mask_code
+from brewline.web.app import create_app
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN
 from tests.fakes.twilio_api import FakeTwilio
 from tests.organiser.conftest import Browserless, csrf_from
-from tests.organiser.went_wrong import CODE, event, fail, invite_everyone, opt_out, person, row, rows, voucher_text, worker_dies_mid_call
-from brewline.delivery.sending import deliver
-from brewline.delivery.twilio_rest import CANNOT_RECEIVE_CODES, OPTED_OUT_CODE, RATE_LIMITED_CODE
+from tests.organiser.went_wrong import (
+    CODE,
+    event,
+    fail,
+    invite_everyone,
+    opt_out,
+    person,
+    row,
+    rows,
+    voucher_text,
+    worker_dies_mid_call,
+)
 
 ANN, BO = "+447700900201", "+447700900202"
 

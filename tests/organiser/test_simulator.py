@@ -4,11 +4,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from brewline.delivery import outbox
-from brewline.web.app import create_app
-from brewline.people.contacts import find_or_create
-from brewline.people.models import Contact
 from brewline.delivery.models import Message
 from brewline.delivery.sending import deliver
+from brewline.people.contacts import find_or_create
+from brewline.people.models import Contact
+from brewline.web.app import create_app
 
 NUMBER = "07700 900555"
 E164 = "+447700900555"

@@ -5,13 +5,13 @@ from datetime import timedelta
 
 import pytest
 
-from brewline.organiser.needs_a_look import rows
-from brewline.platform.database import utcnow
-from brewline.people.models import Contact
-from tests.delivery.outbox_rows import a_contact, a_text, row
+from brewline.delivery import claiming
 from brewline.delivery.sending import deliver
 from brewline.delivery.sweeper import LEASE, settle_stale
-from brewline.delivery import claiming
+from brewline.organiser.needs_a_look import rows
+from brewline.people.models import Contact
+from brewline.platform.database import utcnow
+from tests.delivery.outbox_rows import a_contact, a_text, row
 
 
 def _try_again(runtime, row_id: int) -> int:

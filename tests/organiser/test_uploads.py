@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from brewline.web.app import create_app
 from brewline.organiser.guard import organiser_blueprint
 from brewline.organiser.uploads import MAX_UPLOAD, UploadError, accepts_uploads, csv_text
+from brewline.web.app import create_app
 from tests.organiser.conftest import Browserless, csrf_from
 
 

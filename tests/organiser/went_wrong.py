@@ -6,17 +6,16 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from brewline.events import events, invitations
-from brewline.vouchers import claims, loading
-from brewline.platform.database import utcnow
-from brewline.people.models import Consent, Contact
-from brewline.events.models import Event, Invite
+from brewline.delivery import claiming, stopping
 from brewline.delivery.models import Outbox
-from brewline.vouchers.models import VoucherPool
 from brewline.delivery.sending import deliver
 from brewline.delivery.sweeper import LEASE, settle_stale
-from brewline.delivery import stopping
-from brewline.delivery import claiming
+from brewline.events import events, invitations
+from brewline.events.models import Event, Invite
+from brewline.people.models import Consent, Contact
+from brewline.platform.database import utcnow
+from brewline.vouchers import claims, loading
+from brewline.vouchers.models import VoucherPool
 
 CODE = "TESCO-SECRET-4321"
 

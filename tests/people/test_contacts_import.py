@@ -1,13 +1,13 @@
 """`brewline contacts import`: CSVs as organisers really save them, into contacts in bulk."""
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from brewline.people.importing import quick_normalise
-from brewline.people.phones import normalise
-
 from brewline.people.models import Consent, Contact, Tag
+from brewline.people.phones import normalise
 from tests.events.fixtures import add_contact, count
 
 

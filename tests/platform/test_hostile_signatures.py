@@ -4,12 +4,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from brewline.people.models import Contact
 from brewline.delivery.models import Message
+from brewline.people.models import Contact
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PHONE, PUBLIC_URL
 
 FORM = {"From": PHONE, "To": "+447700900000", "Body": "hello", "MessageSid": "SM" + "5" * 32,

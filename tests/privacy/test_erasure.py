@@ -8,21 +8,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import String, Text, select, update
 
-from brewline.privacy import erasure, retention
-from brewline.delivery import outbox, spool
 from brewline.cli.contacts import erase_command
-from brewline.texts.inbound import InboundText
-from brewline.platform.database import JSON, Base, utcnow
-from brewline.surveys.models import Answer, Conversation
-from brewline.people.models import Consent, Contact, Tag
-from brewline.privacy.models import ErasureRequest
-from brewline.events.models import Event, Rsvp
+from brewline.delivery import outbox, sending, spool
 from brewline.delivery.models import Message, Outbox
+from brewline.events.models import Event, Rsvp
+from brewline.people.models import Consent, Contact, Tag
+from brewline.platform.database import JSON, Base, utcnow
+from brewline.privacy import erasure, retention
+from brewline.privacy.models import ErasureRequest
+from brewline.surveys.models import Answer, Conversation
+from brewline.texts.inbound import InboundText
 from tests.conftest import PHONE
 from tests.fakes.twilio_api import FakeTwilio
 from tests.texts.test_sms_webhook import replies
 from workers import context
-from brewline.delivery import sending
 
 WORDS = "Zanzibar marmalade and the number 42 bus"
 RECORDING = "RE" + "7" * 32

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from brewline.surveys import answer_window
-from brewline.web.app import create_app
-from brewline.platform.runtime import Runtime
-from brewline.platform.database import utcnow
-from brewline.surveys.models import Answer, Conversation
 from brewline.delivery.models import Outbox
+from brewline.platform.database import utcnow
+from brewline.platform.runtime import Runtime
+from brewline.surveys import answer_window
+from brewline.surveys.models import Answer, Conversation
+from brewline.web.app import create_app
 from tests.conftest import Twilio
 from tests.texts.test_sms_webhook import replies
 

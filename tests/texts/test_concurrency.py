@@ -5,9 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
-from brewline.texts.inbound import InboundText, receive_text
-from brewline.surveys.models import Answer
 from brewline.delivery.models import Message
+from brewline.surveys.models import Answer
+from brewline.texts.inbound import InboundText, receive_text
 from tests.conftest import PHONE
 
 

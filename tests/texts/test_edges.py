@@ -6,11 +6,11 @@ import logging
 import pytest
 from sqlalchemy import select
 
+from brewline.delivery.models import Message
+from brewline.people.models import Consent
+from brewline.platform.runtime import Runtime
 from brewline.texts import inbound
 from brewline.web.app import create_app
-from brewline.platform.runtime import Runtime
-from brewline.people.models import Consent
-from brewline.delivery.models import Message
 from tests.conftest import PHONE, Twilio
 from tests.texts.test_sms_webhook import replies
 

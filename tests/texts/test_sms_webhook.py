@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import func, select
 
-from brewline.surveys.models import Answer
-from brewline.people.models import Consent, Contact
 from brewline.delivery.models import Message
+from brewline.people.models import Consent, Contact
+from brewline.surveys.models import Answer
 from tests.conftest import PHONE
 
 

@@ -6,11 +6,11 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from brewline.events.models import Event
 from brewline.people import contacts
-from brewline.vouchers import claims, loading, ledger, rules
 from brewline.people.models import Contact
 from brewline.surveys.models import Conversation
-from brewline.events.models import Event
+from brewline.vouchers import claims, ledger, loading, rules
 from brewline.vouchers.models import VoucherClaim, VoucherCode
 
 FLOW = "over-a-brew-2024-05"

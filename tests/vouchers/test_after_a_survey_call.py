@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from brewline.vouchers import loading
-from brewline.surveys.models import Conversation
 from brewline.events.models import Event
+from brewline.surveys.models import Conversation
+from brewline.vouchers import loading
 from brewline.vouchers.models import VoucherClaim
 from tests.calls.phone import call, rows  # noqa: F401 (fixture)
 

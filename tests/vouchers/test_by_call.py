@@ -5,10 +5,10 @@ import xml.etree.ElementTree as ET
 
 from sqlalchemy import select
 
+from brewline.delivery.models import Outbox
 from brewline.people import contacts
 from brewline.people.models import Contact
 from brewline.surveys.models import Conversation
-from brewline.delivery.models import Outbox
 from tests.conftest import ACCOUNT_SID, PHONE
 from tests.vouchers.conftest import FLOW
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from brewline.people.models import Contact
 from brewline.delivery.models import Outbox
+from brewline.people.models import Contact
 from brewline.vouchers.models import VoucherClaim
 from tests.conftest import PHONE
 from tests.texts.test_sms_webhook import replies
@@ -152,10 +152,10 @@ def test_out_of_stock_puts_the_person_on_the_waiting_list_kindly(twilio, pools, 
 
 
 def test_every_voucher_text_is_plain_short_and_cheap_to_send():
-    from flows.readability import check_text, encoding
     from brewline.vouchers import by_text
-    from brewline.vouchers.models import VoucherCode, VoucherPool
     from brewline.vouchers.claims import Issued, code_text
+    from brewline.vouchers.models import VoucherCode, VoucherPool
+    from flows.readability import check_text, encoding
 
     values = {"value": "£10 Tesco gift card", "place": 120, "total": 5, "left": "3 questions",
               "options": "1 for a £10 Tesco gift card, 2 for a £10 Boots gift card", "n": 2}

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from brewline import cli as brewline_cli
-from brewline.events.models import Attendance
-from brewline.delivery.models import Outbox
 from brewline.cli.export import export
 from brewline.cli.vouchers import vouchers as group
+from brewline.delivery.models import Outbox
+from brewline.events.models import Attendance
 from tests.conftest import PHONE
 from tests.texts.test_sms_webhook import replies
 from tests.vouchers.conftest import FLOW, codes, csv_of

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from brewline.vouchers.speech import code_parts, code_ssml, digit_groups, spoken_characters
 

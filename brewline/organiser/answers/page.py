@@ -8,13 +8,13 @@ from flask import Response, g, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from brewline import exports
-from brewline.organiser.answers import query as query
+from brewline.delivery.twilio_rest import SendError
 from brewline.organiser import audit
+from brewline.organiser.answers import query as query
 from brewline.organiser.answers import recordings
 from brewline.organiser.guard import organiser_blueprint, page_error, runtime
-from brewline.surveys.models import Answer
 from brewline.organiser.models import AnswerTag
-from brewline.delivery.twilio_rest import SendError
+from brewline.surveys.models import Answer
 
 bp = organiser_blueprint("answers")
 MAX_THEME = 80

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.loader import Registry
-from brewline.surveys.models import Answer
 from brewline.organiser.models import AnswerTag
 from brewline.people.models import Contact
+from brewline.surveys.models import Answer
+from flows.loader import Registry
 
 PAGE_SIZE = 200
 CHANNELS = {"sms": "Text", "voice": "Phone call"}

@@ -1,8 +1,8 @@
 """Fetching a spoken answer from Twilio with the service's own credentials."""
 from __future__ import annotations
 
-from brewline.platform.settings import Settings
 from brewline.delivery.twilio_rest import TwilioRest, close_client, make_client
+from brewline.platform.settings import Settings
 
 
 class NotAvailable(Exception):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
 
-from brewline.privacy import erasure
 from brewline.organiser import audit
 from brewline.organiser.guard import page_error, runtime
-from brewline.people.phones import mask
 from brewline.people.models import Contact
+from brewline.people.phones import mask
+from brewline.privacy import erasure
 
 ERASED_MESSAGE = ("The person was erased. Their phone number, answers, recordings and "
                   "messages have been deleted.")

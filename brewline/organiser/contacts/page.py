@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from datetime import datetime, timezone
 
 from flask import g, render_template, request
@@ -13,9 +12,9 @@ from brewline.organiser import audit
 from brewline.organiser.contacts import erase
 from brewline.organiser.guard import organiser_blueprint, runtime
 from brewline.organiser.uploads import UploadError, accepts_uploads, csv_text
-from brewline.people.phones import mask
 from brewline.people import importing, tags
 from brewline.people.models import Consent, Contact
+from brewline.people.phones import mask
 
 bp = organiser_blueprint("contacts")
 for rule, view, methods in erase.ROUTES:

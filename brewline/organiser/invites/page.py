@@ -10,18 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from brewline.events import events as planning
-from brewline.events import invitations
-from brewline.people import tags
+from brewline.events import invitations, scheduled
+from brewline.events.models import Event
 from brewline.organiser import audit
 from brewline.organiser.guard import organiser_blueprint, page_error, runtime
 from brewline.organiser.invites.preview import preview_of
+from brewline.people import tags
+from brewline.people.models import Contact
 from brewline.people.phones import mask
 from brewline.platform.database import lock
-from brewline.people.models import Contact
-from brewline.events.models import Event
 
 bp = organiser_blueprint("invites")
-SEND_JOB = "service.organiser.invite_jobs.send_invites"
 
 
 def _now() -> datetime:
@@ -139,7 +138,7 @@ def schedule(event_id: int):
     when = (local if local.tzinfo else local.replace(tzinfo=_zone())).astimezone(timezone.utc)
     if when <= _now():
         return page_error(400, "The invites were not scheduled", "That time has passed.")
-    runtime().queue.enqueue_at(when, SEND_JOB, event_id, tag)
+    runtime().queue.enqueue_at(when, scheduled.send_invites, event_id, tag)
     with runtime().store.transaction() as db:
         audit.record(db, g.user_id, "schedule invites", event_id=event_id, tag=tag,
                      at=when.isoformat())

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from brewline.events import invitations
-from brewline.platform.runtime import Runtime
 from brewline.events.models import Event
+from brewline.platform.runtime import Runtime
 
 DEFAULT_PRICE = "0.05"  # pounds per SMS segment, a UK ballpark; BREWLINE_SMS_PRICE changes it
 

@@ -9,11 +9,11 @@ from flask import flash, g, redirect, render_template, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from brewline.organiser.needs_a_look import words as words
-from brewline.organiser.needs_a_look import rows
 from brewline.organiser import audit
 from brewline.organiser.contacts.page import page_of
 from brewline.organiser.guard import organiser_blueprint, runtime
+from brewline.organiser.needs_a_look import rows
+from brewline.organiser.needs_a_look import words as words
 from brewline.people.models import Contact
 
 bp = organiser_blueprint("problems")

@@ -18,17 +18,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from brewline.delivery import outbox
-from brewline.organiser.needs_a_look import words as words
-from brewline.platform.runtime import Runtime
-from brewline.platform.database import lock
 from brewline.calls.models import Call
-from brewline.people.models import Contact
-from brewline.events.models import Event, Invite
+from brewline.delivery import outbox
+from brewline.delivery.claiming import ADDRESSLESS, unwanted
 from brewline.delivery.models import Outbox
+from brewline.events.models import Event, Invite
+from brewline.organiser.needs_a_look import words as words
+from brewline.people.models import Contact
+from brewline.platform.database import lock
+from brewline.platform.runtime import Runtime
 from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
 from brewline.vouchers.rules import mask_code
-from brewline.delivery.claiming import ADDRESSLESS, unwanted
 
 RETRY_KEY = "organiser-retry:"
 UNDELIVERED = ("failed", "undelivered")

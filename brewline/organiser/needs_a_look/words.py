@@ -27,7 +27,7 @@ WHAT_IT_WAS = {
     "conversation": "Next question, after their answer",
 }
 
-# The Twilio error codes Brewline acts on (workers/twilio_rest.py), in plain words.
+# The Twilio error codes Brewline acts on (brewline/delivery/twilio_rest.py), in plain words.
 CODE_WORDS = {
     21211: "Twilio says this is not a real phone number.",
     21614: "This number cannot receive texts. It may be a landline.",

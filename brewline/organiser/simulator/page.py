@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 
-from brewline.organiser.simulator import calls, selfpost, thread
 from brewline.organiser.guard import check_csrf, current_user_id, runtime
+from brewline.organiser.simulator import calls, selfpost, thread
 from brewline.people.phones import BadNumber, normalise
 
 bp = Blueprint("simulator", __name__)

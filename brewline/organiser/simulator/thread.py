@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from brewline.people.models import Contact
 from brewline.delivery.models import Message, Outbox
+from brewline.people.models import Contact
 
 OUTBOX_STATUS = {"pending": "waiting to send", "sending": "sending", "sent": "sent",
                  "cancelled": "not sent", "failed": "could not be sent",

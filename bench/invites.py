@@ -12,12 +12,13 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from brewline import schema, wiring
 from brewline.events import events, invitations
 from brewline.events.models import Event
 from brewline.people import importing
 from brewline.people.models import Consent, Contact
 from brewline.platform import bulk, embedded_redis, migrate
-from brewline.platform.database import Base, after_commit
+from brewline.platform.database import after_commit
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import Settings
 
@@ -46,6 +47,7 @@ def _runtime(scratch: Path) -> Runtime:
         twilio_auth_token=None, twilio_phone_number=None, twilio_api_base_url=None,
         public_base_url="http://127.0.0.1:5000", secret_key="bench", quiet_hours=None))
     runtime.redis.flushdb()
+    wiring.register()  # as every Brewline process does at start
     return runtime
 
 
@@ -89,7 +91,7 @@ def _invites(runtime: Runtime) -> dict:
 
 def _empty(runtime: Runtime) -> None:
     with runtime.store.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(schema.metadata.sorted_tables):
             connection.execute(table.delete())
     runtime.redis.flushdb()
 

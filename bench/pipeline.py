@@ -16,11 +16,11 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from brewline import schema, wiring
 from brewline.delivery import outbox
 from brewline.delivery.models import Outbox
 from brewline.people.models import Contact
 from brewline.platform import embedded_redis, migrate
-from brewline.platform.database import Base
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import from_env
 from tests.fakes.twilio_api import FakeTwilio, busiest_second
@@ -60,6 +60,7 @@ def _environment(folder: Path, fake: FakeTwilio) -> dict:
 def _measure(env: dict, fake: FakeTwilio, count: int, send_rate: str) -> dict:
     env = {**env, "SEND_RATE": send_rate}
     runtime = Runtime(from_env(env))
+    wiring.register()  # as every Brewline process does at start
     try:
         _fresh(runtime)
         fake.clear()
@@ -77,7 +78,7 @@ def _measure(env: dict, fake: FakeTwilio, count: int, send_rate: str) -> dict:
 def _fresh(runtime: Runtime) -> None:
     migrate.upgrade(runtime.settings.database_url)
     with runtime.store.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(schema.metadata.sorted_tables):
             connection.execute(table.delete())
     runtime.redis.flushdb()
 

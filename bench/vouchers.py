@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from brewline import wiring
 from brewline.people import contacts
 from brewline.people.models import Contact
 from brewline.platform import migrate
@@ -29,6 +30,7 @@ THREADS = 16
 def _runtime(scratch: Path) -> Runtime:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{scratch / 'bench.db'}"
     migrate.fresh(url)
+    wiring.register()  # as every Brewline process does at start
     return Runtime(Settings(
         instance_dir=scratch, database_url=url, redis_url=os.environ.get("REDIS_URL"),
         twilio_account_sid=None, twilio_auth_token=None, twilio_phone_number=None,

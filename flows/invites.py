@@ -171,14 +171,16 @@ TEXTS = {
         "session: {title}, {when}, at {where}. {details}Would you like to come? Reply YES, "
         "NO or MAYBE. Text STOP to stop texts."),
     "invite_call": (
-        "Hello, this is Over a Brew, the friendly chats about local services. You are "
-        "invited to {title}, on {when}, at {where}. {details}Press 1 if you would like to "
-        "come, 2 if you cannot come, or 3 if you might."),
+        "Hello, this is Over a Brew, the friendly chats about local services. We would love "
+        "you to come to {title}. It is on {when}, at {where}. {details}Press 1 to come, 2 if "
+        "you cannot, or 3 if you might."),
     # Said on the invite call once the person has answered (they get no texts), and on a
     # call to us that asked first (brewline/events/rsvp_call.py). Ringing us asks again only
     # about a maybe or no answer at all, so only those are told to ring: a yes hears of
     # the reminder call, where 2 means "cannot come".
-    "rsvp_call_yes": "Thank you, we have you down as coming to {title} on {when} at {where}.",
+    "rsvp_call_yes": (
+        "Thank you, we will see you there. The session is {title}. It is on {when}, at "
+        "{where}."),
     "rsvp_call_reminded": (
         "We will ring you with a reminder nearer the time. If you can no longer come, "
         "you can tell us then."),
@@ -187,28 +189,28 @@ TEXTS = {
         "Thank you for letting us know. Sorry you cannot come to {title} this time. "
         "We will tell you about the next one."),
     "rsvp_call_maybe": (
-        "Thank you. We have you down as a maybe for {title} on {when}. "
-        "If you can come, you will be very welcome. When you know, you can ring this "
-        "number and tell us."),
+        "Thank you. We have you down as a maybe for {title}. It is on {when}. "
+        "If you can come, you will be very welcome. When you know, ring this number and "
+        "tell us."),
     "invite_voicemail": (
-        "Hello, this is Over a Brew. We rang to invite you to {title}, on {when}, at "
+        "Hello, this is Over a Brew. We rang to invite you to {title}. It is on {when}, at "
         "{where}. Sorry we missed you. To tell us if you can come, ring this number. "
         "Goodbye."),
     "rsvp_yes": (
-        "Thank you, we have you down as coming to {title} on {when} at {where}. We will "
-        "text you a reminder. If your plans change, just reply NO."),
+        "Thank you, we will see you there! The session is {title}. It is on {when}, at "
+        "{where}. We will text you a reminder. If your plans change, just reply NO."),
     "rsvp_no": (
         "Thank you for letting us know. Sorry you cannot come to {title} this time. "
         "We will tell you about the next one."),
     "rsvp_maybe": (
-        "Thank you. We have you down as a maybe for {title} on {when}. Reply YES or NO "
-        "whenever you know."),
+        "Thank you. We have you down as a maybe for {title}. It is on {when}. Reply YES "
+        "or NO when you know."),
     "reminder": (
-        "A reminder from Over a Brew: {title} is {relative}, at {where}. We hope to see "
-        "you there. If you cannot come now, just reply NO."),
+        "A reminder from Over a Brew. {title} is {relative}. The place is {where}. We hope "
+        "to see you there. If you cannot come now, just reply NO."),
     "event_cancelled": (
-        "Sorry, Over a Brew has had to cancel {title} on {when}. We are sorry if this "
-        "spoils your plans. We will tell you when the next session is planned."),
+        "Sorry, Over a Brew has had to cancel {title}. It was going to be on {when}. We are "
+        "sorry if this spoils your plans. We will tell you when the next session is planned."),
     "survey_reminder": (
         "Hello again from Over a Brew. You have answered {answered} of {total} questions, "
         "thank you. There is no rush. When you are ready, text REPEAT to see the next "
@@ -227,21 +229,21 @@ SPOKEN = {
     "reminder_call_no": (
         "That is quite all right. Thank you for letting us know. We will not expect you at "
         "{title}. We will tell you about the next one. Take care. Goodbye."),
-    "reminder_call_yes": "Lovely. We look forward to seeing you. Goodbye.",
+    "reminder_call_yes": "That is lovely. We look forward to seeing you. Goodbye.",
     "reminder_call_bye": "Thank you for listening. We hope to see you there. Goodbye.",
     "reminder_voicemail": (
         "Hello, this is Over a Brew, with a reminder. You said you would come to {title}. "
         "It is {when}. The place is {where}. We hope to see you there. Goodbye."),
     # Said on a cancellation call to someone who said yes or maybe and cannot get texts.
     "cancelled_call": (
-        "Hello, this is Over a Brew. We are very sorry, but we have had to cancel {title}. "
+        "Hello, this is Over a Brew. We are very sorry. We have had to cancel {title}. "
         "It was going to be {when}. The place was {where}. You do not need to do anything. "
         "We will tell you when the next session is planned."),
     "cancelled_call_keys": (
         "To hear this again, press star. There is nothing else you need to do."),
     "cancelled_call_bye": "Sorry again for the change of plans. Thank you for listening. Goodbye.",
     "cancelled_voicemail": (
-        "Hello, this is Over a Brew. We are very sorry, but we have had to cancel {title}. "
+        "Hello, this is Over a Brew. We are very sorry. We have had to cancel {title}. "
         "It was going to be {when}. You do not need to do anything. We will tell you when "
         "the next session is planned. Goodbye."),
     # Asked first when someone rings us and their latest invite is still a maybe, or not
@@ -250,8 +252,8 @@ SPOKEN = {
         "Hello, this is Over a Brew. First, one quick question. You said you might come to "
         "{title}. It is {when}. The place is {where}."),
     "rsvp_ask_new": (
-        "Hello, this is Over a Brew. First, one quick question. We invited you to {title}. "
-        "It is {when}. The place is {where}."),
+        "Hello, this is Over a Brew. First, one quick question. We asked you to come to "
+        "{title}. It is {when}. The place is {where}."),
     "rsvp_ask_keys": (
         "Can you come? Press 1 if you can come, 2 if you cannot come, or 3 to decide later. "
         "To hear this again, press star."),

@@ -1,9 +1,12 @@
-"""Readability checks for texts people receive: encoding, length, jargon, sentences."""
+"""Readability checks for texts people receive: encoding, length, jargon, sentences and
+reading level."""
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
+
+import textstat
 
 from flows.model import Flow
 
@@ -15,6 +18,9 @@ CURLY = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "
          "\u2014": "-", "\u2026": "..."}
 MAX_SEGMENTS = 2
 MAX_SENTENCE_WORDS = 20
+# Flesch-Kincaid grade, as textstat measures it: grade 5 is about a reading age of 10, and
+# GOV.UK writes for a reading age of 9. Every line Brewline ships is held at or below it.
+MAX_GRADE = 5.0
 # Words the seed asks us to avoid, or to explain whenever used.
 JARGON = (
     "co-production", "coproduction", "co production", "coproduce", "co-produce",
@@ -81,7 +87,24 @@ def check_text(text: str, where: str, language: str = "en", spoken: bool = False
                  for w in sorted({m.lower() for m in _JARGON_RE.findall(text)})]
     findings += [Finding("warning", where, f"long sentence ({n} words): '{s[:40]}...'")
                  for s, n in _long_sentences(text)]
-    return findings
+    return findings + _level_findings(text, where, language)
+
+
+def reading_grade(text: str) -> float:
+    """How hard `text` is to read: its Flesch-Kincaid grade, measured by textstat.
+
+    Grade 5 is about a reading age of 10; short sentences and short words bring it down.
+    """
+    return float(textstat.flesch_kincaid_grade(text)) if text.strip() else 0.0
+
+
+def _level_findings(text: str, where: str, language: str) -> list[Finding]:
+    # The formula counts English syllables, so other languages are not measured.
+    grade = reading_grade(text) if language.startswith("en") else 0.0
+    if grade <= MAX_GRADE:
+        return []
+    return [Finding("warning", where, f"reading level: grade {grade:.1f} (Flesch-Kincaid); "
+                    f"keep to {MAX_GRADE:g} or below with shorter sentences and words")]
 
 
 def _encoding_findings(text: str, where: str, language: str, spoken: bool) -> list[Finding]:
@@ -136,8 +159,19 @@ def check_flow(flow: Flow) -> list[Finding]:
         except (KeyError, IndexError, ValueError) as exc:
             findings.append(Finding("error", where, f"bad placeholder: {exc}"))
             continue
-        if where.endswith(".text") and flow.step(where.split(".")[0]).number:
+        question = where.endswith(".text") and flow.step(where.split(".")[0]).number
+        if question:
             text = prefix + text
         spoken = where.endswith(".voice") or where.endswith("_voice")
         findings += check_text(text, f"{where} [{language}]", language, spoken)
+        findings += _question_parts(text, prefix, f"{where} [{language}]") if question else []
     return findings
+
+
+def _question_parts(text: str, prefix: str, where: str) -> list[Finding]:
+    """A question should fit in one SMS part with its number in front, where words allow."""
+    parts = encoding(text).segments
+    if parts == 1:
+        return []
+    return [Finding("warning", where, f"this question is {parts} SMS parts with "
+                    f"'{prefix.strip()}' in front; one part costs less and is easier to read")]

@@ -16,8 +16,8 @@ CONFIRM_WORDS = frozenset({"delete", "delete it", "yes delete", "delete please",
 # A DELETE counts only soon after the question, so an old request cannot surprise anyone.
 CONFIRM_WITHIN = timedelta(days=1)
 TEXTS = {
-    "ask": ("We can delete your phone number, your answers and all our messages with you. "
-            "This cannot be undone. To go ahead, reply DELETE today."),
+    "ask": ("We can delete your phone number, your answers and all our texts with you. "
+            "You cannot undo this. To go ahead, reply DELETE today."),
     "spoken": ("We will delete your phone number, your answers and your recordings now. "
                "You will not hear from us again. Thank you for your time. Goodbye."),
     "done": ("Done. We are deleting your phone number, answers and messages now. "

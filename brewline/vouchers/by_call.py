@@ -61,7 +61,7 @@ EXPLAIN = TEXT_WORDS | {
     "questions_left": ("Vouchers are our thank-you for answering the questions. You have "
                        "{left} left. Call or text us to carry on, and we will give you yours "
                        "when you finish."),
-    "last_step": "Nearly there: answer the last question, and then we will give you your voucher.",
+    "last_step": "Nearly there! Answer the last question, then we will give you your voucher.",
 }
 
 

@@ -46,21 +46,21 @@ WORDS = {
         "Thank you for coming to Over a Brew. As a thank-you for your time, we have a "
         "{value} for you. Reply VOUCHER to get your code, or NO THANKS if you would rather not."),
     "choose": "Which voucher would you like? Reply with its number: {options}.",
-    "choose_again": "Sorry, please reply with a number from 1 to {n}: {options}.",
+    "choose_again": "Sorry, we need just a number. Reply {options}.",
     "waiting": (
         "Thank you. Your {value} is on its way. We have run out for the moment, so you are "
         "number {place} on our list. We will text your code as soon as we have more."),
     "declined": "No problem, we will not send you a voucher. Thank you for your time.",
     "not_started": (
-        "Vouchers are our thank-you for answering our {total} short questions. Text HELLO "
-        "to start, and we will send yours when you finish."),
+        "Vouchers are our way to thank you for answering our {total} short questions. Text "
+        "HELLO to start. We will send yours when you finish."),
     "questions_left": (
         "Vouchers are our thank-you for answering the questions. You have {left} left. "
         "Text anything to carry on, and we will send yours when you finish."),
-    "last_step": "Nearly there: reply to the last question, and then we will send your voucher.",
+    "last_step": "Nearly there! Reply to the last question, then we will send your voucher.",
     "event_only": (
-        "Vouchers are our thank-you for coming to an Over a Brew session. If you came and "
-        "have not had one, please tell the organiser and they will sort it out."),
+        "We give vouchers to say thank you for coming to an Over a Brew session. If you "
+        "came and have not had one, please tell the organiser. They will sort it out."),
     "none": "Sorry, we do not have any vouchers to give out at the moment.",
 }
 

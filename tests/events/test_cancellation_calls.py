@@ -42,7 +42,7 @@ def test_a_cancellation_is_one_call_to_each_phone_only_person_coming(runtime, co
     [row] = cancellation_calls(runtime)
     assert row.channel == "call"
     assert row.dedupe_key == f"event-cancelled-call:{event_id}:{contact_id}"
-    assert row.body.startswith("Hello, this is Over a Brew. We are very sorry, but we have had "
+    assert row.body.startswith("Hello, this is Over a Brew. We are very sorry. We have had "
                                "to cancel The ethical use of AI. It was going to be on ")
     assert rows(runtime, Outbox.purpose == "event_cancelled") == []
     assert at_due(runtime, row) == "sent"
@@ -151,7 +151,7 @@ def test_people_who_get_texts_still_get_the_same_cancellation_text(runtime, regi
     cancel(runtime, event_id)
     [text] = rows(runtime, Outbox.purpose == "event_cancelled")
     assert (text.channel, text.dedupe_key) == ("sms", f"event-cancelled:{event_id}:{contact_id}")
-    assert text.body.startswith("Sorry, Over a Brew has had to cancel The ethical use of AI on ")
+    assert text.body.startswith("Sorry, Over a Brew has had to cancel The ethical use of AI. It was going to be on ")
     assert cancellation_calls(runtime) == []
     assert at_due(runtime, text) == "sent"
     assert [m["Body"] for m in fake.messages] == [text.body] and fake.calls == []

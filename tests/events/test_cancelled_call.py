@@ -75,7 +75,7 @@ def test_cancelling_rings_phone_only_people_who_said_yes_or_maybe_and_texts_the_
     [text] = rows(runtime, Outbox, Outbox.purpose == "event_cancelled")
     assert (text.contact_id, text.channel, text.dedupe_key) == (
         texted, "sms", f"event-cancelled:{event_id}:{texted}")
-    assert text.body.startswith("Sorry, Over a Brew has had to cancel The ethical use of AI on ")
+    assert text.body.startswith("Sorry, Over a Brew has had to cancel The ethical use of AI. It was going to be on ")
 
 
 def test_the_worker_rings_with_the_cancellation_url_and_waits_for_a_voicemail_beep(called_off,
@@ -90,7 +90,7 @@ def test_the_worker_rings_with_the_cancellation_url_and_waits_for_a_voicemail_be
 
 def test_the_call_says_sorry_which_session_when_and_that_nothing_is_needed(called_off, runtime):
     twiml = called_off.post(called_off.path)
-    assert twiml.said.startswith("Hello, this is Over a Brew. We are very sorry, but we have "
+    assert twiml.said.startswith("Hello, this is Over a Brew. We are very sorry. We have "
                                  "had to cancel The ethical use of AI.")
     assert f"It was going to be {spoken_tomorrow(tomorrow_evening())}." in twiml.said
     assert "You do not need to do anything." in twiml.said

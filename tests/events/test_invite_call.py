@@ -74,7 +74,7 @@ def test_the_call_says_who_what_when_where_slowly_and_the_keys(answered):
     said = twiml.said
     assert said.startswith("Hello, this is Over a Brew")
     assert "The ethical use of AI" in said and "Whitley Bay Library" in said and " at 2pm" in said
-    assert "Press 1 if you would like to come, 2 if you cannot come, or 3" in said
+    assert "Press 1 to come, 2 if you cannot, or 3 if you might." in said
     assert "say yes or no" in said and "press star" in said
     assert twiml.verbs == ["Gather", "Redirect"]
     gather = twiml.gather
@@ -100,7 +100,7 @@ def test_a_key_or_a_word_is_an_rsvp_confirmed_in_words_with_a_goodbye(answered, 
 def test_yes_is_confirmed_with_the_event_and_no_promise_of_texts(answered, runtime):
     answered.post(answered.path)
     bye = answered.press("1")
-    assert "we have you down as coming to The ethical use of AI" in bye.said
+    assert "we will see you there. The session is The ethical use of AI" in bye.said
     assert "text" not in bye.said.lower()
 
 
@@ -126,7 +126,7 @@ def test_yes_with_no_reminder_call_arranged_promises_none(runtime, twilio, fake)
 
 
 @pytest.mark.parametrize("act, told", [
-    (lambda call: call.press("3"), "When you know, you can ring this number and tell us."),
+    (lambda call: call.press("3"), "When you know, ring this number and tell us."),
     (lambda call: (call.wait(), call.wait())[-1],
      "If you decide, you can ring this number and tell us."),
     (lambda call: call.post(call.path, AnsweredBy="machine_end_beep"),
@@ -156,7 +156,7 @@ def test_maybe_is_welcomed_without_asking_them_to_ring(answered, runtime):
 def test_star_repeats_the_invite_and_records_nothing(answered, runtime):
     answered.post(answered.path)
     again = answered.press("*")
-    assert "You are invited to The ethical use of AI" in again.said
+    assert "would love you to come to The ethical use of AI" in again.said
     assert again.gather is not None and rsvps(runtime) == []
 
 

@@ -45,7 +45,7 @@ def test_invites_go_only_to_those_who_agreed_and_a_call_to_the_phone_only(cli, r
     [call] = rows(runtime, Outbox.purpose == "invite_call")
     assert (text.contact_id, text.channel, text.ref) == (who["agreed"], "sms", f"event:{event_id}")
     assert (call.contact_id, call.channel) == (who["phone_only"], "call")
-    assert "Press 1 if you would like to come" in call.body
+    assert "Press 1 to come" in call.body
     assert count(runtime, Invite, Invite.event_id == event_id) == 2
 
 

@@ -49,7 +49,7 @@ def said_yes_on_the_invite_call(runtime, twilio, fake, starts: datetime | None =
     [invite] = rows(runtime, Outbox, Outbox.purpose == "invite_call")
     phone = ring(runtime, twilio, fake, invite)
     phone.post(phone.path)
-    assert "we have you down as coming" in phone.press("1").said
+    assert "we will see you there" in phone.press("1").said
     return event_id
 
 
@@ -285,7 +285,7 @@ def test_saying_on_a_call_you_cannot_get_texts_turns_reminder_texts_into_calls(r
     with runtime.store.transaction() as session:
         invitations.send(runtime, session, invitations.plan(
             runtime, session, session.get(Event, event_id), None), datetime.now(timezone.utc))
-    assert "we have you down as coming" in twilio.text("yes").data.decode()
+    assert "we will see you there" in twilio.text("yes").data.decode()
     assert [r.status for r in rows(runtime, Outbox, Outbox.purpose == "reminder")] == ["pending"] * 2
     call = PhoneCall(twilio)
     call.ring()

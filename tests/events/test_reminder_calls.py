@@ -170,8 +170,8 @@ def test_people_who_get_texts_still_get_the_same_reminder_texts(runtime, registe
     assert [(r.channel, r.dedupe_key) for r in texts] == [
         ("sms", f"event-reminder:{event_id}:{contact_id}:1d"),
         ("sms", f"event-reminder:{event_id}:{contact_id}:morning")]
-    assert texts[0].body.startswith("A reminder from Over a Brew: The ethical use of AI is "
-                                    "tomorrow at 2pm, at Whitley Bay Library.")
+    assert texts[0].body.startswith("A reminder from Over a Brew. The ethical use of AI is "
+                                    "tomorrow at 2pm. The place is Whitley Bay Library.")
     assert reminder_calls(runtime) == []
     assert at_due(runtime, texts[0]) == "sent"
     assert [m["Body"] for m in fake.messages] == [texts[0].body] and fake.calls == []

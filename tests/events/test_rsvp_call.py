@@ -112,14 +112,14 @@ def test_a_maybe_ringing_in_hears_which_session_when_and_where_then_one_question
 def test_someone_who_missed_the_invite_call_is_asked_too(runtime, caller):
     invite(runtime)
     said = caller.ring().said
-    assert "We invited you to The ethical use of AI." in said and QUESTION in said
+    assert "We asked you to come to The ethical use of AI." in said and QUESTION in said
 
 
 @pytest.mark.parametrize("act, answer, words", [
-    (lambda call: call.press("1"), "yes", "we have you down as coming to The ethical use of AI"),
+    (lambda call: call.press("1"), "yes", "see you there. The session is The ethical use of AI"),
     (lambda call: call.press("2"), "no", "Sorry you cannot come to The ethical use of AI"),
     (lambda call: call.press("3"), "maybe", "We have you down as a maybe"),
-    (lambda call: call.say("Yes please."), "yes", "we have you down as coming"),
+    (lambda call: call.say("Yes please."), "yes", "we will see you there"),
     (lambda call: call.say("No, sorry."), "no", "Sorry you cannot come"),
     (lambda call: call.say("Decide later."), "maybe", "We have you down as a maybe"),
 ])

@@ -53,7 +53,7 @@ def test_a_plain_reply_to_an_invite_is_an_rsvp_confirmed_in_words(twilio, runtim
                                                                    said, meant):
     [confirm] = replies(twilio.text(said))
     assert answers(runtime) == [(invited[1], meant, said)]
-    assert {"yes": "coming to The ethical use of AI", "no": "Sorry you cannot come",
+    assert {"yes": "The session is The ethical use of AI", "no": "Sorry you cannot come",
             "maybe": "a maybe for The ethical use of AI"}[meant] in confirm
     assert count(runtime, Answer) == 0 and count(runtime, Conversation) == 0
 
@@ -126,7 +126,7 @@ def test_an_invite_newer_than_the_survey_question_gets_the_yes(twilio, runtime, 
     start_survey(twilio, runtime)
     invite(runtime, contact_id, event_id, minutes_ago=-1)  # sent after the survey asked
     [confirm] = replies(twilio.text("yes"))
-    assert "we have you down as coming" in confirm
+    assert "we will see you there" in confirm
     assert answers(runtime) == [(event_id, "yes", "yes")]
 
 
@@ -134,7 +134,7 @@ def test_in_the_middle_of_open_questions_a_yes_is_an_rsvp(twilio, runtime, invit
     start_survey(twilio, runtime)
     replies(twilio.text("yes"))
     [confirm] = replies(twilio.text("👍"))
-    assert "we have you down as coming" in confirm
+    assert "we will see you there" in confirm
     assert count(runtime, Answer) == 1  # only the welcome's yes, not the thumbs up
 
 
@@ -151,4 +151,4 @@ def test_an_invite_held_back_by_quiet_hours_counts_from_when_it_was_sent(
                            created_at=written))
     start_survey(twilio, runtime)  # the survey asked its YES/NO before the invite arrived
     [confirm] = replies(twilio.text("yes"))
-    assert "we have you down as coming" in confirm
+    assert "we will see you there" in confirm

@@ -81,7 +81,7 @@ def test_with_two_shops_the_person_picks_by_number(twilio, pools, runtime):
     assert choose == ("Which voucher would you like? Reply with its number: 1 for a £10 Tesco "
                       "gift card, 2 for a £10 Boots gift card.")
     [wrong] = replies(twilio.text("7"))
-    assert wrong.startswith("Sorry, please reply with a number from 1 to 2")
+    assert wrong.startswith("Sorry, we need just a number. Reply 1 for a")
     [code] = replies(twilio.text("2"))
     assert "£10 Boots gift card" in code and "Code: B000000" in code
     assert replies(twilio.text("voucher")) == [code]

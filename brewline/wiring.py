@@ -26,6 +26,6 @@ def register(app: Flask | None = None) -> None:
     texts.register(app)
     calls.register(app)
     surveys.register()
-    privacy.register()
+    privacy.register(app)
     events.register(app)
     vouchers.register(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows.keywords import classify, matches, normalise
+from flows.keywords import classify, is_greeting, matches, normalise
 from flows.model import (
     NOT_CLASSIFIED,
     Ask,
@@ -29,11 +29,6 @@ from flows.model import (
 # text; it is clear of the yes/no keys (1, 2) and the line's own keys (9 slower, 8 no texts).
 SKIP_KEY = "7"
 KEY_INTENTS = {"*": "repeat", "0": "help", SKIP_KEY: "skip"}
-# Words that mean "I'm back" rather than an answer, after a pause.
-RESUME_WORDS = frozenset({
-    "hi", "hello", "hiya", "back", "im back", "ready", "im ready", "ok", "okay",
-    "carry on", "continue", "go on", "yes", "go", "start", "resume", "hey",
-})
 # How many message steps in a row we follow before assuming a loop.
 MAX_HOPS = 50
 
@@ -85,14 +80,15 @@ def _on_start(flow: Flow, state: State, event: Start) -> Result:
 def _on_reply(flow: Flow, state: State, event: Reply) -> Result:
     if state.status in ("new", "declined", "finished"):
         return _on_start(flow, state, Start(event.channel))
+    step = flow.step(state.step)
+    if state.status == "paused" and _is_greeting(event, step):
+        # Before keywords: "hello again" is someone coming back, not a REPEAT.
+        return _welcome_back(flow, state)
     intent = _intent(event)
     if state.held and intent in _KEYWORDS:
         return _keyword_after_held(flow, state, event, intent)
     if intent in _KEYWORDS:
         return _KEYWORDS[intent](flow, state, event)
-    step = flow.step(state.step)
-    if state.status == "paused" and _is_greeting(event, step):
-        return _welcome_back(flow, state)
     return _ANSWERS[step.kind](flow, replace(state, status="active"), step, event)
 
 
@@ -119,10 +115,11 @@ def _intent_of(event) -> str | None:
 
 
 def _is_greeting(event: Reply, step: Step) -> bool:
-    plain = normalise(event.text)
-    if step.kind == "choice" and _match(step, event):
+    """Hello or "I'm back" after a pause (or nothing at all), rather than an answer."""
+    if event.recording is not None or (step.kind == "choice" and _match(step, event)):
         return False
-    return plain in RESUME_WORDS or (not plain and not event.digits and not event.recording)
+    nothing = not normalise(event.text) and not event.digits
+    return nothing or is_greeting(event.text)
 
 
 # Keywords that act inside a flow. Opt-out and the rest are handled by the service.

@@ -49,8 +49,38 @@ PHRASES: dict[str, frozenset[str]] = {
         "delete my data", "delete me", "erase my data", "erase me", "forget me",
         "delete my details", "remove my data", "delete my answers",
     }),
-    "voucher": frozenset({"voucher", "my voucher", "vouchers", "send my voucher", "send voucher"}),
+    "voucher": frozenset({
+        "voucher", "my voucher", "vouchers", "the voucher", "send my voucher", "send voucher",
+        "voucher code", "my voucher code", "code", "my code", "the code", "send my code",
+        "send code", "gift card", "my gift card", "voucher again", "my voucher again",
+        "code again", "my code again", "whats my code", "what is my code", "what was my code",
+        "where is my voucher", "wheres my voucher", "lost my code", "i lost my code",
+        "ive lost my code", "resend my code", "resend code", "resend my voucher",
+    }),
 }
+# What people put around a keyword to be polite ("please stop texting me, thanks"), in
+# normalised words. Only whole phrases at either end are taken off, so a sentence that
+# merely mentions stopping ("please stop wasting money") is still an answer.
+LEADING = (
+    "please", "pls", "plz", "kindly", "just", "hi", "hello", "hey", "hiya", "ok", "okay", "oh",
+    "sorry", "can you", "could you", "would you", "will you", "can u", "could u",
+    "can i have", "could i have", "may i have", "can i get", "could i get", "can i",
+    "i want to", "i would like to", "id like to", "i want", "i would like", "id like",
+    "send me", "i need",
+)
+TRAILING = (
+    "please", "pls", "plz", "thanks", "thank you", "thankyou", "thank u", "ta", "cheers",
+    "thanks very much", "thank you very much", "many thanks", "x", "xx", "xxx", "now",
+)
+# Words that, on their own or together, mean "I'm back" rather than an answer after a
+# pause: "hi", "hello again!", "hi, I'm back", "back now", "ok I'm ready".
+GREETING_WORDS = frozenset({
+    "hi", "hello", "hiya", "hey", "heya", "hullo", "good", "morning", "afternoon", "evening",
+    "again", "im", "i", "am", "back", "now", "ready", "here", "its", "me", "ok", "okay",
+    "yes", "yeah", "yep", "right", "sorry", "carry", "on", "continue", "go", "lets",
+    "resume", "start", "there", "all",
+})
+MAX_GREETING_WORDS = 6
 _WORD_ONLY = re.compile(r"[^\w\s]", re.UNICODE)
 
 
@@ -77,10 +107,44 @@ def classify(text: str | None) -> Keyword | None:
         return Keyword("opt_out", twilio_handles=True)
     if plain in TWILIO_START_WORDS:
         return Keyword("opt_in", twilio_handles=True)
+    return _phrase(plain) or _phrase(unpadded(plain))
+
+
+def _phrase(plain: str) -> Keyword | None:
     for intent, phrases in PHRASES.items():
         if plain in phrases:
             return Keyword(intent)
-    return None
+    # "stop please" is ours to answer: Twilio only acts on the single word.
+    if plain in TWILIO_STOP_WORDS:
+        return Keyword("opt_out")
+    return Keyword("opt_in") if plain in TWILIO_START_WORDS else None
+
+
+def unpadded(plain: str) -> str:
+    """Normalised words without the politeness around them: "can you stop texting me
+    thanks" -> "stop texting me". Whole phrases only, from either end."""
+    words = plain.split()
+    trimmed = True
+    while trimmed and words:
+        trimmed = _trim(words, LEADING, front=True) or _trim(words, TRAILING, front=False)
+    return " ".join(words)
+
+
+def _trim(words: list[str], padding: tuple[str, ...], front: bool) -> bool:
+    """Take the longest phrase of `padding` off one end of `words`, never every word."""
+    for phrase in sorted(padding, key=len, reverse=True):
+        size = len(phrase.split())
+        end = slice(0, size) if front else slice(len(words) - size, len(words))
+        if size < len(words) and " ".join(words[end]) == phrase:
+            del words[end]
+            return True
+    return False
+
+
+def is_greeting(text: str | None) -> bool:
+    """Whether a message only says hello or "I'm back" ("Hi, I'm back!", "hello again")."""
+    words = normalise(text).split()
+    return 0 < len(words) <= MAX_GREETING_WORDS and all(w in GREETING_WORDS for w in words)
 
 
 def matches(text: str | None, words: tuple[str, ...]) -> bool:

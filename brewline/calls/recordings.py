@@ -6,6 +6,7 @@ so "record it again" never leaves two answers; the audio of every take is kept.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from brewline.calls.turns import (
     CallInput,
     CallTurn,
     again,
+    intent_of_key,
     keys,
     silent,
     speak,
@@ -30,6 +32,7 @@ from brewline.platform.runtime import Runtime
 from brewline.surveys import conversations
 from brewline.surveys.models import Answer
 from flows.engine import SKIP_KEY
+from flows.keywords import classify
 from flows.model import Recording, Reply, TimedOut
 
 
@@ -62,6 +65,11 @@ def reviewed(turn: CallTurn, kept_by_silence: bool) -> str:
     choice = "1" if kept_by_silence else keys(turn.heard.digits)
     if choice in VOICE_KEYS:
         return review(turn.speaker, [VOICE_KEYS[choice](turn)], pending["step"])
+    act = intent_of_key(choice)
+    if act is not None:
+        # "Delete my data" instead of keeping the answer: it is set aside, not kept.
+        _discard_pending(turn.call, "asked to delete their data")
+        return act(turn)
     return _REVIEW.get(choice, _review_again)(turn, pending)
 
 
@@ -148,6 +156,30 @@ def hung_up(runtime: Runtime, session: Session, call: Call, now: datetime) -> No
     if conversation.status == "active":
         # So that their next text or call is greeted with "welcome back", not taken as an answer.
         take_turn(turn, TimedOut(channel=CHANNEL))
+
+
+# Words in a spoken answer that ask for something else (privacy: "delete my data"). Each
+# acts for the person who spoke and returns what to keep as the transcript instead.
+SAID_IN_ANSWER: dict[str, Callable[[Runtime, Session, Contact, datetime], str]] = {}
+
+
+def transcribed(runtime: Runtime, session: Session, call_sid: str | None, sid: str,
+                transcript: str | None, now: datetime) -> tuple[int, str]:
+    """Twilio's transcript of a recording: acted on if it asks for something, then kept."""
+    keyword = classify(transcript) if transcript else None
+    act = SAID_IN_ANSWER.get(keyword.intent) if keyword else None
+    contact = _speaker_of(session, call_sid, sid) if act else None
+    if act is not None and contact is not None and contact.phone:
+        transcript = act(runtime, session, contact, now)
+    return attach_transcript(session, call_sid, sid, transcript)
+
+
+def _speaker_of(session: Session, call_sid: str | None, sid: str) -> Contact | None:
+    """The person whose recording this is: from its answer, or else from its call."""
+    contact_id = session.scalar(select(Answer.contact_id).where(Answer.recording_sid == sid))
+    if contact_id is None and call_sid:
+        contact_id = session.scalar(select(Call.contact_id).where(Call.sid == call_sid))
+    return session.get(Contact, contact_id, with_for_update=True) if contact_id else None
 
 
 def attach_transcript(session: Session, call_sid: str | None, sid: str,

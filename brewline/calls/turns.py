@@ -28,7 +28,7 @@ from brewline.surveys import conversations
 from brewline.surveys.models import Conversation
 from flows.engine import KEY_INTENTS, current_question
 from flows.keywords import classify, normalise
-from flows.model import Ask, Finished, Recording, Reply, Say, Start, State, TimedOut
+from flows.model import Ask, Recording, Reply, Say, Start, State, TimedOut
 
 CHANNEL = "voice"
 MACHINE = re.compile(r"^(machine_|fax)")
@@ -115,13 +115,14 @@ def speak(turn: CallTurn, outputs, silences: int = 0) -> str:
     if turn.conversation.status == "active" and still_open is not None:
         # "Sorry, say yes or press 1": the same question is still open, so wait for keys.
         return question(turn.speaker, lines, still_open, silences, say_question=False)
-    if _just_finished(turn, outputs):
+    if turn.conversation.status == "finished":
         return _after_finish(turn, lines)
     return goodbye(turn.speaker, lines)
 
 
-# What may follow the thank-you at the end of the questions (vouchers: the offer of one).
-# Each returns where the call goes next, or None; the first answer wins.
+# What may follow the thank-you at the end of the questions, or "you have already answered
+# all our questions" to someone who rings after finishing (vouchers: the offer of one, or
+# the code they have). Each returns where the call goes next, or None; the first wins.
 AFTER_FINISH: list[Callable[[CallTurn], str | None]] = []
 
 
@@ -132,11 +133,6 @@ def _after_finish(turn: CallTurn, lines: list[str]) -> str:
             # The thank-you, then whatever comes next says goodbye itself.
             return carry_on(turn.speaker, [without_goodbye(line) for line in lines], target)
     return goodbye(turn.speaker, lines)
-
-
-def _just_finished(turn: CallTurn, outputs) -> bool:
-    done = any(isinstance(o, Finished) and o.completed for o in outputs)
-    return done and turn.conversation.status == "finished"
 
 
 def again(turn: CallTurn, silences: int = 0) -> str:
@@ -213,12 +209,22 @@ def answered(turn: CallTurn) -> str:
 
 # Spoken keywords other parts act on (privacy: "delete my data"); each returns TwiML.
 SPOKEN_INTENTS: dict[str, Callable[[CallTurn], str]] = {}
+# Keys that mean the same as those words, at any question and at the keep / hear / record
+# again menu (6: "delete my data", named in the help).
+ERASE_KEY = "6"
+INTENT_KEYS = {ERASE_KEY: "erase"}
+
+
+def intent_of_key(pressed: str | None) -> Callable[[CallTurn], str] | None:
+    """What a key that stands for words does (SPOKEN_INTENTS), or None."""
+    return SPOKEN_INTENTS.get(INTENT_KEYS.get(pressed or ""))
 
 
 def _answer(turn: CallTurn, pressed: str | None, said: str) -> str:
     keyword = classify(said) if said else None
-    if keyword and keyword.intent in SPOKEN_INTENTS:
-        return SPOKEN_INTENTS[keyword.intent](turn)
+    act = intent_of_key(pressed) or (SPOKEN_INTENTS.get(keyword.intent) if keyword else None)
+    if act is not None:
+        return act(turn)
     if keyword and keyword.intent == "opt_out":
         stopping.opt_out(turn.session, turn.contact, turn.now)
         return goodbye(turn.speaker, [VOICE["opted_out"]])

@@ -135,6 +135,17 @@ def review(speaker: Speaker, lines: list[str], step_id: str, play: str | None = 
     return str(response)
 
 
+def keys_menu(speaker: Speaker, lines: list[str], action: str, silence: str,
+              timeout: int = REVIEW_TIMEOUT) -> str:
+    """Say `lines` and wait for one key, posted to `action`; silence goes to `silence`."""
+    response = VoiceResponse()
+    gather = _gather(response, action, input="dtmf", num_digits=1, timeout=timeout)
+    for text in lines:
+        speaker.say(gather, text)
+    response.redirect(silence, method="POST")
+    return str(response)
+
+
 def more_time(speaker: Speaker, step_id: str) -> str:
     """The second silence: offer more time before giving up."""
     response = VoiceResponse()

@@ -151,7 +151,7 @@ def call_status(change: StatusChange) -> Response:
 def recording(item: Transcript) -> Response:
     runtime = current_app.extensions["brewline"]
     return spool.now_or_later(runtime, "transcript", item,
-                              lambda now: plain(*apply_transcript(runtime, item)), _held())
+                              lambda now: plain(*apply_transcript(runtime, item, now)), _held())
 
 
 def _held() -> Response:
@@ -173,11 +173,11 @@ def apply_status(runtime: Runtime, change: StatusChange, now: datetime) -> tuple
     return 200, reason
 
 
-def apply_transcript(runtime: Runtime, item: Transcript) -> tuple[int, str]:
-    """Put a transcript with its recording."""
+def apply_transcript(runtime: Runtime, item: Transcript, now: datetime) -> tuple[int, str]:
+    """Put a transcript with its recording (acting first on words such as "delete my data")."""
     with runtime.store.transaction() as session:
-        return recordings.attach_transcript(session, item.call_sid, item.recording_sid,
-                                            item.text)
+        return recordings.transcribed(runtime, session, item.call_sid, item.recording_sid,
+                                      item.text, now)
 
 
 # Replays of what the spool kept while the database was down (delivery/spool.py REPLAYS).
@@ -189,7 +189,7 @@ def replay_status(runtime: Runtime, fields: dict, at: datetime) -> None:
 
 def replay_transcript(runtime: Runtime, fields: dict, at: datetime) -> None:
     """A transcription callback, put with its recording."""
-    log.info("spooled transcript: %s", apply_transcript(runtime, Transcript(**fields))[1])
+    log.info("spooled transcript: %s", apply_transcript(runtime, Transcript(**fields), at)[1])
 
 
 def replay_recording(runtime: Runtime, fields: dict, at: datetime) -> None:

@@ -35,6 +35,9 @@ class Contact(Base):
     phone_only: Mapped[bool] = mapped_column(Boolean, default=False)
     cannot_text: Mapped[bool] = mapped_column(Boolean, default=False)
     voice_rate: Mapped[str | None] = mapped_column(String(8))
+    # A question we asked outside the survey and wait for the answer to ("erase": "reply
+    # DELETE"), so the next text or call can answer it without a query of its own.
+    awaiting: Mapped[str | None] = mapped_column(String(20))
 
 
 class Consent(Base):

@@ -100,7 +100,7 @@ def _contact_columns(table: Table) -> list:
 
 
 def _tombstone(contact: Contact) -> None:
-    contact.phone = contact.name = None
+    contact.phone = contact.name = contact.awaiting = None
     contact.pid, contact.source = new_pid(), ERASED
     contact.opted_out_at = contact.opted_out_at or utcnow()
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from brewline.people import contacts
 from brewline.people.models import Consent, Contact
 from brewline.surveys.models import Answer, Conversation
-from flows.engine import advance, new_state
+from flows.engine import advance, current_question, new_state
 from flows.loader import Registry
 from flows.model import Ask, Finished, Flow, Result, SaveAnswer, SaveConsent, Say, State
 
@@ -85,6 +85,12 @@ def take_turn(session: Session, flows: Registry, conversation: Conversation, eve
         _KEEP.get(type(output), _nothing)(session, conversation, flow, output, now)
     _save_state(session, conversation, result.state, now, window)
     return Turn(conversation, flow, result.state, result.outputs)
+
+
+def pending_question(flows: Registry, conversation: Conversation) -> Ask | None:
+    """The question the person is on, to ask again (nothing changes), or None."""
+    flow = flows.get(conversation.flow_id, conversation.flow_version)
+    return current_question(flow, State.from_dict(conversation.state))
 
 
 def window_closes_at(state: State, window: int) -> datetime | None:

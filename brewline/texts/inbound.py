@@ -191,6 +191,15 @@ def converse(ctx: Context) -> list[str]:
     return replies
 
 
+def question_again(ctx: Context) -> list[str]:
+    """The question the person is on, asked again as it was (nothing is kept), if any."""
+    flows = ctx.runtime.flows
+    conversation = ctx.conversation or conversations.current(
+        ctx.session, flows, ctx.contact, ctx.runtime.settings.active_flow)
+    ask = conversations.pending_question(flows, conversation)
+    return [ask.text] if ask else []
+
+
 def _while_opted_out(ctx: Context) -> list[str]:
     # Twilio re-subscribes on START, UNSTOP and YES, so we follow it.
     if (ctx.keyword and ctx.keyword.intent == "opt_in") or ctx.body.strip().lower() == "yes":

@@ -28,5 +28,7 @@ def register(app: Flask | None = None) -> None:
 
 
 def offer_on_a_call(turn: turns.CallTurn) -> str | None:
-    """After the last question on a call: on to the voucher offer, if one was earned."""
-    return url("voucher") if rules.eligible_pools(turn.session, turn.contact) else None
+    """After the last question on a call (or a call from someone who had finished): on to
+    the voucher offer, if one was earned, or to the code they already have."""
+    mine = rules.claims(turn.session, turn.contact, "issued", "waiting")
+    return url("voucher") if mine or rules.eligible_pools(turn.session, turn.contact) else None

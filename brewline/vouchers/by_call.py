@@ -1,7 +1,8 @@
 """Claiming a voucher on a call: /twilio/voice/voucher and the key presses that follow.
 
-Self-contained so a call can <Redirect> here when it ends. Keys: 1 hear the code, 2 hear it
-and get it by text, 3 no thanks, * repeat, # done.
+Self-contained so a call can <Redirect> here when it ends, or when someone who finished
+earlier rings us. Keys: 1 hear the code, 2 hear it and get it by text, 3 no thanks (not
+for a code already given), * repeat, 9 slower (remembered, as on every call), # done.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
+from brewline.calls.turns import slower
 from brewline.calls.twiml import Speaker
 from brewline.calls.webhooks import call_webhook
 from brewline.people import contacts
@@ -32,6 +34,8 @@ GATHER = {"num_digits": 1, "timeout": 10, "method": "POST"}
 
 WORDS = {
     "offer": "As a thank-you for your time, we have a {value} for you.",
+    "yours": "You have a {value} from us, as a thank-you for your time.",
+    "keys_yours": "To hear your voucher code, press 1.",
     "keys_hear": "To hear your code now, press 1.",
     "keys_text": "To hear it and get it by text as well, press 2.",
     "keys_no": "If you would rather not have it, press 3.",
@@ -42,8 +46,8 @@ WORDS = {
     "once_more": "Once more, your code is:",
     "pin_is": "Your PIN is:",
     "use_by": "Use it by {day}.",
-    "after": ("To hear the code again, press star. To get it by text as well, press 2. "
-              "When you are done, press hash, or just hang up."),
+    "after": ("To hear the code again, press star. To hear it more slowly, press 9. To get "
+              "it by text as well, press 2. When you are done, press hash, or just hang up."),
     "texted": "We have sent it to you by text as well.",
     "cannot_text": "Sorry, we cannot send texts to this number, so please write the code down.",
     "waiting_text": "We will text your code as soon as we have more.",
@@ -147,10 +151,11 @@ def after(call: VoucherCall) -> Response:
     """The key pressed after hearing the code: * again, 2 by text, anything else goodbye."""
     def act(runtime, session, contact, now):
         pool = _pool_arg(session)
-        if pool is None or call.digits not in ("*", "2"):
+        if pool is None or call.digits not in ("*", "2", "9"):
             return _say_end(_speaker(contact), VoiceResponse(), WORDS["goodbye"])
+        first = slower(contact) if call.digits == "9" else ""
         return _claim_and_read(runtime, session, contact, pool, call, now,
-                               text_it=call.digits == "2")
+                               text_it=call.digits == "2", first=first)
     return _with_contact(call, act)
 
 
@@ -160,27 +165,46 @@ def _speaker(contact: Contact) -> Speaker:
 
 
 def _offer(runtime, session: Session, contact: Contact, first: bool, prefix: str = ""):
+    """A voucher still to claim is offered; else the code (or waiting place) they have."""
     speaker = _speaker(contact)
     open_pools = rules.eligible_pools(session, contact)
     if len(open_pools) > 1:
         return _choose_menu(speaker, open_pools, prefix)
+    if open_pools:
+        return _offer_menu(speaker, open_pools[0], contact, prefix, first)
     mine = rules.claims(session, contact, "issued", "waiting")
-    pool = open_pools[0] if open_pools else (
-        session.get(VoucherPool, mine[0].pool_id) if mine else None)
-    if pool is None:
+    if not mine:
         return _say_end(speaker, VoiceResponse(), _not_eligible_words(session, contact))
-    return _offer_menu(speaker, pool, contact, prefix, first)
+    if mine[0].status == "waiting":
+        return _read_waiting(speaker, VoiceResponse(), claims.outcome(session, mine[0]), contact)
+    return _offer_menu(speaker, session.get(VoucherPool, mine[0].pool_id), contact, prefix,
+                       first, has_code=True)
 
 
 def _offer_menu(speaker: Speaker, pool: VoucherPool, contact: Contact, prefix: str = "",
-                first: bool = True):
+                first: bool = True, has_code: bool = False):
+    """The keys for one pool; for a code already given, no 'no thanks'."""
     response = VoiceResponse()
-    keys = [WORDS["keys_hear"]] + ([WORDS["keys_text"]] if rules.can_text(contact) else [])
-    words = [prefix, WORDS["offer"].format(value=pool.value), *keys, WORDS["keys_no"]]
+    texts = [WORDS["keys_text"]] if rules.can_text(contact) else []
+    if has_code:
+        words = [prefix, WORDS["yours"].format(value=pool.value), WORDS["keys_yours"], *texts]
+    else:
+        words = [prefix, WORDS["offer"].format(value=pool.value), WORDS["keys_hear"], *texts,
+                 WORDS["keys_no"]]
     gather = response.gather(action=url_for("voice_voucher.answer", pool=pool.id), **GATHER)
     _slowly(speaker, gather, " ".join(w for w in words if w))
     _no_key(speaker, response, first)
     return response
+
+
+def _menu_for(session: Session, contact: Contact, pool: VoucherPool, prefix: str = ""):
+    """The offer again, or the menu for the code they already have from this pool."""
+    return _offer_menu(_speaker(contact), pool, contact, prefix,
+                       has_code=_has_code(session, contact, pool))
+
+
+def _has_code(session: Session, contact: Contact, pool: VoucherPool) -> bool:
+    return any(c.pool_id == pool.id for c in rules.claims(session, contact, "issued"))
 
 
 def _choose_menu(speaker: Speaker, pools: list[VoucherPool], prefix: str = ""):
@@ -211,28 +235,36 @@ def _hear_and_text(runtime, session, contact, pool, call, now):
 
 
 def _decline(runtime, session, contact, pool, call, now):
+    if _has_code(session, contact, pool):
+        return _wrong_key(runtime, session, contact, pool, call, now)  # given is given
     claims.decline(session, contact, [pool], now)
     return _say_end(_speaker(contact), VoiceResponse(), WORDS["declined"])
 
 
 def _repeat(runtime, session, contact, pool, call, now):
-    return _offer_menu(_speaker(contact), pool, contact)
+    return _menu_for(session, contact, pool)
+
+
+def _slower(runtime, session, contact, pool, call, now):
+    return _menu_for(session, contact, pool, prefix=slower(contact))
 
 
 def _wrong_key(runtime, session, contact, pool, call, now):
-    return _offer_menu(_speaker(contact), pool, contact, prefix=WORDS["wrong_key"])
+    return _menu_for(session, contact, pool, prefix=WORDS["wrong_key"])
 
 
-_ANSWERS = {"1": _hear, "2": _hear_and_text, "3": _decline, "*": _repeat}
+_ANSWERS = {"1": _hear, "2": _hear_and_text, "3": _decline, "*": _repeat, "9": _slower}
 
 
-def _claim_and_read(runtime, session, contact, pool, call, now, text_it: bool):
+def _claim_and_read(runtime, session, contact, pool, call, now, text_it: bool,
+                    first: str = ""):
     speaker = _speaker(contact)
     try:
         result = claims.claim(runtime, session, contact, pool, now, channel="voice")
     except NotEligible:
         return _say_end(speaker, VoiceResponse(), _not_eligible_words(session, contact))
     response = VoiceResponse()
+    _slowly(speaker, response, first or None)
     if not isinstance(result, Issued):
         return _read_waiting(speaker, response, result, contact)
     note = _text_it(runtime, session, contact, result, call, now) if text_it else ""

@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('phone_only', sa.Boolean(), nullable=False),
     sa.Column('cannot_text', sa.Boolean(), nullable=False),
     sa.Column('voice_rate', sa.String(length=8), nullable=True),
+    sa.Column('awaiting', sa.String(length=20), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('phone'),
     sa.UniqueConstraint('pid')

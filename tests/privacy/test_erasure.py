@@ -117,22 +117,26 @@ def test_delete_my_data_asks_first_and_erases_nothing_yet(person, twilio, runtim
         assert session.get(Contact, person).phone == PHONE
 
 
-def test_anything_but_delete_after_the_question_keeps_everything_and_carries_on(person, twilio, runtime):
+def test_anything_but_delete_after_the_question_keeps_everything_and_asks_again(person, twilio, runtime):
     replies(twilio.text("delete my data"))
-    [next_question] = replies(twilio.text("Actually no, more buses"))
-    assert next_question.startswith("Question 3 of 5")
+    kept, question = replies(twilio.text("Actually no, more buses"))
+    assert kept == "No problem, we have not deleted anything."
+    assert question.startswith("Question 2 of 5")
     with runtime.store.transaction() as session:
         assert session.get(Contact, person).phone == PHONE
+        assert session.scalars(select(ErasureRequest)).all() == []
 
 
-def test_delete_a_day_after_the_question_no_longer_erases(person, twilio, runtime):
+def test_delete_a_day_after_the_question_no_longer_erases_and_says_how_to_ask_again(person, twilio, runtime):
     replies(twilio.text("delete my data"))
     with runtime.store.transaction() as session:
         session.execute(update(ErasureRequest).values(asked_at=utcnow() - timedelta(days=2)))
-    replies(twilio.text("DELETE"))
+    lapsed, question = replies(twilio.text("DELETE"))
+    assert "not deleted anything" in lapsed and "DELETE MY DATA" in lapsed
+    assert question.startswith("Question 2 of 5")
     with runtime.store.transaction() as session:
         assert session.get(Contact, person).phone == PHONE
-        assert session.scalars(select(ErasureRequest.confirmed_at)).one() is None
+        assert session.scalars(select(ErasureRequest)).all() == []
 
 
 def test_after_delete_nothing_of_the_person_remains_in_the_database_or_redis(person, twilio, runtime):
@@ -161,9 +165,10 @@ def test_the_erased_person_texting_again_starts_afresh_as_a_stranger(person, twi
     assert welcome.startswith("Hello, this is Over a Brew")
 
 
-def test_after_stop_delete_my_data_erases_without_asking_because_replies_are_blocked(person, twilio, runtime):
+def test_after_stop_delete_my_data_erases_without_asking_and_says_it_is_done(person, twilio, runtime):
     replies(twilio.text("STOP"))
-    assert replies(twilio.text("delete my data")) == []
+    [done] = replies(twilio.text("delete my data"))
+    assert done.startswith("Done. We are deleting your phone number")
     context.use(runtime)
     try:
         assert retention.sweep_retention(runtime) == 1
@@ -218,7 +223,9 @@ def test_saying_delete_my_data_on_a_call_erases_the_person_and_their_recordings(
     call.press("3")  # record again: the first recording is kept on the call as discarded
     call.record(seconds=12, sid="RE" + "8" * 32)
     call.press("1")
-    goodbye = call.say("Delete my data")
+    sure = call.say("Delete my data")
+    assert "To delete them now, press 1" in sure.said and not sure.hangs_up
+    goodbye = call.press("1")
     assert goodbye.hangs_up and "delete your phone number" in goodbye.said
     with runtime.store.transaction() as session:
         [contact_id] = session.scalars(select(ErasureRequest.contact_id)).all()

@@ -65,14 +65,25 @@ def test_finishing_without_a_voucher_to_give_just_says_goodbye(call, runtime):
     assert conversation.status == "finished"
 
 
-def test_ringing_again_after_claiming_is_a_goodbye_not_a_second_offer(call, runtime):
+def test_ringing_again_after_claiming_offers_the_same_code_not_a_second_one(call, runtime):
     load_pool(runtime)
     end = finish_survey_by_phone(call)
     call.post(end.redirect)
-    call.press("1")
-    again = type(call)(call.twilio).ring()
-    assert again.redirect is None and again.hangs_up
+    first = call.press("1")
+    later = type(call)(call.twilio)
+    again = later.ring()
+    assert "already answered all our questions" in again.said
+    assert again.redirect == "/twilio/voice/voucher" and not again.hangs_up
+    menu = later.post(again.redirect)
+    assert "You have a £10 Tesco gift card from us" in menu.said
+    assert "To hear your voucher code, press 1." in menu.said and "press 3" not in menu.said
+    assert spelled(later.press("1")) == spelled(first) != ""
     assert len(rows(runtime, VoucherClaim)) == 1
+
+
+def spelled(twiml) -> str:
+    """Every character spelled out, in order."""
+    return "".join(s.text or "" for s in twiml.root.iter("say-as"))
 
 
 def rates(twiml) -> tuple[set[str], set[str]]:

@@ -39,9 +39,9 @@ TEXTS = {
         "This is Over a Brew. On the phone, you asked us to delete your data. We can delete "
         "your number, your answers and our texts with you. You cannot undo this. To go "
         "ahead, reply DELETE today."),
-    "kept": "No problem, we have not deleted anything.",
-    "lapsed": ("Sorry, we asked you more than a day ago, so we have not deleted anything. "
-               "To delete your data, text DELETE MY DATA."),
+    "kept": "No problem, we will keep your data.",
+    "lapsed": ("Sorry, that was more than a day ago, so we kept your data. To delete it, "
+               "text DELETE MY DATA."),
     "done": ("Done. We are deleting your phone number, answers and messages now. "
              "You will not hear from us again. Thank you for your time."),
     "spoken_ask": (
@@ -49,7 +49,7 @@ TEXTS = {
         "this. To delete them now, press 1. To keep them and carry on, press 2."),
     "spoken_asked_before": (
         "Hello, this is Over a Brew. On your last call, you asked us to delete your data."),
-    "spoken_kept": "No problem. We have not deleted anything.",
+    "spoken_kept": "No problem. We will keep your data.",
     "spoken": ("We will delete your phone number, your answers and your recordings now. "
                "You will not hear from us again. Thank you for your time. Goodbye."),
 }

@@ -1,7 +1,8 @@
 """Fixtures and helpers for the events tests (invites, RSVPs, reminders, their calls)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from brewline.events.models import Event
 from brewline.people.models import Consent, Contact, Tag
 
 NOW = datetime.now(timezone.utc)
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -62,10 +64,11 @@ def tag(runtime, contact_id: int, name: str) -> None:
         session.add(Tag(contact_id=contact_id, name=name))
 
 
-def add_event(runtime, days: float = 7, starts: datetime | None = None, **fields) -> int:
-    """An event `days` from now at 14:00 UTC (afternoon in London), or at `starts`."""
-    starts = starts or (NOW + timedelta(days=days)).replace(hour=14, minute=0, second=0,
-                                                             microsecond=0)
+def add_event(runtime, days: int = 7, starts: datetime | None = None, **fields) -> int:
+    """An event `days` after today at 2pm London time (whatever the season or the hour the
+    tests run at), or at `starts`."""
+    starts = starts or datetime.combine(datetime.now(LONDON).date() + timedelta(days=days),
+                                        time(14, 0), LONDON)
     with runtime.store.transaction() as session:
         event = Event(title=fields.pop("title", "The ethical use of AI"), starts_at=starts,
                       where=fields.pop("where", "Whitley Bay Library"), **fields)

@@ -1,7 +1,7 @@
 """Inviting a phone-only person by call: placed by the worker, answered like Twilio would."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +29,10 @@ def settings(settings, fake):
 def invite_by_call(runtime, now: datetime | None = None) -> Outbox:
     """`brewline invites send` for one phone-only contact: the invite_call outbox row."""
     add_contact(runtime, LANDLINE, phone_only=True)
-    event_id = add_event(runtime, title="The ethical use of AI", where="Whitley Bay Library")
+    # A week after the invite goes, whatever day it is sent on.
+    starts = now + timedelta(days=7) if now else None
+    event_id = add_event(runtime, starts=starts, title="The ethical use of AI",
+                         where="Whitley Bay Library")
     with runtime.store.transaction() as session:
         plan = invitations.plan(runtime, session, session.get(Event, event_id), None)
         invitations.send(runtime, session, plan, now or datetime.now(LONDON))

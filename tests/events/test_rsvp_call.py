@@ -271,7 +271,9 @@ def test_saying_stop_calling_me_opts_out_and_says_goodbye(maybe, caller, runtime
 def test_saying_delete_my_data_asks_for_erasure_as_it_does_at_any_question(maybe, caller,
                                                                           runtime):
     caller.ring()
-    bye = caller.say("Delete my data")
+    sure = caller.say("Delete my data")
+    assert "To delete them now, press 1" in sure.said
+    bye = caller.press("1")
     assert bye.hangs_up and "We will delete your phone number" in bye.said
     assert count(runtime, ErasureRequest) == 1
 

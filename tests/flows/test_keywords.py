@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.keywords import Keyword, classify, matches, normalise
+from flows.keywords import Keyword, classify, is_greeting, matches, normalise
 
 
 @pytest.mark.parametrize("text, intent, twilio", [
@@ -63,3 +63,41 @@ def test_an_emoji_choice_word_matches_even_though_normalising_removes_it():
 def test_classifying_any_text_never_fails(text):
     keyword = classify(text)
     assert keyword is None or keyword.intent
+
+
+@pytest.mark.parametrize("text", [
+    "please stop texting me", "Please stop texting me.", "Can you stop texting me?",
+    "could you please stop sending me messages", "Stop texting me, thanks",
+    "PLEASE CAN YOU STOP TEXTING ME THANK YOU", "stop please!", "Hi, please stop texting me x",
+    "I want to stop", "stop now",
+])
+def test_stop_phrases_work_with_the_politeness_people_add(text):
+    assert classify(text) == Keyword("opt_out")
+
+
+@pytest.mark.parametrize("text", [
+    "Please stop wasting money on consultants", "Can you stop the buses being late please",
+    "please", "thank you", "Stop calling me love, it is patronising thanks",
+])
+def test_politeness_around_a_sentence_that_mentions_stopping_leaves_it_an_answer(text):
+    assert classify(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "voucher please", "my voucher", "Can I have my voucher?", "code", "My code please",
+    "could I have the voucher please", "what's my code?", "send me my voucher", "Voucher code",
+])
+def test_asking_for_a_voucher_in_plain_words_is_the_voucher_keyword(text):
+    assert classify(text) == Keyword("voucher")
+
+
+@pytest.mark.parametrize("text", ["hi", "Hi, I'm back", "hello again!", "back now",
+                                  "Hiya, I'm ready", "ok I'm back now", "Good morning"])
+def test_a_greeting_or_im_back_is_recognised(text):
+    assert is_greeting(text)
+
+
+@pytest.mark.parametrize("text", ["", "thanks", "Hi, I think the buses are too expensive",
+                                  "back pain stops me going out", "I am a carer"])
+def test_words_with_something_to_say_are_not_a_greeting(text):
+    assert not is_greeting(text)

@@ -38,7 +38,7 @@ def test_anything_but_delete_cancels_kindly_and_asks_the_same_question_again(twi
     [asked] = replies(twilio.text("delete my data"))
     assert "reply DELETE today" in asked
     kept, question = replies(twilio.text(answer))
-    assert kept == "No problem, we have not deleted anything."
+    assert kept == "No problem, we will keep your data."
     assert question.startswith("Question 2 of 5: We want to write a few simple promises")
     assert [a.question_id for a in rows(runtime, Answer)] == ["welcome", "value"]
     assert requests(runtime) == [] and still_here(runtime)
@@ -97,7 +97,7 @@ def test_at_the_keep_or_record_again_menu_6_sets_the_recording_aside_and_2_keeps
     sure = call.press("6")
     assert "To keep them and carry on, press 2." in sure.said
     back = call.press("2")
-    assert back.said.startswith("No problem. We have not deleted anything.")
+    assert back.said.startswith("No problem. We will keep your data.")
     assert "Question 1 of 5" in back.said and back.first("Record") is not None
     assert [a.question_id for a in rows(runtime, Answer)] == ["welcome"]
     assert requests(runtime) == [] and still_here(runtime)
@@ -107,7 +107,7 @@ def test_silence_after_the_question_keeps_everything(call, runtime):
     at_question_1(call)
     call.press("6")
     back = call.wait()
-    assert "We have not deleted anything" in back.said and "Question 1 of 5" in back.said
+    assert "We will keep your data" in back.said and "Question 1 of 5" in back.said
     assert requests(runtime) == [] and still_here(runtime)
 
 
@@ -153,7 +153,7 @@ def test_a_recorded_delete_my_data_then_2_on_the_next_call_keeps_everything_and_
     again = PhoneCall(twilio)
     again.ring()
     back = again.press("2")
-    assert back.said.startswith("No problem. We have not deleted anything.")
+    assert back.said.startswith("No problem. We will keep your data.")
     assert "Welcome back" in back.said and "Question 2 of 5" in back.said
     assert requests(runtime) == [] and still_here(runtime)
     # The texted question is no longer wanted: the sender drops it.

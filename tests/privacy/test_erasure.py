@@ -117,22 +117,24 @@ def test_delete_my_data_asks_first_and_erases_nothing_yet(person, twilio, runtim
         assert session.get(Contact, person).phone == PHONE
 
 
-def test_anything_but_delete_after_the_question_keeps_everything_and_asks_again(person, twilio, runtime):
+def test_anything_but_delete_after_the_question_keeps_everything_and_asks_again(
+        person, twilio, runtime):
     replies(twilio.text("delete my data"))
     kept, question = replies(twilio.text("Actually no, more buses"))
-    assert kept == "No problem, we have not deleted anything."
+    assert kept == "No problem, we will keep your data."
     assert question.startswith("Question 2 of 5")
     with runtime.store.transaction() as session:
         assert session.get(Contact, person).phone == PHONE
         assert session.scalars(select(ErasureRequest)).all() == []
 
 
-def test_delete_a_day_after_the_question_no_longer_erases_and_says_how_to_ask_again(person, twilio, runtime):
+def test_delete_a_day_after_the_question_no_longer_erases_and_says_how_to_ask_again(
+        person, twilio, runtime):
     replies(twilio.text("delete my data"))
     with runtime.store.transaction() as session:
         session.execute(update(ErasureRequest).values(asked_at=utcnow() - timedelta(days=2)))
     lapsed, question = replies(twilio.text("DELETE"))
-    assert "not deleted anything" in lapsed and "DELETE MY DATA" in lapsed
+    assert "we kept your data" in lapsed and "DELETE MY DATA" in lapsed
     assert question.startswith("Question 2 of 5")
     with runtime.store.transaction() as session:
         assert session.get(Contact, person).phone == PHONE

@@ -1,6 +1,7 @@
 """Offer and claim by text: the thank-you says how, VOUCHER sends the code, no thanks is kept."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from brewline.delivery.models import Outbox
@@ -70,6 +71,27 @@ def test_asking_again_sends_the_same_code_and_a_redelivered_text_changes_nothing
     again = replies(twilio.text("my voucher"))
     assert first == redelivered == again
     assert len(pools.claims()) == 1
+
+
+@pytest.mark.parametrize("asked", ["voucher please", "my voucher", "Can I have my voucher?",
+                                   "code", "My code please", "what's my code?"])
+def test_plain_ways_of_asking_give_the_same_answer_as_voucher_and_the_same_code_again(
+        twilio, pools, asked):
+    load_pool(pools)
+    finish_survey(twilio)
+    [code] = replies(twilio.text(asked))
+    assert "Code: T000000" in code
+    [again] = replies(twilio.text(asked))
+    assert again == code == replies(twilio.text("VOUCHER"))[0]
+    assert len(pools.claims()) == 1
+
+
+def test_plain_ways_of_asking_before_finishing_say_how_many_questions_are_left(twilio, pools):
+    load_pool(pools)
+    answer_questions(twilio, count=2)
+    [told] = replies(twilio.text("voucher please"))
+    assert told == replies(twilio.text("VOUCHER"))[0]
+    assert "You have 3 questions left" in told
 
 
 def test_with_two_shops_the_person_picks_by_number(twilio, pools, runtime):

@@ -23,6 +23,7 @@ WHAT_IT_WAS = {
     "call_voicemail": "Text after we reached their voicemail",
     "voucher": "Voucher code text",
     "voucher_offer": "Text offering a voucher",
+    "erase_question": "Text asking them to confirm deleting their data",
     "reply": "Reply to their text",
     "conversation": "Next question, after their answer",
 }

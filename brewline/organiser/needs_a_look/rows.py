@@ -19,7 +19,7 @@ from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, u
 from sqlalchemy.orm import Session, aliased
 
 from brewline.calls.models import Call
-from brewline.delivery import outbox
+from brewline.delivery import explained, outbox
 from brewline.delivery.claiming import ADDRESSLESS, unwanted
 from brewline.delivery.models import Outbox
 from brewline.events.models import Event, Invite
@@ -31,7 +31,7 @@ from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
 from brewline.vouchers.rules import mask_code
 
 RETRY_KEY = "organiser-retry:"
-UNDELIVERED = ("failed", "undelivered")
+UNDELIVERED = explained.NOT_DELIVERED
 SHOWN = 100  # rows per kind on the page; the counts say how many there are in all
 RECENT = timedelta(days=30)
 
@@ -191,8 +191,7 @@ def _no_texts(session: Session, people: list[Contact]) -> list[NoTexts]:
 
 def went_wrong(row: Outbox) -> bool:
     """Whether the row failed, was not delivered, or may not have happened."""
-    return (row.status in ("failed", "unknown")
-            or (row.status == "sent" and row.delivery in UNDELIVERED))
+    return explained.went_wrong(row.status, row.delivery)
 
 
 def refusal(session: Session, row: Outbox, contact: Contact | None) -> str | None:

@@ -73,10 +73,12 @@ def went_wrong(status: str, delivery: str | None) -> bool:
     return status in ("failed", "unknown") or (status == "sent" and delivery in NOT_DELIVERED)
 
 
-def status_words(status: str, delivery: str | None) -> str:
+def status_words(status: str, delivery: str | None, channel: str = "sms") -> str:
     """How an outbound message got on, shortly: "delivered", "not delivered", "waiting to send"."""
     if status == "sent" and delivery in DELIVERY_STATUS:
         return DELIVERY_STATUS[delivery]
+    if status == "sent" and channel == "call":
+        return "call made"  # calls have no delivery report; Needs a look shows those that failed
     return OUTBOX_STATUS.get(status, status)
 
 

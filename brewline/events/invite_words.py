@@ -57,10 +57,16 @@ def _curly(text: str, finding: Finding) -> str:
 
 def _length(text: str, finding: Finding) -> str:
     enc = encoding(text)
-    over = enc.units - FITS.get(enc.name, enc.units)
-    return (f"Make it shorter by about {over} characters: it would go as {enc.segments} "
-            f"texts joined together, each paid for, and invites are kept to {MAX_SEGMENTS}. "
-            "Shorten the title, the place or the extra sentence.")
+    plain = encoding("".join(c for c in text if c in GSM7_BASIC or c in GSM7_EXTENDED))
+    too_many = (f"It would go as {enc.segments} texts joined together, each paid for, and "
+                f"invites are kept to {MAX_SEGMENTS}.")
+    if enc.name != plain.name and plain.segments <= MAX_SEGMENTS:
+        # Only the special characters make it long: taking them out is the whole fix.
+        return (f"{too_many} That is because of the special characters: without them it "
+                f"goes as {plain.segments}.")
+    over = plain.units - FITS[plain.name]
+    return (f"Make it shorter by about {over} characters. {too_many} Shorten the title, the "
+            "place or the extra sentence.")
 
 
 def _jargon(text: str, finding: Finding) -> str:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import datetime
 import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+from datetime import datetime
 
 import click
 from sqlalchemy import select

@@ -79,7 +79,8 @@ class ScheduledInvites(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     tag: Mapped[str | None] = mapped_column(String(60))
     send_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20), default="waiting")  # waiting | sent | failed | cancelled
+    # waiting | sent | failed | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="waiting")
     sent: Mapped[int | None] = mapped_column(Integer)  # how many invites were written
     problem: Mapped[str | None] = mapped_column(Text)  # why it did not go, in plain words
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

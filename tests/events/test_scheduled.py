@@ -64,7 +64,8 @@ def test_a_send_that_cannot_go_at_its_time_keeps_the_reason_in_plain_words(worke
 
     row = get(worker, ScheduledInvites, row_id)
     assert row.status == "failed"
-    assert row.problem.startswith("The invite needs changing first. Take out \u201c\U0001F375\u201d")
+    assert row.problem.startswith(
+        "The invite needs changing first. Take out \u201c\U0001F375\u201d")
     assert count(worker, Outbox) == 0
 
 

@@ -40,7 +40,7 @@ EVENT = {"title": "Over a Brew: buses", "starts_at": "2099-06-26T14:00",
 
 def test_the_preview_shows_text_parts_characters_cost_and_audience(signed_in):
     import_file(signed_in, PEOPLE.encode())
-    page = signed_in.post("/invites/preview", EVENT, headers={"X-Fragment": "1"}).get_data(as_text=True)
+    page = preview(signed_in)
     assert "Over a Brew: buses" in page and "Whitley Bay Library" in page
     assert 'data-fact="audience">1 person' in page
     assert "plain letters only: the cheapest kind of text" in page

@@ -4,12 +4,14 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
+from datetime import datetime
 from typing import IO, Callable, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from brewline.delivery.models import Message
+from brewline.delivery import explained
+from brewline.delivery.models import Message, Outbox
 from brewline.events import exports as event_exports
 from brewline.people import exports as people_exports
 from brewline.people.models import Contact
@@ -52,15 +54,29 @@ def _contacts(session: Session, include_phone: bool) -> Iterable[dict]:
 
 
 def _messages(session: Session, include_phone: bool, include_codes: bool = False) -> Iterable[dict]:
-    rows = session.execute(select(Message, Contact).outerjoin(Contact, Message.contact_id == Contact.id)
-                           .order_by(Message.id))
+    # An outbound text's delivery report is kept on its outbox row (delivery/reports.py).
+    rows = session.execute(
+        select(Message, Contact, Outbox.status, Outbox.delivery, Outbox.error, Outbox.delivery_at)
+        .outerjoin(Contact, Message.contact_id == Contact.id)
+        .outerjoin(Outbox, and_(Message.direction == "out", Outbox.sid == Message.sid))
+        .order_by(Message.id))
     hide = (lambda contact_id, body: body) if include_codes else _code_masker(session)
-    for message, contact in rows:
+    for message, contact, *report in rows:
         yield _person(contact, include_phone) | {
             "direction": message.direction, "channel": message.channel,
             "body": hide(message.contact_id, message.body),
             "media_count": message.media_count, "status": message.status,
-            "time": message.created_at.isoformat()}
+            "time": message.created_at.isoformat()} | _delivery(*report)
+
+
+def _delivery(status: str | None, delivery: str | None, error: str | None,
+              at: datetime | None) -> dict:
+    """How an outbound text got on, as Twilio last reported it, in plain words."""
+    if status is None:
+        return dict.fromkeys(DELIVERY_COLUMNS)
+    return {"delivery": explained.status_words(status, delivery),
+            "delivery_problem": explained.problem_words(status, delivery, error),
+            "delivery_reported": at.isoformat() if at else None}
 
 
 def _code_masker(session: Session) -> Callable[[int | None, str | None], str | None]:
@@ -113,6 +129,22 @@ TABLES: dict[str, Callable[[Session, bool], Iterable[dict]]] = {
     "vouchers": _vouchers,
     "rsvps": _rsvps,
 }
+DELIVERY_COLUMNS = ("delivery", "delivery_problem", "delivery_reported")
+# Each table's columns after the participant (and phone), so an empty export still has
+# its header. tests/test_exports.py checks them against a row of each table.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "answers": ("flow", "flow_version", "question_id", "question", "answer", "value", "skipped",
+                "channel", "recording_url", "transcript", "time"),
+    "contacts": ("name", "language", "source", "created", "opted_out", "phone_only", "tags",
+                 "invites"),
+    "messages": ("direction", "channel", "body", "media_count", "status", "time")
+    + DELIVERY_COLUMNS,
+    "vouchers": ("pool", "value", "earned_by", "status", "channel", "requested", "issued",
+                 "declined"),
+    "rsvps": ("event", "event_title", "event_starts", "event_status", "answer", "said",
+              "channel", "time"),
+}
+CODE_COLUMNS = {"vouchers": ("code", "pin")}
 # Tables that show voucher codes (masked in message texts) only with --include-codes.
 WITH_CODES = {"vouchers", "messages"}
 
@@ -126,8 +158,14 @@ def write(session: Session, table: str, fmt: str, out: IO[str], include_phone: b
         json.dump(rows, out, ensure_ascii=False, indent=1)
         out.write("\n")
         return len(rows)
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
+    writer = csv.DictWriter(out, fieldnames=columns(table, include_phone, bool(extra)))
+    writer.writeheader()  # even with no rows: a spreadsheet still shows what would be there
+    writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return len(rows)
+
+
+def columns(table: str, include_phone: bool = False, include_codes: bool = False) -> list[str]:
+    """The header of a table's export."""
+    person = ["participant"] + (["phone"] if include_phone else [])
+    codes = CODE_COLUMNS.get(table, ()) if include_codes else ()
+    return person + list(COLUMNS[table]) + list(codes)

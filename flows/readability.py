@@ -43,6 +43,9 @@ class Finding:
     level: str  # "error" | "warning"
     where: str
     message: str
+    # What kind of problem, so a page can say it in an organiser's words:
+    # curly | characters | length | jargon | sentence | placeholder | other
+    kind: str = "other"
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,10 @@ def finding_lines(findings: list[Finding]) -> list[str]:
 def check_text(text: str, where: str, language: str = "en", spoken: bool = False) -> list[Finding]:
     """Every readability finding for one text as it will be sent (or said, on a call)."""
     findings = _encoding_findings(text, where, language, spoken)
-    findings += [Finding("warning", where, f"jargon: '{w}' - say it in plain words")
+    findings += [Finding("warning", where, f"jargon: '{w}' - say it in plain words", "jargon")
                  for w in sorted({m.lower() for m in _JARGON_RE.findall(text)})]
-    findings += [Finding("warning", where, f"long sentence ({n} words): '{s[:40]}...'")
+    findings += [Finding("warning", where, f"long sentence ({n} words): '{s[:40]}...'",
+                         "sentence")
                  for s, n in _long_sentences(text)]
     return findings + _level_findings(text, where, language)
 
@@ -113,16 +117,18 @@ def _encoding_findings(text: str, where: str, language: str, spoken: bool) -> li
     curly = [c for c in odd if c in CURLY]
     if curly:
         found.append(Finding("error", where, "curly quotes or dashes: use "
-                             + " ".join(f"{CURLY[c]!r} for {c!r}" for c in curly)))
+                             + " ".join(f"{CURLY[c]!r} for {c!r}" for c in curly), "curly"))
     others = [c for c in odd if c not in CURLY]
     if others:
         level = "error" if language == "en" else "warning"
         kinds = ", ".join(_describe(c) for c in others)
-        found.append(Finding(level, where, f"not GSM-7 (costs more, may not show): {kinds}"))
+        found.append(Finding(level, where, f"not GSM-7 (costs more, may not show): {kinds}",
+                             "characters"))
     # Spoken texts are never sent as SMS, so only their words are checked, not their length.
     if enc.segments > MAX_SEGMENTS and not spoken:
         found.append(Finding("error", where,
-                             f"{enc.segments} SMS segments ({enc.name}); keep to {MAX_SEGMENTS}"))
+                             f"{enc.segments} SMS segments ({enc.name}); keep to {MAX_SEGMENTS}",
+                             "length"))
     return found
 
 
@@ -157,7 +163,7 @@ def check_flow(flow: Flow) -> list[Finding]:
         try:
             text = template.format(**SAMPLE_VALUES)
         except (KeyError, IndexError, ValueError) as exc:
-            findings.append(Finding("error", where, f"bad placeholder: {exc}"))
+            findings.append(Finding("error", where, f"bad placeholder: {exc}", "placeholder"))
             continue
         question = where.endswith(".text") and flow.step(where.split(".")[0]).number
         if question:

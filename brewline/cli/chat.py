@@ -7,6 +7,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+from datetime import datetime
 
 import click
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from brewline.people.models import Contact
 from brewline.people.phones import BadNumber, normalise
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import from_env
+from flows.keywords import classify
 
 WAIT_SECONDS = 60.0
 
@@ -63,8 +65,14 @@ def chat(sender: str, url: str | None, voice: bool) -> None:
         if body.strip().startswith("/wait"):
             later.wait(_seconds(body))
             continue
-        _send(base, settings, sender, body)
-        later.show()
+        turn(base, settings, sender, body, later)
+
+
+def turn(base: str, settings, sender: str, body: str, later: LaterTexts) -> None:
+    """Send one text and print what came back, everything in the order it was sent."""
+    later.show()  # texts that came while this one was typed went first
+    _send(base, settings, sender, body)
+    later.show()
 
 
 def _seconds(command: str) -> float:
@@ -76,38 +84,46 @@ def _seconds(command: str) -> float:
 
 
 class LaterTexts:
-    """Outbound texts for one number (in local mode the outbox is where they "go")."""
+    """Outbound texts for one number (in local mode the outbox is where they "go"), shown
+    once each, in the order they were sent."""
 
     def __init__(self, settings, sender: str):
         self.runtime, self.sender = Runtime(settings), sender
-        self.seen = self._latest()
+        self.since: datetime | None = None  # when the newest text shown was sent
+        self.seen: set[int] = set()
+        self._skip_old()
 
-    def _texts(self, after: int):
+    def _texts(self) -> list:
         try:
             phone = normalise(self.sender, self.runtime.settings.default_region)
         except BadNumber:
             return []
         with self.runtime.store.transaction() as session:
             contact = session.scalars(select(Contact).where(Contact.phone == phone)).first()
-            return outbox.sent_since(session, contact.id, after) if contact else []
+            found = outbox.sent_since(session, contact.id, self.since) if contact else []
+        return [text for text in found if text.id not in self.seen]
 
-    def _latest(self) -> int:
+    def _mark(self, texts: list) -> None:
+        for text in texts:
+            self.seen.add(text.id)
+            self.since = max(self.since or text.sent_at, text.sent_at)
+
+    def _skip_old(self) -> None:
         try:
-            texts = self._texts(0)
+            self._mark(self._texts())
         except Exception:  # no database yet: everything is new
-            return 0
-        return texts[-1].id if texts else 0
+            pass
 
     def show(self) -> int:
-        """Print texts sent since the last look; returns how many."""
+        """Print texts sent since the last look, oldest first; returns how many."""
         try:
-            texts = self._texts(self.seen)
+            texts = self._texts()
         except Exception as exc:
             click.echo(f"(could not read the outbox: {type(exc).__name__})", err=True)
             return 0
         for text in texts:
             click.echo(f"brewline (later)> {text.body}")
-            self.seen = text.id
+        self._mark(texts)
         return len(texts)
 
     def close(self) -> None:
@@ -123,6 +139,24 @@ class LaterTexts:
         click.echo("(nothing more yet)")
 
 
+# Twilio answers these words itself on a live number (flows/keywords.py), so Brewline
+# stays quiet; locally nothing would answer, so chat says what a person would get.
+TWILIO_ANSWERS = {
+    "opt_out": ("(Brewline sends no reply to this. On a live number Twilio itself answers, "
+                "saying no more texts will come and that texting START undoes it.)"),
+    "opt_in": ("(Brewline sends no reply to this. On a live number Twilio itself answers, "
+               "saying texts will come again.)"),
+}
+
+
+def no_reply(body: str) -> str:
+    """What chat prints when Brewline sends no reply to a text."""
+    keyword = classify(body)
+    if keyword and keyword.twilio_handles:
+        return TWILIO_ANSWERS[keyword.intent]
+    return "(no reply)"
+
+
 def _send(base: str, settings, sender: str, body: str) -> None:
     form = {"From": sender, "To": settings.twilio_phone_number or "+447700900000",
             "Body": body, "MessageSid": "SM" + secrets.token_hex(16), "NumMedia": "0"}
@@ -133,7 +167,7 @@ def _send(base: str, settings, sender: str, body: str) -> None:
     for reply in replies:
         click.echo(f"brewline> {reply}")
     if not replies:
-        click.echo("(no reply)")
+        click.echo(no_reply(body))
 
 
 def _post(base: str, settings, path: str, form: dict) -> bytes | None:

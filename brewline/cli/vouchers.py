@@ -12,7 +12,7 @@ from brewline.cli.common import runtime as _runtime
 from brewline.events import attendance
 from brewline.people import contacts
 from brewline.people.models import Contact
-from brewline.people.phones import BadNumber, mask, normalise
+from brewline.people.phones import BadNumber, dialable, mask
 from brewline.vouchers import claims, ledger, loading, rules
 from brewline.vouchers.by_text import offer_for_event
 from brewline.vouchers.claims import Issued
@@ -70,7 +70,7 @@ def grant(pool_name: str, phones: tuple[str, ...]) -> None:
 
 def _grant_one(runtime, session, pool: VoucherPool, raw: str) -> str:
     try:
-        phone = normalise(raw, runtime.settings.default_region)
+        phone = dialable(raw, runtime.settings.default_region)
     except BadNumber as exc:
         return f"{raw}: skipped, {exc}"
     contact = contacts.find_or_create(session, phone, source="organiser")
@@ -131,7 +131,7 @@ def attended(event: int, phones: tuple[str, ...]) -> None:
         _known_event(session, event)
         for raw in phones:
             try:
-                phone = normalise(raw, runtime.settings.default_region)
+                phone = dialable(raw, runtime.settings.default_region)
             except BadNumber as exc:
                 click.echo(f"{raw}: skipped, {exc}")
                 continue

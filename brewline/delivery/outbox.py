@@ -180,11 +180,14 @@ def unqueued(runtime: Runtime, ids: list[int]) -> list[int]:
     return [i for i, there in zip(ids, found) if not there]
 
 
-def sent_since(session: Session, contact_id: int, after_id: int = 0) -> list[Outbox]:
-    """A person's sent outbound messages with ids above `after_id`, oldest first.
+def sent_since(session: Session, contact_id: int, since: datetime | None = None) -> list[Outbox]:
+    """A person's sent outbound messages sent at or after `since`, in the order they went.
 
-    In local mode this is where texts "go": `brewline chat` and the simulator read it.
+    In local mode this is where texts "go": `brewline chat` and the simulator read them.
+    A row written earlier can go later (quiet hours, an answer window), so the order is
+    when each was sent, not when it was written.
     """
-    return list(session.scalars(select(Outbox).where(
-        Outbox.contact_id == contact_id, Outbox.id > after_id, Outbox.status == "sent")
-        .order_by(Outbox.id)))
+    query = select(Outbox).where(Outbox.contact_id == contact_id, Outbox.status == "sent")
+    if since is not None:
+        query = query.where(Outbox.sent_at >= since)
+    return list(session.scalars(query.order_by(Outbox.sent_at, Outbox.id)))

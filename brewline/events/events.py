@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from brewline.delivery import outbox
 from brewline.delivery.models import Outbox
-from brewline.events.models import Event, Invite, Rsvp
+from brewline.events.models import Event, Invite, Rsvp, ScheduledInvites
 from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
 from flows.invites import EventWords, render, render_spoken, spoken_when, when
@@ -62,11 +62,12 @@ def plain(text: str | None) -> str | None:
 
 
 def create(session: Session, title: str, starts_at: datetime, where: str,
-           details: str | None) -> Event:
+           details: str | None = None, **more) -> Event:
+    """A new event; `more` sets any other detail (editing.FIELDS names them all)."""
     if not plain(title) or not plain(where):
         raise EventProblem("an event needs a title and a place (--title and --where)")
     event = Event(title=plain(title)[:200], starts_at=starts_at, where=plain(where)[:200],
-                  details=plain(details) or None)
+                  details=plain(details) or None, **more)
     session.add(event)
     session.flush()
     return event
@@ -98,6 +99,9 @@ def cancel(runtime: Runtime, session: Session, event: Event, now: datetime) -> i
     if event.starts_at <= now:
         raise EventProblem(f"event {event.id} has already started")
     event.status, event.cancelled_at = "cancelled", now
+    session.execute(update(ScheduledInvites).where(
+        ScheduledInvites.event_id == event.id, ScheduledInvites.status == "waiting")
+        .values(status="cancelled", done_at=now, problem="The event was cancelled."))
     # Invites, reminder texts and reminder calls still to go: none of them may ring now.
     session.execute(update(Outbox).where(Outbox.ref == ref(event.id), Outbox.status == "pending")
                     .values(status="cancelled", error="event cancelled"))

@@ -9,7 +9,7 @@ from sqlalchemy import exists
 from sqlalchemy.orm import Session
 
 from brewline.delivery import outbox
-from brewline.events import events
+from brewline.events import events, invite_words
 from brewline.events.models import Event, Invite
 from brewline.people import audience
 from brewline.people.models import Contact
@@ -22,8 +22,6 @@ from flows.readability import (
     check_text,
     encoding,
     errors_in,
-    finding_lines,
-    text_lines,
 )
 
 
@@ -44,15 +42,31 @@ class Plan:
     def errors(self) -> list[Finding]:
         return errors_in(self.findings)
 
+    @property
+    def problems(self) -> invite_words.Problems:
+        """The findings in an organiser's words: what to change, and why."""
+        return invite_words.problems(self.text, self.findings)
+
     def lines(self) -> list[str]:
         """What a dry run prints."""
+        parts = self.encoding.segments
         out = [f"Invite to event {self.event.id}: {len(self.texts)} by text, "
-               f"{len(self.calls)} by phone call (phone-only)"] + text_lines(self.text)
+               f"{len(self.calls)} by phone call (phone-only)",
+               f"The text ({parts} SMS part{'' if parts == 1 else 's'}, each paid for; "
+               f"{self.encoding.units} characters):", "", self.text, ""]
         if self.calls:
             out += ["What the call says:", "", self.call_text, ""]
         if self.cannot_text:
             out.append(f"Left out: {self.cannot_text} whose number cannot receive texts")
-        return out + finding_lines(self.findings)
+        return out + problem_lines(self.problems)
+
+
+def problem_lines(found: invite_words.Problems) -> list[str]:
+    """Errors, then warnings, as a terminal shows them (or that all is well)."""
+    errors = ["Must change before it can go:"] + [f"  - {e}" for e in found.errors]
+    warnings = ["Worth checking:"] + [f"  - {w}" for w in found.warnings]
+    return ((errors if found.errors else []) + (warnings if found.warnings else [])
+            or ["No problems found with the wording."])
 
 
 def plan(runtime: Runtime, session: Session, event: Event, tag: str | None) -> Plan:
@@ -61,7 +75,7 @@ def plan(runtime: Runtime, session: Session, event: Event, tag: str | None) -> P
         Invite.event_id == event.id, Invite.contact_id == Contact.id))
     people = session.execute(query).all()
     said = events.words(event, ZoneInfo(runtime.settings.tz_default))
-    text = render("invite", said)
+    text = invite_text(runtime, event)
     # Phone-only people are rung; others whose number cannot take texts are left out.
     calls = [cid for cid, phone_only, _ in people if phone_only]
     texts = [cid for cid, phone_only, no_text in people if not phone_only and not no_text]
@@ -70,13 +84,24 @@ def plan(runtime: Runtime, session: Session, event: Event, tag: str | None) -> P
                 findings=check_text(text, "invite"))
 
 
+def invite_text(runtime: Runtime, event: Event) -> str:
+    """The invite's exact words for this event, in the organiser's time zone."""
+    return render("invite", events.words(event, ZoneInfo(runtime.settings.tz_default)))
+
+
+def check(runtime: Runtime, event: Event) -> invite_words.Problems:
+    """What is wrong with this event's invite, whoever it would go to."""
+    text = invite_text(runtime, event)
+    return invite_words.problems(text, check_text(text, "invite"))
+
+
 def send(runtime: Runtime, session: Session, chosen: Plan, now: datetime) -> int:
     """Write every invite and its outbox row in this transaction; ids are queued after commit."""
     if not events.is_open(chosen.event, now):
-        raise events.EventProblem(f"event {chosen.event.id} is cancelled or has started")
+        raise events.EventProblem("The event is cancelled or has started, so no invites "
+                                  "can go.")
     if chosen.errors:
-        raise events.EventProblem("the invite text needs fixing first: "
-                                  + "; ".join(f.message for f in chosen.errors))
+        raise events.EventProblem(chosen.problems.refusal())
     event_id, ref = chosen.event.id, events.ref(chosen.event.id)
     rows = [_row(cid, chosen.text, "invite", "sms", event_id, ref) for cid in chosen.texts]
     # Calls wait for civil hours from `now`, as every call does (outbox.civil_time).

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     ForeignKey,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -63,3 +64,24 @@ class Attendance(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     __table_args__ = (UniqueConstraint("event_id", "contact_id"),)
+
+
+class ScheduledInvites(Base):
+    """Invites an organiser asked to go at a later time, and how that went.
+
+    The RQ job at `send_at` carries only this row's id. Whatever happens is kept here, so
+    a send that could not go shows on the event's page and on Needs a look instead of
+    only in a log.
+    """
+
+    __tablename__ = "scheduled_invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    tag: Mapped[str | None] = mapped_column(String(60))
+    send_at: Mapped[datetime]
+    # waiting | sent | failed | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    sent: Mapped[int | None] = mapped_column(Integer)  # how many invites were written
+    problem: Mapped[str | None] = mapped_column(Text)  # why it did not go, in plain words
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from brewline.organiser import auth, overview, vouchers
+from brewline.organiser import auth, dates, overview, vouchers
 from brewline.organiser.answers import page as answers
 from brewline.organiser.contacts import page as contacts
 from brewline.organiser.invites import page as invites
@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
     """Every organiser page, and what each adds to the overview."""
     for page in (auth, overview, needs_a_look, answers, contacts, invites, vouchers, simulator):
         app.register_blueprint(page.bp)
+    dates.register(app)
     hooks.add(overview.NOTICES, ("overview_problems.html", needs_a_look.counts))
     hooks.add(overview.PANELS, ("overview_events.html", invites.upcoming))
     hooks.add(overview.PANELS, ("overview_vouchers.html", vouchers.stock))

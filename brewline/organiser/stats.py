@@ -93,12 +93,13 @@ def _questions(flows: Registry, flow_id: str, rows, answers) -> list[QuestionSta
     for conversation in mine.values():
         if conversation.status in ("active", "paused"):
             at[conversation.step] += 1
-    return [_question(step, answered, skipped, at) for step in flow.steps.values()
-            if step.is_question]
+    return [_question(step, flow.total_questions, answered, skipped, at)
+            for step in flow.steps.values() if step.is_question]
 
 
-def _question(step, answered, skipped, at) -> QuestionStats:
-    label = f"Question {step.number}" if step.number else step.id.replace("_", " ").capitalize()
+def _question(step, total, answered, skipped, at) -> QuestionStats:
+    # The question's own words label it: organisers know their questions by what they ask.
+    words = step.text.render("en", total=total)
     done = answered[step.id] | skipped[step.id]
-    return QuestionStats(step.id, label, step.text.render("en", total="N"), len(done) + at[step.id],
+    return QuestionStats(step.id, words, words, len(done) + at[step.id],
                          len(answered[step.id]), len(skipped[step.id] - answered[step.id]))

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import phonenumbers
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from brewline.people import tags as tagging
 from brewline.people.models import Consent, Contact, new_pid
-from brewline.people.phones import BadNumber, normalise
+from brewline.people.phones import BadNumber, dialable, is_drama
 from brewline.platform import bulk
 
 COLUMNS = ("phone", "name", "language", "invites")
@@ -36,25 +37,37 @@ class Person:
     name: str | None
     language: str | None  # None: the file left it blank
     invites: bool | None
+    note: str | None = None  # kept, but something in the row was not used, and why
 
 
 @dataclass
 class Report:
-    """What an import did: counts, and every rejected row with its reason."""
+    """What an import did: counts, every rejected row with its reason, and every row kept
+    with a cell that was not used (a "maybe" under invites), with why."""
 
     added: int = 0
     known: int = 0
     updated: int = 0  # known people whose name or language the file changed
     consents: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
     def lines(self, most: int = 100) -> list[str]:
         head = [f"{self.added} contact(s) added, {self.known} already known "
                 f"({self.updated} with a new name or language), "
                 f"{self.consents} invite answer(s) recorded, {len(self.rejected)} row(s) rejected"]
-        rows = [f"  line {line}: {reason}" for line, reason in self.rejected[:most]]
-        more = len(self.rejected) - most
-        return head + rows + ([f"  ... and {more} more"] if more > 0 else [])
+        if self.notes:
+            head.append(f"{len(self.notes)} row(s) kept with no invite answer recorded:")
+            head += _listed(self.notes, most)
+        if self.rejected and self.notes:
+            head.append("Rejected:")
+        return head + _listed(self.rejected, most)
+
+
+def _listed(rows: list[tuple[int, str]], most: int) -> list[str]:
+    more = len(rows) - most
+    return ([f"  line {line}: {reason}" for line, reason in rows[:most]]
+            + ([f"  ... and {more} more"] if more > 0 else []))
 
 
 def read_text(path: Path) -> str:
@@ -73,6 +86,8 @@ def parse(text: str, region: str = "GB") -> tuple[list[Person], list[tuple[int, 
     people, rejected, seen = [], [], {}
     for row in reader:
         line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line, or a row of empty cells as spreadsheets save them
         person, reason = _person(columns, row, line, region)
         if reason is None and person.phone in seen:
             reason = f"duplicate of line {seen[person.phone]}"
@@ -88,17 +103,35 @@ _SEPARATORS = str.maketrans("", "", " -.()")
 _GB_NUMBER = re.compile(r"^(?:0|\+44|0044)([1-9]\d{9})$")
 
 
-def quick_normalise(raw: str, region: str) -> str:
-    """phones.normalise, with a shortcut for the usual UK forms (same answers).
+def _gb_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """phonenumbers' own patterns for ten-digit UK numbers: (any number, a number in use)."""
+    gb = phonenumbers.PhoneMetadata.metadata_for_region("GB")
+    kinds = [gb.fixed_line, gb.mobile, gb.toll_free, gb.premium_rate, gb.shared_cost,
+             gb.personal_number, gb.voip, gb.pager, gb.uan, gb.voicemail]
+    in_use = [k.national_number_pattern for k in kinds if k is not None
+              and k.national_number_pattern and (not k.possible_length or 10 in k.possible_length)]
+    return (re.compile(gb.general_desc.national_number_pattern),
+            re.compile("|".join(f"(?:{p})" for p in in_use)))
 
-    Parsing with phonenumbers costs ~80 microseconds a number; 50,000 rows would spend
-    seconds on numbers like 07700 900123 whose E.164 form is plain to see.
+
+_GB_ANY, _GB_IN_USE = _gb_patterns()
+
+
+def quick_normalise(raw: str, region: str) -> str:
+    """phones.dialable, with a shortcut for the usual UK forms (same answers).
+
+    Parsing and validating with phonenumbers costs ~170 microseconds a number; 50,000
+    rows would spend seconds on numbers like 07911 123456 whose E.164 form is plain to
+    see. The shortcut only ever says yes (to a number phonenumbers' own UK patterns call
+    valid, or a drama number); anything else goes the long way, for the same reason.
     """
     if region == "GB":
         found = _GB_NUMBER.match(raw.translate(_SEPARATORS))
         if found:
-            return "+44" + found.group(1)
-    return normalise(raw, region)
+            digits, number = found.group(1), "+44" + found.group(1)
+            if is_drama(number) or (_GB_ANY.fullmatch(digits) and _GB_IN_USE.fullmatch(digits)):
+                return number
+    return dialable(raw, region)
 
 
 def _header(row: list[str] | None) -> dict[str, int]:
@@ -122,18 +155,19 @@ def _header_problem(row: list[str]) -> str:
 
 def _person(columns: dict[str, int], row: list[str], line: int, region: str):
     cells = {name: (row[i].strip() if i < len(row) else "") for name, i in columns.items()}
-    if not any(cell.strip() for cell in row):
-        return None, "blank row"
     try:
         phone = quick_normalise(cells["phone"], region)
     except BadNumber as exc:
         return None, f"{exc}: {cells['phone'][:30]!r}" if cells["phone"] else "blank number"
     invites = cells.get("invites", "").lower()
+    note = None
     if invites not in ANSWERS:
-        return None, f"invites must be yes or no, not {invites[:20]!r}"
+        # Keep the person; only a clear yes or no is their answer about invites.
+        note = (f"{cells['invites'][:20]!r} under invites is not yes or no, so the person "
+                "was kept but no invite answer was recorded")
     language = (cells.get("language") or "").lower()[:10] or None
     name = (cells.get("name") or "")[:200] or None
-    return Person(line, phone, name, language, ANSWERS[invites]), None
+    return Person(line, phone, name, language, ANSWERS.get(invites), note), None
 
 
 def import_people(session: Session, people: list[Person], tag: str | None, now: datetime,
@@ -145,6 +179,7 @@ def import_people(session: Session, people: list[Person], tag: str | None, now: 
     ids = dict(known)
     ids.update(_insert_contacts(session, new, now))
     report.added, report.known = len(new), len(people) - len(new)
+    report.notes = [(p.line, p.note) for p in people if p.note]
     report.updated = _update_known(session, people, on_file)
     report.consents = _record_consents(session, people, ids, known, now)
     if tag:

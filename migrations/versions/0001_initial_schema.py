@@ -197,6 +197,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_rsvps_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rsvps_event_id'), ['event_id'], unique=False)
 
+    op.create_table('scheduled_invites',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('tag', sa.String(length=60), nullable=True),
+    sa.Column('send_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('sent', sa.Integer(), nullable=True),
+    sa.Column('problem', sa.Text(), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('scheduled_invites', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scheduled_invites_event_id'), ['event_id'], unique=False)
+
     op.create_table('voucher_offers',
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
@@ -376,6 +392,10 @@ def downgrade() -> None:
 
     op.drop_table('voucher_pools')
     op.drop_table('voucher_offers')
+    with op.batch_alter_table('scheduled_invites', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scheduled_invites_event_id'))
+
+    op.drop_table('scheduled_invites')
     with op.batch_alter_table('rsvps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rsvps_event_id'))
         batch_op.drop_index(batch_op.f('ix_rsvps_contact_id'))

@@ -104,3 +104,24 @@ def test_a_number_that_is_not_a_number_is_explained_beside_the_form(page, organi
     page.get_by_label("Message").fill("hi")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("alert")).to_have_text("That is not a phone number. Try one like 07700 900555.")
+
+
+# How far each bubble's words start from the inside edge of the bubble, in CSS pixels.
+INDENTS = """() => [...document.querySelectorAll('#thread .bubble')].map(li => {
+  const style = getComputedStyle(li);
+  const inner = li.getBoundingClientRect().left + parseFloat(style.paddingLeft)
+                + parseFloat(style.borderLeftWidth);
+  const words = document.createRange();
+  words.selectNodeContents(li.querySelector('.body'));
+  return Math.round(words.getClientRects()[0].left - inner);
+})"""
+
+
+def test_text_bubbles_start_with_the_words_not_a_space(page, live, organiser):
+    sign_in(page)
+    page.goto("/simulator?number=07700900777")
+    send(page, "hi", "Hello, this is Over a Brew")
+    assert page.evaluate(INDENTS) == [0, 0]  # drawn by the page's script
+    page.reload()
+    assert page.evaluate(INDENTS) == [0, 0]  # drawn by the server
+    assert page.locator(".bubble .body").first.evaluate("b => b.textContent") == "hi"

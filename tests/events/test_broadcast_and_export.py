@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from flask.cli import ScriptInfo
 
-from brewline.cli import cli as brewline
+from brewline.cli import build
 from brewline.delivery.models import Outbox
 from brewline.events.models import Rsvp
 from brewline.surveys.models import Answer, Conversation
@@ -78,7 +78,7 @@ def test_a_broadcast_with_curly_quotes_or_an_unknown_flow_is_refused(cli, runtim
 
 
 def export(app, *args: str) -> str:
-    result = app.test_cli_runner().invoke(brewline, ["export", *args],
+    result = app.test_cli_runner().invoke(build(), ["export", *args],
                                           obj=ScriptInfo(create_app=lambda: app))
     assert result.exit_code == 0, result.output
     return result.output

@@ -1,6 +1,7 @@
 """`brewline events create | cancel | list`, with times in TZ_DEFAULT."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -26,12 +27,25 @@ def next_year() -> int:
     return datetime.now(timezone.utc).year + 1
 
 
-def test_creating_an_event_prints_its_id_and_keeps_local_time(cli, runtime):
+def created_id(result) -> int:
+    found = re.match(r"Event (\d+) planned: ", result.output)
+    assert found, result.output
+    return int(found.group(1))
+
+
+def test_creating_an_event_says_what_was_made_and_what_to_do_next(cli, runtime):
     result = cli("events", "create", "--title", "The ethical use of AI",
                  "--starts-at", f"{next_year()}-06-26 14:00", "--where", "Whitley Bay Library",
                  "--details", "Tea and bus fares paid")
     assert result.exit_code == 0, result.output
-    event = get(runtime, Event, int(result.output.strip()))
+    event_id = created_id(result)
+    weekday = datetime(next_year(), 6, 26).strftime("%A")
+    assert result.output.splitlines()[0] == (
+        f"Event {event_id} planned: The ethical use of AI, {weekday} 26 June {next_year()} "
+        "at 2pm, at Whitley Bay Library.")
+    assert f"`brewline invites send {event_id} --dry-run`" in result.output
+    assert f"`brewline events edit {event_id}`" in result.output
+    event = get(runtime, Event, event_id)
     assert event.starts_at.astimezone(LONDON).hour == 14
     assert event.starts_at.astimezone(timezone.utc).hour == 13  # British Summer Time
     assert (event.title, event.details, event.status) == (
@@ -41,8 +55,47 @@ def test_creating_an_event_prints_its_id_and_keeps_local_time(cli, runtime):
 def test_curly_quotes_pasted_into_a_title_are_made_plain(cli, runtime):
     result = cli("events", "create", "--title", "\u201cYou said, we did\u201d",
                  "--starts-at", f"{next_year()}-01-10 10:30", "--where", "St Mary\u2019s Hall")
-    event = get(runtime, Event, int(result.output))
+    event = get(runtime, Event, created_id(result))
     assert (event.title, event.where) == ('"You said, we did"', "St Mary's Hall")
+
+
+def test_an_event_whose_invite_could_never_go_is_not_created_and_says_what_to_change(
+        cli, runtime):
+    result = cli("events", "create", "--title", "Tea \U0001F375 and talk",
+                 "--starts-at", f"{next_year()}-01-10 10:30", "--where", "Hall")
+    assert result.exit_code == 2
+    assert ("The invite needs changing first. Take out \u201c\U0001F375\u201d: this character "
+            "makes every text cost about twice as much") in result.output
+    assert "GSM" not in result.output and "UCS" not in result.output
+    assert count(runtime, Event) == 0
+
+
+def test_an_event_is_changed_from_the_command_line_until_its_invites_go(cli, runtime):
+    event_id = add_event(runtime)
+    result = cli("events", "edit", str(event_id), "--where", "Whitley Bay Library, room 2",
+                 "--starts-at", f"{next_year()}-03-05 18:30")
+    assert result.exit_code == 0, result.output
+    assert f"Event {event_id} changed (start time, place): " in result.output
+    assert "at 6:30pm, at Whitley Bay Library, room 2." in result.output
+    event = get(runtime, Event, event_id)
+    assert (event.where, event.title) == ("Whitley Bay Library, room 2", "The ethical use of AI")
+    assert event.starts_at.astimezone(LONDON).hour == 18
+
+    add_contact(runtime, "+447700900101")
+    assert cli("invites", "send", str(event_id)).exit_code == 0
+    refused = cli("events", "edit", str(event_id), "--title", "Something else")
+    assert refused.exit_code == 2
+    assert "cannot be changed now. Invites have gone to 1 person" in refused.output
+    assert get(runtime, Event, event_id).title == "The ethical use of AI"
+
+
+def test_an_edit_that_would_break_the_invite_or_changes_nothing_is_refused(cli, runtime):
+    event_id = add_event(runtime)
+    too_long = cli("events", "edit", str(event_id), "--details", "Lots of words here. " * 12)
+    assert too_long.exit_code == 2 and "Make it shorter by about" in too_long.output
+    assert get(runtime, Event, event_id).details is None
+    assert "is unchanged" in cli("events", "edit", str(event_id)).output
+    assert "there is no event 999999" in cli("events", "edit", "999999", "--title", "T").output
 
 
 def test_a_start_in_the_past_is_refused_with_the_reason(cli, runtime):
@@ -65,7 +118,7 @@ def test_a_start_that_is_not_a_date_is_refused_with_an_example(cli, runtime):
 def test_a_blank_title_is_refused(cli, runtime):
     result = cli("events", "create", "--title", "  ", "--starts-at", f"{next_year()}-01-10 10:30",
                  "--where", "Hall")
-    assert result.exit_code == 2 and "needs a title and a place" in result.output
+    assert result.exit_code == 2 and "An event needs a title." in result.output
 
 
 def test_the_list_shows_each_event_with_its_answers(cli, runtime):

@@ -75,9 +75,12 @@ def test_a_dry_run_shows_audience_text_segments_and_warnings_and_writes_nothing(
     result = cli("invites", "send", str(event_id), "--dry-run")
     assert result.exit_code == 0
     assert "1 by text, 1 by phone call (phone-only)" in result.output
-    assert "GSM-7, 2 SMS segment(s)" in result.output
+    assert "The text (2 SMS parts, each paid for;" in result.output
+    assert "GSM-7" not in result.output
     assert "Hello from Over a Brew" in result.output and "YES, NO or MAYBE" in result.output
-    assert "jargon: 'engagement'" in result.output and "jargon: 'framework'" in result.output
+    assert "Worth checking:" in result.output and "Must change" not in result.output
+    assert "\u201cengagement\u201d is not a word everyone uses" in result.output
+    assert "\u201cframework\u201d is not a word everyone uses" in result.output
     assert "Left out: 1 whose number cannot receive texts" in result.output
     assert "What the call says:" in result.output and "Press 1" in result.output
     assert count(runtime, Outbox) == 0 and count(runtime, Invite) == 0
@@ -109,7 +112,8 @@ def test_an_invite_too_long_for_two_texts_is_refused_with_the_reason(cli, runtim
     event_id = add_event(runtime, details="Lots of words here. " * 12)
     result = cli("invites", "send", str(event_id))
     assert result.exit_code == 2
-    assert "needs fixing first" in result.output and "SMS segments" in result.output
+    assert "The invite needs changing first. Make it shorter by about" in result.output
+    assert "SMS segments" not in result.output
     assert count(runtime, Outbox) == 0
 
 

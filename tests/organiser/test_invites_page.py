@@ -38,12 +38,50 @@ EVENT = {"title": "Over a Brew: buses", "starts_at": "2099-06-26T14:00",
          "where": "Whitley Bay Library", "details": "Tea and bus fares paid."}
 
 
-def test_the_preview_shows_text_segments_encoding_cost_and_audience(signed_in):
+def test_the_preview_shows_text_parts_characters_cost_and_audience(signed_in):
     import_file(signed_in, PEOPLE.encode())
-    page = signed_in.post("/invites/preview", EVENT, headers={"X-Fragment": "1"}).get_data(as_text=True)
+    page = preview(signed_in)
     assert "Over a Brew: buses" in page and "Whitley Bay Library" in page
-    assert 'data-fact="audience">1 person' in page and "GSM-7" in page
+    assert 'data-fact="audience">1 person' in page
+    assert "plain letters only: the cheapest kind of text" in page
     assert "&pound;0.05" in page or "&pound;0.10" in page
+    assert "GSM" not in page and "UCS" not in page
+
+
+def preview(web, **changes) -> str:
+    return web.post("/invites/preview", EVENT | changes,
+                    headers={"X-Fragment": "1"}).get_data(as_text=True)
+
+
+def test_errors_and_warnings_are_told_apart_and_say_what_to_change_and_why(signed_in):
+    page = preview(signed_in, title="Tea \U0001F375 and talk",
+                   details="We will talk about the engagement framework.")
+    errors = page[page.index('data-preview="errors"'):page.index("The text people will get")]
+    warnings = page[page.index('data-preview="warnings"'):]
+    assert "Must change before the invite can go" in errors
+    assert ("Take out \u201c\U0001F375\u201d: this character makes every text cost about twice "
+            "as much") in errors
+    assert "The event cannot be created until these are changed." in errors
+    assert "Worth checking" in warnings and "\u201cengagement\u201d is not a word" in warnings
+    assert "engagement" not in errors and "\U0001F375" not in warnings
+    assert "GSM" not in page and "UCS" not in page
+
+
+def test_a_clean_invite_has_no_errors_section(signed_in):
+    page = preview(signed_in)
+    assert 'data-preview="errors"' not in page and "Must change" not in page
+
+
+def test_an_event_whose_invite_has_errors_is_not_created_and_the_page_says_why(signed_in,
+                                                                              runtime):
+    response = signed_in.post("/invites/events", EVENT | {"details": "Lots of words. " * 25})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The event was not created" in page
+    assert "The invite needs changing first. Make it shorter by about" in page
+    assert 'value="Over a Brew: buses"' in page  # what was typed is kept
+    with runtime.store.transaction() as db:
+        assert db.scalars(select(Event)).all() == []
 
 
 def test_a_bad_date_gets_a_clear_preview_message(signed_in):
@@ -73,13 +111,3 @@ def test_the_overview_lists_upcoming_events(signed_in):
     assert "Over a Brew: buses" in signed_in.get("/").get_data(as_text=True)
 
 
-def test_scheduling_queues_the_send_for_later(signed_in, runtime):
-    signed_in.post("/invites/events", EVENT)
-    with runtime.store.transaction() as db:
-        event_id = db.scalars(select(Event.id)).one()
-    response = signed_in.post(f"/invites/{event_id}/schedule", {"send_at": "2099-06-01T10:00"})
-    assert response.status_code == 302
-    from rq.registry import ScheduledJobRegistry
-
-    [job_id] = ScheduledJobRegistry(queue=runtime.queue).get_job_ids()
-    assert runtime.queue.fetch_job(job_id).args == (event_id, None)

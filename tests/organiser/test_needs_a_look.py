@@ -16,6 +16,7 @@ from brewline.organiser.needs_a_look import words as problem_words
 from brewline.people.models import Contact
 from brewline.people.phones import mask
 from brewline.platform.database import utcnow
+from brewline.platform.dates import said
 from brewline.platform.runtime import Runtime
 from brewline.privacy import erasure
 from brewline.vouchers.rules import mask_code
@@ -277,7 +278,7 @@ def test_trying_again_in_quiet_hours_waits_for_them_to_end(runtime, organiser, f
     ends = datetime.combine(local.date(), quiet[1], zone)
     ends = ends if ends > local else ends + timedelta(days=1)
     assert new.not_before == ends.astimezone(timezone.utc)
-    assert f"will go at {quiet[1]:%H:%M} on" in page and "after quiet hours" in page
+    assert f"will go on {said(ends, zone)}, after quiet hours" in page
     assert deliver(runtime, new.id) == "early" and fake.calls == []
 
 

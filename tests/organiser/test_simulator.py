@@ -9,6 +9,7 @@ from brewline.delivery.sending import deliver
 from brewline.people.contacts import find_or_create
 from brewline.people.models import Contact
 from brewline.web.app import create_app
+from tests.conftest import ACCOUNT_SID
 
 NUMBER = "07700 900555"
 E164 = "+447700900555"
@@ -79,3 +80,30 @@ def test_in_local_mode_the_simulator_needs_no_account(runtime):
     client = create_app(runtime=runtime).test_client()
     page = client.get("/simulator?number=07911+123456")
     assert page.status_code == 200 and "Texting as" in page.get_data(as_text=True)
+
+
+def test_a_later_text_shows_once_with_how_it_got_on_in_plain_words(signed_in, sender, fake,
+                                                                   twilio):
+    with sender.store.transaction() as db:
+        contact = find_or_create(db, E164)
+        row = outbox.add(sender, db, contact.id, "See you on Tuesday", "note")
+    assert deliver(sender, row.id) == "sent"
+    assert twilio.post("/twilio/message-status", {
+        "MessageSid": fake.messages[0]["sid"], "MessageStatus": "undelivered",
+        "ErrorCode": "30006", "AccountSid": ACCOUNT_SID}).status_code == 200
+
+    bubbles = signed_in.get(f"/simulator/thread?number={NUMBER}").json["bubbles"]
+    [later] = [b for b in bubbles if b["body"] == "See you on Tuesday"]
+    assert later["note"].startswith("later text (note): not delivered: This number cannot "
+                                    "receive texts.")
+
+
+def test_a_delivered_later_text_says_so(signed_in, sender, fake, twilio):
+    with sender.store.transaction() as db:
+        row = outbox.add(sender, db, find_or_create(db, E164).id, "Hello again", "note")
+    deliver(sender, row.id)
+    twilio.post("/twilio/message-status", {"MessageSid": fake.messages[0]["sid"],
+                                           "MessageStatus": "delivered",
+                                           "AccountSid": ACCOUNT_SID})
+    [bubble] = signed_in.get(f"/simulator/thread?number={NUMBER}").json["bubbles"]
+    assert bubble["note"] == "later text (note): delivered"

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from brewline.organiser import audit
-from brewline.organiser.contacts import erase
+from brewline.organiser.contacts import erase, search
 from brewline.organiser.guard import organiser_blueprint, runtime
 from brewline.organiser.uploads import UploadError, accepts_uploads, csv_text
 from brewline.people import importing, tags
@@ -40,8 +40,10 @@ def _latest_consents(session: Session, ids: list[int]) -> dict[int, dict]:
     return found
 
 
-def rows(session: Session, page: int) -> tuple[list[Row], bool]:
-    contacts = list(session.scalars(select(Contact).where(Contact.phone.is_not(None))
+def rows(session: Session, page: int, query: str = "") -> tuple[list[Row], bool]:
+    """One page of the list (of those matching a search), and whether there are more."""
+    contacts = list(session.scalars(select(Contact).where(Contact.phone.is_not(None),
+                                                          search.matching(query))
                                     .order_by(Contact.id).offset((page - 1) * PAGE_SIZE)
                                     .limit(PAGE_SIZE + 1)))
     more, contacts = len(contacts) > PAGE_SIZE, contacts[:PAGE_SIZE]
@@ -60,16 +62,16 @@ def page_of(session: Session, contact_id: int) -> int:
 def contacts():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
-    return _page(page)
+    return _page(page, query=request.args.get("q", "").strip()[:100])
 
 
 def _page(page: int = 1, report: list[str] | None = None, error: str | None = None,
-          status: int = 200):
+          status: int = 200, query: str = ""):
     with runtime().store.transaction() as db:
-        shown, more = rows(db, page)
+        shown, more = rows(db, page, query)
         tagged = tags.of(db)
     return render_template("contacts.html", rows=shown, more=more, page=page, tagged=tagged,
-                           report=report, error=error), status
+                           report=report, error=error, q=query), status
 
 
 @bp.post("/contacts/import")

@@ -16,11 +16,12 @@ DEFAULT_PRICE = "0.05"  # pounds per SMS segment, a UK ballpark; BREWLINE_SMS_PR
 
 @dataclass(frozen=True)
 class Preview:
-    """A dry run of one invite, with the money and the warnings spelt out."""
+    """A dry run of one invite, with the money, the errors and the warnings spelt out."""
 
     plan: invitations.Plan
     price: float
-    warnings: list[str]
+    errors: list[str]  # must be changed before the invite can be created, sent or scheduled
+    warnings: list[str]  # worth reading before sending
 
     @property
     def audience(self) -> int:
@@ -29,6 +30,11 @@ class Preview:
     @property
     def cost(self) -> float:
         return len(self.plan.texts) * self.plan.encoding.segments * self.price
+
+    @property
+    def plain(self) -> bool:
+        """Only characters every phone shows, at the cheapest price per part."""
+        return self.plan.encoding.name == "GSM-7"
 
 
 def price_per_segment(runtime: Runtime) -> float:
@@ -49,17 +55,16 @@ def _quiet_now(runtime: Runtime, now: datetime) -> bool:
 
 def warnings(runtime: Runtime, plan: invitations.Plan, now: datetime) -> list[str]:
     """Plain-language warnings an organiser should read before sending."""
-    found = [f.message for f in plan.findings]
+    found = list(plan.problems.warnings)
     if not plan.texts and not plan.calls:
-        found.append("Nobody would get this: no one has said yes to invites (with this tag), "
-                     "or everyone has been invited already.")
-    if plan.encoding.name != "GSM-7":
-        found.append("Some characters make this a more expensive kind of text (UCS-2). "
-                     "Plain letters and straight quotes are cheaper.")
-    if plan.encoding.segments > 1:
-        found.append(f"This text goes as {plan.encoding.segments} parts; each part is paid for.")
+        found.append("Nobody would get this now: no one has said yes to invites (with this "
+                      "tag), or everyone has been invited already.")
+    if plan.encoding.segments > 1 and not plan.errors:
+        found.append(f"This text goes as {plan.encoding.segments} parts joined together, and "
+                     "each part is paid for. A shorter text costs less.")
     if plan.cannot_text:
-        found.append(f"{plan.cannot_text} people cannot get texts and are left out.")
+        found.append(f"{plan.cannot_text} {'person' if plan.cannot_text == 1 else 'people'} "
+                     "cannot get texts and will be left out.")
     if _quiet_now(runtime, now):
         found.append("It is quiet hours now: texts will wait until the morning.")
     return found
@@ -69,4 +74,5 @@ def preview_of(runtime: Runtime, session: Session, event: Event, tag: str | None
                now: datetime) -> Preview:
     """The same dry run as `brewline invites send --dry-run`, priced and explained."""
     plan = invitations.plan(runtime, session, event, tag)
-    return Preview(plan, price_per_segment(runtime), warnings(runtime, plan, now))
+    return Preview(plan, price_per_segment(runtime), plan.problems.errors,
+                   warnings(runtime, plan, now))

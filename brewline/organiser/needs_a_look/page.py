@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from flask import flash, g, redirect, render_template, url_for
 from sqlalchemy.exc import IntegrityError
@@ -11,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from brewline.organiser import audit
 from brewline.organiser.contacts.page import page_of
+from brewline.organiser.dates import when
 from brewline.organiser.guard import organiser_blueprint, runtime
 from brewline.organiser.needs_a_look import rows
 from brewline.organiser.needs_a_look import words as words
 from brewline.people.models import Contact
+from brewline.platform.dates import clock
 
 bp = organiser_blueprint("problems")
 ALREADY = "This was tried again already. Nothing more was sent."
@@ -23,10 +24,6 @@ SOON = timedelta(minutes=1)
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(runtime().settings.tz_default)
 
 
 def _person_links(db: Session, found: rows.Found) -> dict[int, str]:
@@ -40,14 +37,14 @@ def _quiet_words() -> str:
     hours = runtime().settings.quiet_hours
     if not hours:
         return "straight away"
-    return f"as soon as it can, but never between {hours[0]:%H:%M} and {hours[1]:%H:%M}"
+    return f"as soon as it can, but never between {clock(hours[0])} and {clock(hours[1])}"
 
 
 def _page(error: str | None = None, status: int = 200):
     with runtime().store.transaction() as db:
         found = rows.find(db, _now())
         links = _person_links(db, found)
-    return render_template("needs_a_look.html", found=found, links=links, zone=_zone(),
+    return render_template("needs_a_look.html", found=found, links=links,
                            goes=_quiet_words(), known_codes=words.CODE_WORDS.keys(),
                            days=rows.RECENT.days, error=error), status
 
@@ -60,7 +57,7 @@ def needs_a_look():
 def _going(due: datetime, now: datetime) -> str:
     if due <= now + SOON:
         return "straight away"
-    return f"at {due.astimezone(_zone()):%H:%M on %a %d %b}, after quiet hours"
+    return f"on {when(due)}, after quiet hours"
 
 
 @bp.post("/needs-a-look/<int:outbox_id>/try-again")

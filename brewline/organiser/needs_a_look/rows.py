@@ -1,8 +1,9 @@
 """Outbox rows an organiser should know about, and trying one of them again.
 
-Three kinds: texts and calls that failed (or that Twilio could not deliver), calls whose
-outcome is "unknown" (a worker stopped mid-call: never rung again by itself), and people
-Twilio told us cannot get texts. Rows are shown for RECENT days (older ones are past
+Four kinds: texts and calls that failed (or that Twilio could not deliver), calls whose
+outcome is "unknown" (a worker stopped mid-call: never rung again by itself), people
+Twilio told us cannot get texts, and invites scheduled for a time that came and went
+without them (events/scheduled.py). Rows are shown for RECENT days (older ones are past
 helping), and never for people who asked us to stop or were erased.
 
 Trying again never resends a row: it writes a new pending row (dedupe key
@@ -19,10 +20,11 @@ from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, u
 from sqlalchemy.orm import Session, aliased
 
 from brewline.calls.models import Call
-from brewline.delivery import outbox
+from brewline.delivery import explained, outbox
 from brewline.delivery.claiming import ADDRESSLESS, unwanted
 from brewline.delivery.models import Outbox
-from brewline.events.models import Event, Invite
+from brewline.events import scheduled
+from brewline.events.models import Event, Invite, ScheduledInvites
 from brewline.organiser.needs_a_look import words as words
 from brewline.people.models import Contact
 from brewline.platform.database import lock
@@ -31,7 +33,7 @@ from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
 from brewline.vouchers.rules import mask_code
 
 RETRY_KEY = "organiser-retry:"
-UNDELIVERED = ("failed", "undelivered")
+UNDELIVERED = explained.NOT_DELIVERED
 SHOWN = 100  # rows per kind on the page; the counts say how many there are in all
 RECENT = timedelta(days=30)
 
@@ -81,6 +83,7 @@ class Found:
     unknown: list[Problem]
     failed: list[Problem]
     no_texts: list[NoTexts]
+    scheduled: list[tuple[ScheduledInvites, Event]]  # scheduled invites that did not go
     counts: dict[str, int]
 
 
@@ -102,7 +105,8 @@ def counts(session: Session, now: datetime) -> dict[str, int]:
     rows = select(func.count(Outbox.id)).select_from(Outbox)
     return {"unknown": session.scalar(_problem_rows(rows, UNKNOWN_ROWS, now)),
             "failed": session.scalar(_problem_rows(rows, FAILED_ROWS, now)),
-            "no_texts": session.scalar(select(func.count(Contact.id)).where(NO_TEXTS))}
+            "no_texts": session.scalar(select(func.count(Contact.id)).where(NO_TEXTS)),
+            "scheduled": scheduled.count_needing_a_look(session, now, now - RECENT)}
 
 
 def find(session: Session, now: datetime, limit: int = SHOWN) -> Found:
@@ -111,7 +115,9 @@ def find(session: Session, now: datetime, limit: int = SHOWN) -> Found:
     failed = _problems(session, FAILED_ROWS, now, limit)
     people = list(session.scalars(select(Contact).where(NO_TEXTS)
                                   .order_by(Contact.id.desc()).limit(limit)))
-    return Found(unknown, failed, _no_texts(session, people), counts(session, now))
+    return Found(unknown, failed, _no_texts(session, people),
+                 scheduled.needing_a_look(session, now, now - RECENT, limit),
+                 counts(session, now))
 
 
 def _problems(session: Session, kind, now: datetime, limit: int) -> list[Problem]:
@@ -191,8 +197,7 @@ def _no_texts(session: Session, people: list[Contact]) -> list[NoTexts]:
 
 def went_wrong(row: Outbox) -> bool:
     """Whether the row failed, was not delivered, or may not have happened."""
-    return (row.status in ("failed", "unknown")
-            or (row.status == "sent" and row.delivery in UNDELIVERED))
+    return explained.went_wrong(row.status, row.delivery)
 
 
 def refusal(session: Session, row: Outbox, contact: Contact | None) -> str | None:

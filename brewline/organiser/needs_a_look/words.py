@@ -1,13 +1,16 @@
 """Plain words for outbox rows that went wrong: what each was, and what happened to it.
 
-Organisers are not programmers, so Twilio's reasons and our own terse ones (kept in
-`outbox.error`) are put into plain English here, and nowhere else.
+What happened to a row, in plain words, is brewline/delivery/explained.py (exports and
+other pages use it too); what each row was and why it cannot be tried again are here.
 """
 from __future__ import annotations
 
-import re
-
-from brewline.delivery.twilio_rest import OPTED_OUT_CODE, RATE_LIMITED_CODE
+from brewline.delivery.explained import (  # noqa: F401  (the page's words, in one place)
+    CODE_WORDS,
+    UNKNOWN,
+    twilio_code,
+    what_happened,
+)
 
 # What an outbox row was, by its purpose.
 WHAT_IT_WAS = {
@@ -27,26 +30,6 @@ WHAT_IT_WAS = {
     "reply": "Reply to their text",
     "conversation": "Next question, after their answer",
 }
-
-# The Twilio error codes Brewline acts on (brewline/delivery/twilio_rest.py), in plain words.
-CODE_WORDS = {
-    21211: "Twilio says this is not a real phone number.",
-    21614: "This number cannot receive texts. It may be a landline.",
-    30006: "This number cannot receive texts. It may be a landline, or the phone "
-           "network would not take the text.",
-    OPTED_OUT_CODE: "This person replied STOP to our texts, so Twilio will not pass on any more.",
-    RATE_LIMITED_CODE: "Twilio asked us to slow down.",
-}
-
-UNKNOWN = ("We do not know if the phone rang. Brewline stopped while it was placing the "
-           "call, and it never rings again by itself in case the first call did ring.")
-UNDELIVERED = "Twilio sent it, but the phone network could not deliver it."
-REFUSED = "Twilio refused to send it."
-COULD_NOT_SEND = "It could not be sent."
-# Why `gave up after N tries` happened, from the last reason Twilio gave.
-GAVE_UP_BECAUSE = (("rate limited", "Twilio kept asking us to slow down"),
-                   ("server error", "Twilio kept having a fault on its side"),
-                   ("could not reach", "We could not reach Twilio"))
 
 # Why a row cannot be tried again: the outbox's own short reasons, in plain words.
 WHY_NOT = {
@@ -73,9 +56,6 @@ CALL_HEARD = {
     "canceled": "the call was stopped before it rang",
 }
 
-_CODE = re.compile(r"twilio (?:code|error) (\d+)")
-_GAVE_UP = re.compile(r"^gave up after (\d+) tries")
-
 
 def what_it_was(purpose: str, channel: str) -> str:
     """A row's purpose as an organiser would say it."""
@@ -83,30 +63,6 @@ def what_it_was(purpose: str, channel: str) -> str:
         return WHAT_IT_WAS[purpose]
     kind = "Call" if channel == "call" else "Text"
     return f"{kind} ({purpose.replace('_', ' ')})"
-
-
-def twilio_code(error: str | None) -> int | None:
-    """The Twilio error code kept in a row's error, if there is one."""
-    found = _CODE.search(error or "")
-    return int(found.group(1)) if found and int(found.group(1)) else None
-
-
-def what_happened(status: str, delivery: str | None, error: str | None) -> str:
-    """What went wrong with a failed, undelivered or unknown row, in plain words."""
-    if status == "unknown":
-        return UNKNOWN
-    code, gave_up = twilio_code(error), _GAVE_UP.match(error or "")
-    if gave_up:
-        because = next((words for key, words in GAVE_UP_BECAUSE if key in error),
-                       "Twilio kept failing")
-        return f"{because}, so we stopped after {gave_up.group(1)} tries."
-    if code in CODE_WORDS:
-        return CODE_WORDS[code]
-    if status == "sent" and delivery in ("failed", "undelivered"):
-        return UNDELIVERED
-    if "could not reach twilio" in (error or ""):
-        return "We could not reach Twilio."
-    return REFUSED if code else COULD_NOT_SEND
 
 
 def why_not(reason: str) -> str:

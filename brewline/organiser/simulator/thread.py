@@ -3,15 +3,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from brewline.delivery import explained
 from brewline.delivery.models import Message, Outbox
 from brewline.people.models import Contact
-
-OUTBOX_STATUS = {"pending": "waiting to send", "sending": "sending", "sent": "sent",
-                 "cancelled": "not sent", "failed": "could not be sent",
-                 "unknown": "may not have been sent (the worker stopped mid-send)"}
 
 
 @dataclass(frozen=True)
@@ -37,8 +34,12 @@ def _message(m: Message) -> Bubble:
 
 
 def _outbox(row: Outbox, local: bool) -> Bubble:
-    note = OUTBOX_STATUS.get(row.status, row.status)
-    if row.status == "sent" and (local or (row.sid or "").startswith("local-")):
+    """A text sent later, with how it got on as Twilio reported it, in plain words."""
+    note = explained.status_words(row.status, row.delivery)
+    problem = explained.problem_words(row.status, row.delivery, row.error)
+    if problem:
+        note = f"{note}: {problem}"
+    elif row.status == "sent" and (local or (row.sid or "").startswith("local-")):
         note = "sent in local mode: kept here, not really sent"
     when = row.sent_at or row.not_before
     return Bubble("brewline", row.body, when.isoformat(timespec="seconds"),
@@ -50,8 +51,11 @@ def bubbles(session: Session, phone: str, local: bool) -> list[Bubble]:
     contact = session.scalars(select(Contact).where(Contact.phone == phone)).first()
     if contact is None:
         return []
+    # Texts sent later are copied into messages with their sid; they show once, from the
+    # outbox, where their delivery report is kept.
     messages = session.scalars(select(Message).where(
-        Message.contact_id == contact.id, Message.channel == "sms"))
+        Message.contact_id == contact.id, Message.channel == "sms",
+        or_(Message.direction == "in", Message.sid.is_(None))))
     later = session.scalars(select(Outbox).where(
         Outbox.contact_id == contact.id, Outbox.channel == "sms"))
     found = [_message(m) for m in messages] + [_outbox(r, local) for r in later]

@@ -6,11 +6,11 @@
     li.className = "bubble " + b.who;
     var who = document.createElement("span");
     who.className = "visually-hidden";
-    who.textContent = (b.who === "you" ? "You" : "Brewline") + ":";
+    who.textContent = (b.who === "you" ? "You" : "Brewline") + ": ";
     var body = document.createElement("span");
     body.className = "body";
     body.textContent = b.body;  // always text: never run what people typed
-    li.append(who, " ", body);
+    li.append(who, body);  // no text node between them: the bubble starts with the words
     if (b.note) {
       var note = document.createElement("span");
       note.className = "note";

@@ -91,8 +91,14 @@ CATALOGUES: dict[str, tuple[Callable[[], dict[str, str]], bool]] = {
 NOT_FOR_PARTICIPANTS = {
     "brewline/privacy/delete_my_data.py:TRANSCRIPT",  # shown on the Answers page
     "brewline/cli/chat_voice.py:HELP",
+    "brewline/cli/chat.py:TWILIO_ANSWERS",  # a note for whoever tries it in the terminal
+    "brewline/events/editing.py:FIELDS",  # the event form's labels
+    "brewline/events/scheduled.py:RACED",  # why a scheduled send stopped, for organisers
 }
-NOT_FOR_PARTICIPANTS_UNDER = ("brewline/organiser/",)
+NOT_FOR_PARTICIPANTS_UNDER = (
+    "brewline/organiser/",
+    "brewline/delivery/explained.py",  # what happened to a text, in words for organisers
+)
 _SENTENCE = re.compile(r"[A-Za-z]+(?: [A-Za-z',]+){2,}[.!?]")
 
 

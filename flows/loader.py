@@ -15,6 +15,8 @@ REQUIRED_TEXTS = (
     "help", "paused", "skipped", "no_match", "after_end", "welcome_back",
     "question_prefix",
 )
+# Texts a step may have besides its own words.
+OPTIONAL_STEP_TEXTS = ("no_match", "voice", "why", "no_match_voice")
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -85,7 +87,7 @@ def _step(raw: Any, problems: list[str]) -> Step | None:
     sid, kind = str(raw["id"]), raw.get("kind")
     if kind not in STEP_KINDS:
         problems.append(f"step '{sid}' has unknown kind {kind!r}")
-    optional = {k: _text(raw[k], f"{sid}.{k}", problems) for k in ("no_match", "voice") if k in raw}
+    optional = {k: _text(raw[k], f"{sid}.{k}", problems) for k in OPTIONAL_STEP_TEXTS if k in raw}
     return Step(
         id=sid, kind=str(kind), text=_text(raw.get("text"), f"{sid}.text", problems),
         next=raw.get("next"), choices=tuple(_choices(raw.get("choices") or [], sid, problems)),

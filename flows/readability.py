@@ -28,6 +28,8 @@ JARGON = (
 _JARGON_RE = re.compile(r"\b(" + "|".join(re.escape(j) for j in JARGON) + r")\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
 SAMPLE_VALUES = {"total": 5, "answered": 5, "left": 5, "n": 5}
+# A step's texts, as `flow_texts` names them ("<step>.<field>").
+STEP_TEXTS = ("text", "no_match", "voice", "why", "no_match_voice")
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,12 @@ def _encoding_findings(text: str, where: str, language: str, spoken: bool) -> li
     if others:
         level = "error" if language == "en" else "warning"
         kinds = ", ".join(_describe(c) for c in others)
-        found.append(Finding(level, where, f"not GSM-7 (costs more, may not show): {kinds}"))
+        found.append(Finding(level, where, "characters that make a text cost more and may not "
+                                           f"show on every phone: {kinds}"))
     # Spoken texts are never sent as SMS, so only their words are checked, not their length.
     if enc.segments > MAX_SEGMENTS and not spoken:
-        found.append(Finding("error", where,
-                             f"{enc.segments} SMS segments ({enc.name}); keep to {MAX_SEGMENTS}"))
+        found.append(Finding("error", where, f"{enc.segments} SMS parts: make it shorter, "
+                                             f"to {MAX_SEGMENTS} parts at most"))
     return found
 
 
@@ -120,10 +123,27 @@ def flow_texts(flow: Flow):
         for language, template in text.translations.items():
             yield f"texts.{key}", language, template
     for step in flow.steps.values():
-        for field_name in ("text", "no_match", "voice"):
+        for field_name in STEP_TEXTS:
             text = getattr(step, field_name)
             for language, template in (text.translations.items() if text else ()):
                 yield f"{step.id}.{field_name}", language, template
+
+
+def _why_line(step, language: str) -> str:
+    """A question's "why we ask" line, as the engine adds it to the question's text."""
+    why = step.why.translations.get(language) if step.why else None
+    try:
+        return f"\n{why.format(**SAMPLE_VALUES)}" if why else ""
+    except (KeyError, IndexError, ValueError):
+        return f"\n{why}"  # reported against the why line itself
+
+
+def sms_parts(text: str) -> str:
+    """How a text travels, in plain words: '1 SMS part, 120 characters'."""
+    enc = encoding(text)
+    return (f"{enc.segments} SMS part{'' if enc.segments == 1 else 's'}, {enc.units} "
+            f"character{'' if enc.units == 1 else 's'}"
+            + ("" if enc.name == "GSM-7" else ", with characters that cost more"))
 
 
 def check_flow(flow: Flow) -> list[Finding]:
@@ -137,7 +157,7 @@ def check_flow(flow: Flow) -> list[Finding]:
             findings.append(Finding("error", where, f"bad placeholder: {exc}"))
             continue
         if where.endswith(".text") and flow.step(where.split(".")[0]).number:
-            text = prefix + text
-        spoken = where.endswith(".voice") or where.endswith("_voice")
+            text = prefix + text + _why_line(flow.step(where.split(".")[0]), language)
+        spoken = where.endswith("voice")
         findings += check_text(text, f"{where} [{language}]", language, spoken)
     return findings

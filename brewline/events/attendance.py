@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from brewline.events.models import Attendance
+from brewline.people import audience
 from brewline.people.models import Contact
 
 
@@ -18,3 +19,10 @@ def record(session: Session, event_id: int, contact: Contact, now: datetime) -> 
     session.add(Attendance(event_id=event_id, contact_id=contact.id, created_at=now))
     session.flush()
     return True
+
+
+def who_came(event_id: int) -> Select:
+    """(id, phone_only, cannot_text) of everyone marked as having come to the event who
+    agreed to hear from us: who is asked to say how it went."""
+    return audience.consenting().where(exists().where(
+        Attendance.event_id == event_id, Attendance.contact_id == Contact.id))

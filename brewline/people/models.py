@@ -35,6 +35,10 @@ class Contact(Base):
     phone_only: Mapped[bool] = mapped_column(Boolean, default=False)
     cannot_text: Mapped[bool] = mapped_column(Boolean, default=False)
     voice_rate: Mapped[str | None] = mapped_column(String(8))
+    # The question set their texts and calls go to (None: the default set). A keyword,
+    # a choice on a call or being asked by an organiser moves them to another; their place
+    # in each set is kept with that set's conversation.
+    current_flow: Mapped[str | None] = mapped_column(String(80))
 
 
 class Consent(Base):

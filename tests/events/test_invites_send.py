@@ -109,7 +109,7 @@ def test_an_invite_too_long_for_two_texts_is_refused_with_the_reason(cli, runtim
     event_id = add_event(runtime, details="Lots of words here. " * 12)
     result = cli("invites", "send", str(event_id))
     assert result.exit_code == 2
-    assert "needs fixing first" in result.output and "SMS segments" in result.output
+    assert "needs fixing first" in result.output and "SMS parts" in result.output
     assert count(runtime, Outbox) == 0
 
 

@@ -51,6 +51,16 @@ def build(data: Any, source: str = "<flow>") -> Flow:
     return flow
 
 
+def unchecked(data: Any, source: str = "<flow>") -> Flow:
+    """Parsed YAML as a Flow without the checks of its routes and texts: for a draft still
+    being written. FlowError only when it cannot be read as a flow at all."""
+    problems: list[str] = []
+    flow = _flow(data, problems) if isinstance(data, Mapping) else None
+    if flow is None or problems:
+        raise FlowError(source, problems or ["a flow must be a mapping with id, version and steps"])
+    return flow
+
+
 def _flow(data: Mapping, problems: list[str]) -> Flow | None:
     for key in ("id", "version", "steps"):
         if key not in data:

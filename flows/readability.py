@@ -146,18 +146,49 @@ def sms_parts(text: str) -> str:
             + ("" if enc.name == "GSM-7" else ", with characters that cost more"))
 
 
-def check_flow(flow: Flow) -> list[Finding]:
-    """Readability findings for every text of a flow, rendered as people see them."""
-    findings: list[Finding] = []
+@dataclass(frozen=True)
+class Sent:
+    """One text of a flow as a person gets it (or hears it, when `spoken`)."""
+
+    where: str  # "<step>.<field>" or "texts.<key>"
+    language: str
+    text: str
+    spoken: bool
+    problem: str | None = None  # a placeholder that cannot be filled in
+
+
+def _placeholder(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return (f"bad placeholder: {{{exc.args[0]}}} is not one we fill in: use {{total}}, "
+                "{answered} or {left}, or take away the { }")
+    return "bad placeholder: a { or } on its own, or around a number: take it away"
+
+
+def sent_texts(flow: Flow) -> list[Sent]:
+    """Every text of a flow rendered as people get it: a question with its "Question 1 of
+    5: " and its why-we-ask line, placeholders filled with sample numbers."""
+    found = []
     prefix = flow.texts["question_prefix"].render("en", **SAMPLE_VALUES)
     for where, language, template in flow_texts(flow):
+        spoken = where.endswith("voice")
         try:
             text = template.format(**SAMPLE_VALUES)
         except (KeyError, IndexError, ValueError) as exc:
-            findings.append(Finding("error", where, f"bad placeholder: {exc}"))
+            found.append(Sent(where, language, template, spoken, _placeholder(exc)))
             continue
         if where.endswith(".text") and flow.step(where.split(".")[0]).number:
             text = prefix + text + _why_line(flow.step(where.split(".")[0]), language)
-        spoken = where.endswith("voice")
-        findings += check_text(text, f"{where} [{language}]", language, spoken)
+        found.append(Sent(where, language, text, spoken))
+    return found
+
+
+def check_flow(flow: Flow) -> list[Finding]:
+    """Readability findings for every text of a flow, rendered as people see them."""
+    findings: list[Finding] = []
+    for sent in sent_texts(flow):
+        if sent.problem:
+            findings.append(Finding("error", sent.where, sent.problem))
+            continue
+        findings += check_text(sent.text, f"{sent.where} [{sent.language}]", sent.language,
+                               sent.spoken)
     return findings

@@ -1,7 +1,7 @@
 """A question set as organisers write it on a page: a title, questions, and its own lines.
 
 The page edits a `Sheet`; `to_data` turns it into flow data (the same mapping a YAML file
-holds, which `flows.loader.build` validates), and `from_flow` reads a flow back into a
+holds, which `flows.loader.build` validates), and `from_data` reads flow data back into a
 sheet, but only when the sheet would give exactly that flow again: a set written by hand
 with branches the page cannot show stays a file, and is never changed by the page.
 
@@ -321,12 +321,14 @@ class _NotASheet(ValueError):
     """A flow whose shape the page cannot show."""
 
 
-def from_flow(flow: Flow) -> Sheet | None:
-    """The sheet that makes exactly this flow, or None when the page cannot edit it."""
+def from_data(data) -> Sheet | None:
+    """The sheet that makes exactly this flow data (a draft may be unfinished), or None
+    when the page cannot edit it (a set written by hand with branches, say)."""
     try:
+        flow = loader.unchecked(data)
         sheet = _read(flow)
-        again = loader.build(to_data(sheet, flow.id, flow.version))
-    except (_NotASheet, loader.FlowError, KeyError, IndexError, TypeError):
+        again = loader.unchecked(to_data(sheet, flow.id, flow.version))
+    except (_NotASheet, loader.FlowError, KeyError, IndexError, TypeError, ValueError):
         return None
     return sheet if again == flow else None
 
@@ -418,9 +420,9 @@ def problems(sheet: Sheet) -> list[Finding]:
 def _question_problems(number: int, question: Question) -> list[Finding]:
     where = question.id
     found = [] if _words(question.text) else [
-        Finding("error", f"{where}.text", f"question {number} has no words yet")]
+        Finding("error", f"{where}.text", "write the question")]
     if question.kind not in KINDS:
-        found.append(Finding("error", f"{where}.kind", "choose what kind of question it is"))
+        found.append(Finding("error", f"{where}.kind", "choose what kind of answer it takes"))
     if question.kind == "choice":
         found += _option_problems(where, question.options)
     return found
@@ -429,7 +431,7 @@ def _question_problems(number: int, question: Question) -> list[Finding]:
 def _option_problems(where: str, options: tuple[str, ...]) -> list[Finding]:
     found = []
     if len(options) < 2:
-        found.append(Finding("error", f"{where}.options", "give at least 2 options, one a line"))
+        found.append(Finding("error", f"{where}.options", "give at least 2 options, one on each line"))
     if len(options) > MAX_OPTIONS:
         found.append(Finding("error", f"{where}.options",
                              f"{len(options)} options: keep to {MAX_OPTIONS} at most"))
@@ -448,3 +450,26 @@ def _option_problems(where: str, options: tuple[str, ...]) -> list[Finding]:
 
 def _words(text: Text | None) -> str:
     return (text.translations.get("en") or "").strip() if text else ""
+
+
+def checkable(sheet: Sheet) -> tuple[Sheet, set[str]]:
+    """The sheet with every empty text filled with '?' (and a choice question given two
+    options), so the texts written so far can be checked while others are still empty;
+    and the fields so filled, whose findings mean nothing."""
+    filled: set[str] = set()
+
+    def fill(text: Text | None, where: str) -> Text:
+        if _words(text):
+            return text
+        filled.add(where)
+        return Text({**(text.translations if text else {}), "en": "?"})
+
+    questions = tuple(replace(
+        q, text=fill(q.text, f"{q.id}.text"),
+        options=q.options if len(q.options) >= 2 or q.kind != "choice" else ("?", "??"))
+        for q in sheet.questions)
+    parts = {name: replace(part, text=fill(part.text, f"{name}.text"))
+             for name, part in sheet.parts.items()}
+    texts = {key: fill(sheet.texts.get(key), f"texts.{key}")
+             for key in set(sheet.texts) | set(loader.REQUIRED_TEXTS)}
+    return replace(sheet, questions=questions, parts=parts, texts=texts), filled

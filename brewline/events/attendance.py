@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
-from brewline.events.models import Attendance
-from brewline.people import audience
+from brewline.events.models import Attendance, Event
+from brewline.people import audience, tags
 from brewline.people.models import Contact
 
 
@@ -26,3 +26,16 @@ def who_came(event_id: int) -> Select:
     agreed to hear from us: who is asked to say how it went."""
     return audience.consenting().where(exists().where(
         Attendance.event_id == event_id, Attendance.contact_id == Contact.id))
+
+
+def chosen_people(session: Session, tag: str | None, event_id: int | None) -> tuple[Select, str]:
+    """Who to ask, with how to say it: everyone agreeing with a tag, or who came to an
+    event (ValueError, in plain words, for an unknown event or a bad tag)."""
+    if event_id is not None:
+        if session.get(Event, event_id) is None:
+            raise ValueError(f"there is no event {event_id}: see `brewline events list`")
+        return who_came(event_id), f"people who came to event {event_id}"
+    if not tag:
+        raise ValueError("say who to ask: people with a tag, or who came to an event")
+    name = tags.clean(tag)
+    return audience.consenting(name), f"people tagged {name}"

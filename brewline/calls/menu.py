@@ -21,7 +21,7 @@ from brewline.delivery.models import Outbox
 from brewline.surveys import asking, conversations
 
 MAX_KEYS = 6  # 7, 8, 9, 0 and * mean the same on every call
-MAX_SILENCES = 2
+MAX_SILENCES = 3  # the third silence ends the call kindly, as on a question
 
 
 @dataclass(frozen=True)

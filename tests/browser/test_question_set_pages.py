@@ -21,6 +21,11 @@ def question(page, number: int):
     return page.get_by_role("group", name=f"Question {number}", exact=True)
 
 
+def words_of(page, number: int):
+    """The textbox for a question's words."""
+    return question(page, number).get_by_label("The question", exact=True)
+
+
 def write_three_questions(page) -> None:
     """Start a set and write three questions, fixing a live error on the way."""
     page.get_by_role("link", name="Question sets").click()
@@ -28,21 +33,21 @@ def write_three_questions(page) -> None:
     page.get_by_label("Title").fill("AI and us")
     page.get_by_role("button", name="Start writing").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change the draft (version 1)")
-    question(page, 1).get_by_label("The question", exact=True).fill("What do you use AI for, if anything?")
+    words_of(page, 1).fill("What do you use AI for, if anything?")
     page.get_by_role("button", name="Add a question").click()
     second = question(page, 2)
-    second.get_by_label("The question", exact=True).fill(THREE_PARTS)
+    words_of(page, 2).fill(THREE_PARTS)
     expect(second.locator(".finding.error")).to_contain_text(
         "3 SMS parts: make it shorter, to 2 parts at most")
     expect(page.locator("#check-summary")).to_contain_text("1 thing to fix")
     no_serious_axe_violations(page)
-    second.get_by_label("The question", exact=True).fill("What worries you about AI?")
+    words_of(page, 2).fill("What worries you about AI?")
     expect(second.locator(".finding.error")).to_have_count(0)
     expect(second.locator(".fact").first).to_contain_text("1 SMS part")
     page.get_by_role("button", name="Add a question").click()
     third = question(page, 3)
     third.get_by_label("What kind of answer").select_option(label="Yes or no")
-    third.get_by_label("The question", exact=True).fill("Should the council use AI to answer the phone?")
+    words_of(page, 3).fill("Should the council use AI to answer the phone?")
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_role("status").first).to_contain_text("Draft saved")
     expect(page.locator("#check-summary")).to_contain_text("Nothing to fix")
@@ -106,12 +111,12 @@ def test_the_question_set_pages_work_without_javascript(browser, live, organiser
         page.goto("/question-sets")
         page.get_by_label("Title").fill("After the session")
         page.get_by_role("button", name="Start writing").click()
-        question(page, 1).get_by_label("The question", exact=True).fill(THREE_PARTS)
+        words_of(page, 1).fill(THREE_PARTS)
         page.get_by_role("button", name="Add a question").click()
         expect(question(page, 1).locator(".finding.error")).to_contain_text("3 SMS parts")
-        question(page, 2).get_by_label("The question", exact=True).fill("What should we change?")
+        words_of(page, 2).fill("What should we change?")
         page.get_by_role("button", name="Move question 2 up").click()
-        expect(question(page, 1).get_by_label("The question", exact=True)).to_have_value(
+        expect(words_of(page, 1)).to_have_value(
             "What should we change?")
         page.get_by_role("button", name="Remove question 2").click()
         expect(page.get_by_role("group", name="Question 2", exact=True)).to_have_count(0)

@@ -199,8 +199,20 @@ def described(findings: list[Finding], data) -> list[Problem]:
     """Findings as an organiser reads them, errors first."""
     numbers = {str(s.get("id")): s.get("number") for s in (data or {}).get("steps") or ()
                if isinstance(s, Mapping)}
-    found = [Problem(f.level, _place(f.where, numbers), f.message) for f in findings]
+    found = [Problem(f.level, _place(f.where, numbers), plain(f.message)) for f in findings]
     return sorted(found, key=lambda p: p.level != "error")
+
+
+# A file's own words for its parts ("step 'value'", "flow") as the pages say them.
+_FILE_WORDS = ((re.compile(r"\bsteps?\b"), "part"), (re.compile(r"\bflows?\b"), "question set"))
+
+
+def plain(problem: str) -> str:
+    """A problem found in a file, in the pages' words: a part of a question set, never a
+    step of a flow."""
+    for pattern, words in _FILE_WORDS:
+        problem = pattern.sub(words, problem)
+    return problem
 
 
 def _place(where: str, numbers: dict) -> str:

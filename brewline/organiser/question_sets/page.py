@@ -70,7 +70,7 @@ def import_file():
             set_id, number = draft.set_id, draft.version
     except loader.FlowError as exc:
         return _list(error=f"{upload.filename[:100]} was not imported. Please fix:",
-                     problems=exc.problems, status=400)
+                     problems=[form.plain(p) for p in exc.problems], status=400)
     flash(f"Imported as a draft (version {number}). Try it, then publish it.")
     return redirect(url_for("question_sets.show", set_id=set_id))
 
@@ -96,7 +96,8 @@ def download(set_id: str, number: int):
         found = db.get(QuestionSet, set_id)
         chosen = [v for v in question_sets.versions(db, set_id) if v.version == number]
     if found is None or not chosen:
-        return page_error(404, "No such version", "That version of the question set does not exist.")
+        return page_error(404, "No such version",
+                          "That version of the question set does not exist.")
     return Response(question_sets.to_yaml(chosen[0].body, found.keyword), mimetype="text/yaml",
                     headers={"Content-Disposition":
                              f'attachment; filename="{set_id}-v{number}.yaml"'})

@@ -11,6 +11,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy import delete, select
 
 from brewline.cli import build
+from brewline.platform.runtime import Runtime
 from brewline.surveys import question_sets
 from brewline.surveys.catalogue import REFRESH_SECONDS, Catalogue
 from brewline.surveys.models import QuestionSet, QuestionSetVersion
@@ -48,14 +49,17 @@ def test_active_flow_only_seeds_the_default(runtime, tmp_path):
             "id": name, "title": title, "keyword": name[:3].upper()}), encoding="utf-8")
     with runtime.store.transaction() as db:
         db.execute(delete(QuestionSet))
-    seeding = replace(runtime, settings=runtime.settings.with_(flows_dir=tmp_path,
-                                                               active_flow="second"))
-    assert question_sets.seed(seeding, WRITTEN_AT) == ["first", "second"]
-    found = sets(runtime)
-    assert [s for s in found if found[s].is_default] == ["second"]
-    assert (found["first"].keyword, found["second"].keyword) == ("FIR", "SEC")
-    later = replace(seeding, settings=seeding.settings.with_(active_flow="first"))
-    assert question_sets.seed(later, WRITTEN_AT) == []
+    seeding = Runtime(runtime.settings.with_(flows_dir=tmp_path, active_flow="second"))
+    later = Runtime(seeding.settings.with_(active_flow="first"))
+    try:
+        assert question_sets.seed(seeding, WRITTEN_AT) == ["first", "second"]
+        found = sets(runtime)
+        assert [s for s in found if found[s].is_default] == ["second"]
+        assert (found["first"].keyword, found["second"].keyword) == ("FIR", "SEC")
+        assert question_sets.seed(later, WRITTEN_AT) == []
+    finally:
+        seeding.close()
+        later.close()
     assert sets(runtime)["second"].is_default
 
 

@@ -254,3 +254,11 @@ def test_a_version_once_published_is_never_changed_by_the_page(signed_in, runtim
         bodies = {v.version: v.body["steps"][1]["text"] for v in db.scalars(
             select(QuestionSetVersion))  if v.set_id == "ai-and-us"}
     assert bodies == {1: "First?", 2: "Changed?"}
+
+
+def test_the_question_filter_names_questions_by_number_and_set(signed_in, two_versions):
+    every = signed_in.get("/answers").get_data(as_text=True)
+    assert '<option value="q1">AI and us: Question 1</option>' in every
+    assert '<option value="value">Over a Brew - what matters to you: Question 1</option>' in every
+    narrowed = signed_in.get(f"/answers?flow={two_versions}").get_data(as_text=True)
+    assert '<option value="q1">Question 1</option>' in narrowed and 'value="value"' not in narrowed

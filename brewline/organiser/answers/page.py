@@ -30,7 +30,7 @@ def answers():
         themes = query.all_themes(db)
     return render_template(
         "answers.html", groups=query.by_question(rt.flows, shown), filters=filters, more=more,
-        themes=themes, chosen=chosen, questions=query.question_keys(rt.flows),
+        themes=themes, chosen=chosen, questions=query.question_choices(rt.flows, chosen.flow),
         channels=query.CHANNELS, count=len(shown))
 
 

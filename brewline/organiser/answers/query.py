@@ -107,3 +107,16 @@ def question_keys(flows: Catalogue) -> list[tuple[str, str]]:
     """(flow id, question id) for every question of every current flow, in order."""
     return [(flow_id, step.id) for flow_id in flows.ids()
             for step in flows.get(flow_id).steps.values() if step.is_question]
+
+
+def question_choices(flows: Catalogue, flow_id: str = "") -> list[tuple[str, str]]:
+    """(question id, label) for the question filter: the chosen set's questions by number,
+    or every set's, each named with its set's title."""
+    chosen = [flow_id] if flow_id else flows.ids()
+    return [(step.id, _label(flows.get(f), step, bool(flow_id))) for f in chosen
+            for step in flows.get(f).steps.values() if step.is_question]
+
+
+def _label(flow, step, narrowed: bool) -> str:
+    name = f"Question {step.number}" if step.number else step.id.replace("_", " ").capitalize()
+    return name if narrowed else f"{flow.title}: {name}"

@@ -21,9 +21,9 @@ from flows.readability import Finding
 
 MAX_OPTIONS = 9
 MAX_OPTION_LENGTH = 60
-# On a call these keys always mean something else (7 skip, 8 no texts, 9 slower), so
-# options after the sixth are said rather than pressed.
-MAX_KEYED_OPTIONS = 6
+# On a call keys 6 to 9 always mean something else (6 delete my data, 7 skip, 8 no texts,
+# 9 slower), so options after the fifth are said rather than pressed.
+MAX_KEYED_OPTIONS = 5
 YES_NO_TEXT = " Reply YES or NO."
 YES_NO_VOICE = " Say yes or press 1. Say no or press 2."
 OPTIONS_TEXT = "Reply with the number."

@@ -20,7 +20,7 @@ from brewline.calls.words import VOICE
 from brewline.delivery.models import Outbox
 from brewline.surveys import asking, conversations
 
-MAX_KEYS = 6  # 7, 8, 9, 0 and * mean the same on every call
+MAX_KEYS = 5  # 6 to 9, 0 and * mean the same on every call
 MAX_SILENCES = 3  # the third silence ends the call kindly, as on a question
 
 

@@ -196,12 +196,7 @@ def publish(runtime: Runtime, session: Session, set_id: str, keyword: str | None
     found = lock_set(session, set_id)
     version = draft_of(session, set_id)
     if version is not None:
-        _check_publishable(version)
-        version.status, version.published_at, version.updated_at = "published", now, now
-        found.title = str(version.body.get("title") or found.title)[:MAX_TITLE]
-        # Nobody but an organiser trying it could reach a draft, so its answers are trials.
-        session.execute(delete(Conversation).where(Conversation.flow_id == set_id,
-                                                   Conversation.flow_version == version.version))
+        _publish_draft(session, found, version, now)
     else:
         version = newest_published(session, set_id)
         if version is None:
@@ -213,6 +208,16 @@ def publish(runtime: Runtime, session: Session, set_id: str, keyword: str | None
         _make_default(session, found)
     after_commit(session, runtime.flows.forget)
     return version
+
+
+def _publish_draft(session: Session, found: QuestionSet, version: QuestionSetVersion,
+                   now: datetime) -> None:
+    _check_publishable(version)
+    version.status, version.published_at, version.updated_at = "published", now, now
+    found.title = str(version.body.get("title") or found.title)[:MAX_TITLE]
+    # Nobody but an organiser trying it could reach a draft, so its answers are trials.
+    session.execute(delete(Conversation).where(Conversation.flow_id == found.id,
+                                               Conversation.flow_version == version.version))
 
 
 def _check_publishable(version: QuestionSetVersion) -> None:

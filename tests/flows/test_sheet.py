@@ -94,13 +94,13 @@ def test_an_option_is_chosen_by_its_number_or_its_words_and_kept_as_the_option()
                               "1 to 3, or say your answer.")
 
 
-def test_options_after_the_sixth_are_said_on_a_call_not_pressed():
+def test_options_after_the_fifth_are_said_on_a_call_not_pressed():
     nine = tuple(f"Place {n}" for n in range(1, 10))
     written = replace(three(), questions=(Question("q1", "choice", en("Where?"), options=nine),))
     step = flow_of(written).step("q1")
-    assert [c.digits for c in step.choices] == [(str(n),) for n in range(1, 7)] + [(), (), ()]
-    assert step.voice.render().endswith("For Place 7, say Place 7. For Place 8, say Place 8. "
-                                         "For Place 9, say Place 9.")
+    assert [c.digits for c in step.choices] == [(str(n),) for n in range(1, 6)] + [()] * 4
+    assert step.voice.render().endswith("For Place 6, say Place 6. For Place 7, say Place 7. "
+                                         "For Place 8, say Place 8. For Place 9, say Place 9.")
     _, outputs = play(flow_of(written), Start(), Reply("yes"), Reply("8"))
     assert [o.value for o in outputs if isinstance(o, SaveAnswer)][-1] == "Place 8"
 

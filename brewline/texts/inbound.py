@@ -170,13 +170,15 @@ def route(ctx: Context) -> list[str]:
     handler = INTENTS.get(ctx.keyword.intent) if ctx.keyword else None
     if handler:
         return handler(ctx)
-    chosen = ctx.runtime.flows.by_keyword(ctx.body)
-    if chosen is not None and not _answers_own_question(ctx, chosen):
-        return start_set(ctx, chosen)
     for hook in BEFORE_CONVERSATION:
         replies = hook(ctx)
         if replies is not None:
             return replies
+    # After the hooks: a word that answers something we just asked (DELETE to confirm,
+    # an offer's reply) means that, even if a question set has it as its keyword.
+    chosen = ctx.runtime.flows.by_keyword(ctx.body)
+    if chosen is not None and not _answers_own_question(ctx, chosen):
+        return start_set(ctx, chosen)
     return converse(ctx)
 
 

@@ -127,3 +127,13 @@ def test_with_no_set_open_a_texter_is_told_kindly_and_their_words_are_kept(twili
 def test_nobody_reaches_a_set_before_it_is_published(twilio, runtime):
     write(runtime, "AI and us", "What do you use AI for?")  # a draft, never published
     assert "5 short questions" in replies(twilio.text("AI"))[0]  # just words to the default
+
+
+def test_a_word_that_answers_what_we_just_asked_wins_over_a_keyword(twilio, runtime):
+    write(runtime, "Delete the past", "What would you delete?", keyword="DELETE")
+    replies(twilio.text("hello"))
+    [asked] = replies(twilio.text("delete my data"))
+    assert "reply DELETE today" in asked
+    [done] = replies(twilio.text("DELETE"))
+    assert "deleting" in done  # the erasure is confirmed, not the set started
+    assert "1 short questions" in replies(twilio.text("delete", sender=OTHER))[0]

@@ -9,10 +9,15 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
+from brewline import wiring
 from brewline.cli.processes import gunicorn_args
 from brewline.platform import embedded_redis, migrate
+from brewline.platform.runtime import Runtime
+from brewline.platform.settings import from_env
+from brewline.surveys import question_sets
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token-0123456789abcdef"
@@ -79,7 +84,18 @@ def prepare(twilio_url: str) -> Stack:
                TWILIO_PHONE_NUMBER="+447700900000", TWILIO_API_BASE_URL=twilio_url,
                QUIET_HOURS="", PYTHONPATH=str(ROOT))
     migrate.fresh(env["DATABASE_URL"])
+    _seed(env)
     return Stack(folder, env)
+
+
+def _seed(env: dict) -> None:
+    """The shipped question set, as `brewline db upgrade` writes it."""
+    wiring.register()
+    runtime = Runtime(from_env(env))
+    try:
+        question_sets.seed(runtime, datetime.now(timezone.utc))
+    finally:
+        runtime.close()
 
 
 def _wait_for(url: str, process: subprocess.Popen) -> None:

@@ -18,6 +18,7 @@ from brewline.people.models import Contact
 from brewline.platform import migrate
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import Settings
+from brewline.surveys import question_sets
 from brewline.surveys.models import Conversation
 from brewline.vouchers import claims, ledger, loading, rules
 
@@ -31,11 +32,13 @@ def _runtime(scratch: Path) -> Runtime:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{scratch / 'bench.db'}"
     migrate.fresh(url)
     wiring.register()  # as every Brewline process does at start
-    return Runtime(Settings(
+    runtime = Runtime(Settings(
         instance_dir=scratch, database_url=url, redis_url=os.environ.get("REDIS_URL"),
         twilio_account_sid=None, twilio_auth_token=None, twilio_phone_number=None,
         twilio_api_base_url=None, public_base_url="http://127.0.0.1:5000",
         secret_key="bench", quiet_hours=None))
+    question_sets.seed(runtime, datetime.now(timezone.utc))  # as `brewline db upgrade` does
+    return runtime
 
 
 def _load(runtime: Runtime, now: datetime) -> float:

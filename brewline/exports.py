@@ -30,9 +30,14 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _answers(session: Session, include_phone: bool) -> Iterable[dict]:
-    rows = session.execute(select(Answer, Contact).join(Contact, Answer.contact_id == Contact.id)
-                           .order_by(Answer.id))
+def _answers(session: Session, include_phone: bool, flow: str | None = None,
+             version: int | None = None) -> Iterable[dict]:
+    query = select(Answer, Contact).join(Contact, Answer.contact_id == Contact.id)
+    if flow:
+        query = query.where(Answer.flow_id == flow)
+    if version:
+        query = query.where(Answer.flow_version == version)
+    rows = session.execute(query.order_by(Answer.id))
     for answer, contact in rows:
         yield _person(contact, include_phone) | {
             "flow": answer.flow_id, "flow_version": answer.flow_version,
@@ -147,12 +152,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 CODE_COLUMNS = {"vouchers": ("code", "pin")}
 # Tables that show voucher codes (masked in message texts) only with --include-codes.
 WITH_CODES = {"vouchers", "messages"}
+# Tables that can be narrowed to one question set (and one of its versions).
+BY_SET = {"answers"}
 
 
 def write(session: Session, table: str, fmt: str, out: IO[str], include_phone: bool = False,
-          include_codes: bool = False) -> int:
-    """Write a table to `out`; returns the number of rows."""
+          include_codes: bool = False, flow: str | None = None,
+          version: int | None = None) -> int:
+    """Write a table to `out`; returns the number of rows. `flow` and `version` narrow the
+    answers to one question set (and version)."""
     extra = {"include_codes": True} if include_codes and table in WITH_CODES else {}
+    if table in BY_SET:
+        extra |= {"flow": flow, "version": version}
     rows = list(TABLES[table](session, include_phone, **extra))
     if fmt == "json":
         json.dump(rows, out, ensure_ascii=False, indent=1)

@@ -227,7 +227,8 @@ def _no_match(flow: Flow, state: State, step: Step, event: Reply) -> Result:
         return Result(moved.state, (save,) + moved.outputs)
     # The no-match text names the answers we expect, so the question is not sent again.
     sorry = (step.no_match or flow.texts["no_match"]).render(state.language)
-    spoken = _voice_text(flow, state, "no_match")
+    spoken = (step.no_match_voice.render(state.language) if step.no_match_voice
+              else _voice_text(flow, state, "no_match"))
     return Result(replace(state, retries=state.retries + 1), (Say(sorry, spoken),))
 
 
@@ -289,9 +290,14 @@ def _welcome_back(flow: Flow, state: State) -> Result:
 
 def _ask(flow: Flow, state: State, step: Step) -> Ask:
     prefix = _say(flow, state, "question_prefix", n=step.number) if step.number else ""
+    why = step.why.render(state.language, **_values(flow, state)) if step.why else ""
     voice = step.voice.render(state.language, **_values(flow, state)) if step.voice else None
-    return Ask(step.id, prefix + _render(flow, state, step), step.kind, step.choices,
-               step.number, flow.total_questions, voice_text=voice)
+    # By text the reason follows the question on a line of its own; on a call it comes
+    # first, so the last thing heard is how to answer.
+    text = prefix + _render(flow, state, step) + (f"\n{why}" if why else "")
+    spoken = f"{why} {voice}" if why and voice else voice
+    return Ask(step.id, text, step.kind, step.choices, step.number, flow.total_questions,
+               voice_text=spoken)
 
 
 def _question(flow: Flow, state: State, step: Step) -> str:

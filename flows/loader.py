@@ -15,6 +15,8 @@ REQUIRED_TEXTS = (
     "help", "paused", "skipped", "no_match", "after_end", "welcome_back",
     "question_prefix",
 )
+# Texts a step may have besides its own words.
+OPTIONAL_STEP_TEXTS = ("no_match", "voice", "why", "no_match_voice")
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -46,6 +48,16 @@ def build(data: Any, source: str = "<flow>") -> Flow:
         problems.extend(validate(flow))
     if problems:
         raise FlowError(source, problems)
+    return flow
+
+
+def unchecked(data: Any, source: str = "<flow>") -> Flow:
+    """Parsed YAML as a Flow without the checks of its routes and texts: for a draft still
+    being written. FlowError only when it cannot be read as a flow at all."""
+    problems: list[str] = []
+    flow = _flow(data, problems) if isinstance(data, Mapping) else None
+    if flow is None or problems:
+        raise FlowError(source, problems or ["a flow must be a mapping with id, version and steps"])
     return flow
 
 
@@ -85,7 +97,7 @@ def _step(raw: Any, problems: list[str]) -> Step | None:
     sid, kind = str(raw["id"]), raw.get("kind")
     if kind not in STEP_KINDS:
         problems.append(f"step '{sid}' has unknown kind {kind!r}")
-    optional = {k: _text(raw[k], f"{sid}.{k}", problems) for k in ("no_match", "voice") if k in raw}
+    optional = {k: _text(raw[k], f"{sid}.{k}", problems) for k in OPTIONAL_STEP_TEXTS if k in raw}
     return Step(
         id=sid, kind=str(kind), text=_text(raw.get("text"), f"{sid}.text", problems),
         next=raw.get("next"), choices=tuple(_choices(raw.get("choices") or [], sid, problems)),

@@ -46,6 +46,11 @@ class Step:
     consent: str | None = None
     voice: Text | None = None
     outcome: str = "finished"
+    # Why we ask this question: a line after the question, in the same text (and said
+    # before it on a call), so people know what their answer is for.
+    why: Text | None = None
+    # What a call says when a choice is not understood (the set's `no_match_voice` if None).
+    no_match_voice: Text | None = None
 
     @property
     def is_question(self) -> bool:

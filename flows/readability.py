@@ -34,6 +34,8 @@ JARGON = (
 _JARGON_RE = re.compile(r"\b(" + "|".join(re.escape(j) for j in JARGON) + r")\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
 SAMPLE_VALUES = {"total": 5, "answered": 5, "left": 5, "n": 5}
+# A step's texts, as `flow_texts` names them ("<step>.<field>").
+STEP_TEXTS = ("text", "no_match", "voice", "why", "no_match_voice")
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Finding:
     where: str
     message: str
     # What kind of problem, so a page can say it in an organiser's words:
-    # curly | characters | length | jargon | sentence | placeholder | other
+    # curly | characters | length | jargon | sentence | reading | placeholder | other
     kind: str = "other"
 
 
@@ -108,7 +110,8 @@ def _level_findings(text: str, where: str, language: str) -> list[Finding]:
     if grade <= MAX_GRADE:
         return []
     return [Finding("warning", where, f"reading level: grade {grade:.1f} (Flesch-Kincaid); "
-                    f"keep to {MAX_GRADE:g} or below with shorter sentences and words")]
+                    f"keep to {MAX_GRADE:g} or below with shorter sentences and words",
+                    "reading")]
 
 
 def _encoding_findings(text: str, where: str, language: str, spoken: bool) -> list[Finding]:
@@ -122,13 +125,12 @@ def _encoding_findings(text: str, where: str, language: str, spoken: bool) -> li
     if others:
         level = "error" if language == "en" else "warning"
         kinds = ", ".join(_describe(c) for c in others)
-        found.append(Finding(level, where, f"not GSM-7 (costs more, may not show): {kinds}",
-                             "characters"))
+        found.append(Finding(level, where, "characters that make a text cost more and may not "
+                                           f"show on every phone: {kinds}", "characters"))
     # Spoken texts are never sent as SMS, so only their words are checked, not their length.
     if enc.segments > MAX_SEGMENTS and not spoken:
-        found.append(Finding("error", where,
-                             f"{enc.segments} SMS segments ({enc.name}); keep to {MAX_SEGMENTS}",
-                             "length"))
+        found.append(Finding("error", where, f"{enc.segments} SMS parts: make it shorter, "
+                                             f"to {MAX_SEGMENTS} parts at most", "length"))
     return found
 
 
@@ -149,35 +151,85 @@ def flow_texts(flow: Flow):
         for language, template in text.translations.items():
             yield f"texts.{key}", language, template
     for step in flow.steps.values():
-        for field_name in ("text", "no_match", "voice"):
+        for field_name in STEP_TEXTS:
             text = getattr(step, field_name)
             for language, template in (text.translations.items() if text else ()):
                 yield f"{step.id}.{field_name}", language, template
+
+
+def _why_line(step, language: str) -> str:
+    """A question's "why we ask" line, as the engine adds it to the question's text."""
+    why = step.why.translations.get(language) if step.why else None
+    try:
+        return f"\n{why.format(**SAMPLE_VALUES)}" if why else ""
+    except (KeyError, IndexError, ValueError):
+        return f"\n{why}"  # reported against the why line itself
+
+
+def sms_parts(text: str) -> str:
+    """How a text travels, in plain words: '1 SMS part, 120 characters'."""
+    enc = encoding(text)
+    return (f"{enc.segments} SMS part{'' if enc.segments == 1 else 's'}, {enc.units} "
+            f"character{'' if enc.units == 1 else 's'}"
+            + ("" if enc.name == "GSM-7" else ", with characters that cost more"))
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One text of a flow as a person gets it (or hears it, when `spoken`)."""
+
+    where: str  # "<step>.<field>" or "texts.<key>"
+    language: str
+    text: str
+    spoken: bool
+    problem: str | None = None  # a placeholder that cannot be filled in
+
+
+def _placeholder(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return (f"bad placeholder: {{{exc.args[0]}}} is not one we fill in: use {{total}}, "
+                "{answered} or {left}, or take away the { }")
+    return "bad placeholder: a { or } on its own, or around a number: take it away"
+
+
+def sent_texts(flow: Flow) -> list[Sent]:
+    """Every text of a flow rendered as people get it: a question with its "Question 1 of
+    5: " and its why-we-ask line, placeholders filled with sample numbers."""
+    found = []
+    prefix = flow.texts["question_prefix"].render("en", **SAMPLE_VALUES)
+    for where, language, template in flow_texts(flow):
+        spoken = where.endswith("voice")
+        try:
+            text = template.format(**SAMPLE_VALUES)
+        except (KeyError, IndexError, ValueError) as exc:
+            found.append(Sent(where, language, template, spoken, _placeholder(exc)))
+            continue
+        if where.endswith(".text") and flow.step(where.split(".")[0]).number:
+            text = prefix + text + _why_line(flow.step(where.split(".")[0]), language)
+        found.append(Sent(where, language, text, spoken))
+    return found
 
 
 def check_flow(flow: Flow) -> list[Finding]:
     """Readability findings for every text of a flow, rendered as people see them."""
     findings: list[Finding] = []
     prefix = flow.texts["question_prefix"].render("en", **SAMPLE_VALUES)
-    for where, language, template in flow_texts(flow):
-        try:
-            text = template.format(**SAMPLE_VALUES)
-        except (KeyError, IndexError, ValueError) as exc:
-            findings.append(Finding("error", where, f"bad placeholder: {exc}", "placeholder"))
+    for sent in sent_texts(flow):
+        if sent.problem:
+            findings.append(Finding("error", sent.where, sent.problem, "placeholder"))
             continue
-        question = where.endswith(".text") and flow.step(where.split(".")[0]).number
-        if question:
-            text = prefix + text
-        spoken = where.endswith(".voice") or where.endswith("_voice")
-        findings += check_text(text, f"{where} [{language}]", language, spoken)
-        findings += _question_parts(text, prefix, f"{where} [{language}]") if question else []
+        where = f"{sent.where} [{sent.language}]"
+        findings += check_text(sent.text, where, sent.language, sent.spoken)
+        if sent.where.endswith(".text") and flow.step(sent.where.split(".")[0]).number:
+            findings += _question_parts(sent.text, prefix, where)
     return findings
 
 
 def _question_parts(text: str, prefix: str, where: str) -> list[Finding]:
     """A question should fit in one SMS part with its number in front, where words allow."""
     parts = encoding(text).segments
-    if parts == 1:
-        return []
+    if parts == 1 or parts > MAX_SEGMENTS:
+        return []  # over MAX_SEGMENTS is an error already
     return [Finding("warning", where, f"this question is {parts} SMS parts with "
-                    f"'{prefix.strip()}' in front; one part costs less and is easier to read")]
+                    f"'{prefix.strip()}' in front; one part costs less and is easier to read",
+                    "length")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from datetime import time
+from datetime import datetime, time, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -17,6 +17,7 @@ from brewline import schema, wiring
 from brewline.platform import embedded_redis, migrate
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import Settings
+from brewline.surveys import question_sets
 from brewline.web.app import create_app
 from tests.fakes.twilio_api import FakeTwilio
 from workers import context
@@ -25,6 +26,7 @@ AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "0" * 32
 PUBLIC_URL = "https://brewline.example.org"
 PHONE = "+447700900123"
+SEEDED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +62,7 @@ def runtime(settings: Settings):
     runtime = Runtime(settings)
     wiring.register()  # as every process does at start (create_app, the worker, the CLI)
     _empty_database(runtime)
+    question_sets.seed(runtime, SEEDED_AT)  # the shipped set, as `brewline db upgrade` writes it
     runtime.redis.flushdb()
     yield runtime
     runtime.close()

@@ -25,7 +25,7 @@ from brewline.privacy import delete_my_data
 from brewline.texts import wording
 from brewline.vouchers import by_call, by_text, claims
 from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
-from flows import invites
+from flows import invites, sheet
 from flows.invites import EventWords, render, render_spoken, spoken_when
 from flows.loader import DATA_DIR, Registry
 from flows.readability import MAX_GRADE, check_text, encoding, flow_texts, reading_grade
@@ -44,7 +44,8 @@ SPOKEN_WHEN = spoken_when(datetime(2026, 6, 26, 14, 0, tzinfo=LONDON),
                           datetime(2026, 6, 25, 10, 0, tzinfo=LONDON))
 VALUES = {"value": "£10 Tesco gift card", "place": 3, "total": 5, "answered": 2, "n": 3,
           "left": "2 questions", "day": "31 December 2027", "relative": "tomorrow at 2pm",
-          "options": "1 for a £10 Tesco gift card, 2 for a £10 Boots gift card"}
+          "options": "1 for a £10 Tesco gift card, 2 for a £10 Boots gift card",
+          "words": "questions about the ethical use of AI", "key": 2}
 
 
 def _formatted(catalogue: dict[str, str]) -> dict[str, str]:
@@ -69,6 +70,24 @@ def _code_texts() -> dict[str, str]:
     return {"HOW_TO_USE": claims.HOW_TO_USE, "code_text": claims.code_text(issued)}
 
 
+def _sheet_parts(spoken: bool) -> dict[str, str]:
+    """The lines a question set written on the page starts from (flows/sheet.py)."""
+    parts = dict(sheet.DEFAULT_PARTS) | {f"consent {k}": c.default
+                                          for k, c in sheet.CONSENTS.items()}
+    found = {key: text.render("en", **VALUES) for key, text in sheet.DEFAULT_TEXTS.items()
+             if key.endswith("_voice") == spoken}
+    for name, part in parts.items():
+        for field in (("voice",) if spoken else ("text", "no_match")):
+            text = getattr(part, field)
+            if text is not None:
+                found[f"{name}.{field}"] = text.render("en", **VALUES)
+    return found
+
+
+def _sheet_texts() -> dict[str, str]:
+    return {"YES_NO_TEXT": sheet.YES_NO_TEXT.strip(), "OPTIONS_TEXT": sheet.OPTIONS_TEXT}
+
+
 # Each catalogue of participant words: how to render it, and whether it is heard (spoken)
 # rather than read. Keys are "path:NAME" as the source tree is searched.
 CATALOGUES: dict[str, tuple[Callable[[], dict[str, str]], bool]] = {
@@ -86,6 +105,11 @@ CATALOGUES: dict[str, tuple[Callable[[], dict[str, str]], bool]] = {
     "brewline/vouchers/claims.py:HOW_TO_USE": (_code_texts, False),
     "brewline/privacy/delete_my_data.py:TEXTS": (
         lambda: _formatted(delete_my_data.TEXTS), False),
+    "flows/sheet.py:DEFAULT_TEXTS": (_sheet_texts, False),
+    "flows/sheet.py:YES_NO_TEXT": (lambda: {}, False),  # measured with DEFAULT_TEXTS
+    "flows/sheet.py:OPTIONS_TEXT": (lambda: {}, False),  # measured with DEFAULT_TEXTS
+    "flows/sheet.py:DEFAULT_PARTS": (lambda: _sheet_parts(spoken=False), False),
+    "flows/sheet.py:CONSENTS": (lambda: _sheet_parts(spoken=True), True),  # and parts' voice
 }
 # Sentences for organisers or the terminal, not for participants.
 NOT_FOR_PARTICIPANTS = {

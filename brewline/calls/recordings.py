@@ -145,8 +145,9 @@ def hung_up(runtime: Runtime, session: Session, call: Call, now: datetime) -> No
     if call.contact_id is None or not calls.is_survey(session, call):
         return
     contact = session.get(Contact, call.contact_id, with_for_update=True)
-    conversation = conversations.current(session, runtime.flows, contact,
-                                         runtime.settings.active_flow)
+    conversation = conversations.current(session, runtime.flows, contact)
+    if conversation is None:
+        return
     turn = CallTurn(runtime, session, contact, call, conversation,
                     CallInput(call.sid, contact.phone or ""), now,
                     step=(call.pending or {}).get("step"))

@@ -58,7 +58,7 @@ class CallTurn:
     session: Session
     contact: Contact
     call: Call
-    conversation: Conversation
+    conversation: Conversation | None  # None only when no question set is open at all
     heard: CallInput
     now: datetime
     step: str | None = None
@@ -81,21 +81,22 @@ class CallTurn:
     @property
     def in_step(self) -> bool:
         """Whether this request is about the question the person is on now."""
+        if self.conversation is None:
+            return False
         live = self.conversation.status in ("active", "paused")
         return live and self.step == self.conversation.step
 
 
 def open_turn(runtime: Runtime, session: Session, heard: CallInput, now: datetime,
               step: str | None = None, silences: int = 0) -> CallTurn:
-    """Lock the person, find their conversation and this call."""
-    flow_id = runtime.settings.active_flow
-    contact, conversation = conversations.locked_person(session, heard.phone, flow_id)
+    """Lock the person, find their conversation (in their own question set) and this call."""
+    contact, conversation = conversations.locked_person(session, heard.phone,
+                                                        runtime.flows.default_id())
     call = calls.find_or_create(session, heard.call_sid, contact, heard.outbound, now)
     if call.status not in calls.FINAL_STATUSES:
         call.status = "in-progress"
     call.answered_by = heard.answered_by or call.answered_by
-    conversation = conversation or conversations.current(session, runtime.flows, contact,
-                                                         flow_id)
+    conversation = conversation or conversations.current(session, runtime.flows, contact)
     return CallTurn(runtime, session, contact, call, conversation, heard, now, step, silences)
 
 
@@ -143,27 +144,17 @@ def again(turn: CallTurn, silences: int = 0) -> str:
     return question(turn.speaker, turn.lines, ask, silences)
 
 
-# The call is answered.
+# The call is answered (calls/menu.py: what a call offers first).
 
 # Steps a person may be asked first, before the questions (events/rsvp_call.py: an open
 # invite). Each returns its TwiML, which later goes on to /twilio/voice/questions, or None.
 BEFORE_QUESTIONS: list[Callable[[CallTurn], str | None]] = []
 
 
-def answer_call(turn: CallTurn) -> str:
-    """A new call: a voicemail gets a message and a text, a person gets the questions."""
-    if MACHINE.match(turn.heard.answered_by or ""):
-        calls.voicemail_text(turn.runtime, turn.session, turn.contact, turn.call, turn.now)
-        return goodbye(turn.speaker, [VOICE["voicemail"]])
-    for step in BEFORE_QUESTIONS:
-        asked = step(turn)
-        if asked is not None:
-            return asked
-    return begin(turn)
-
-
 def begin(turn: CallTurn) -> str:
     """The questions from where the person is: a welcome, or a welcome back."""
+    if turn.conversation is None:
+        return goodbye(turn.speaker, [VOICE["nothing_open"]])
     return speak(turn, take_turn(turn, Start(channel=CHANNEL)).outputs)
 
 

@@ -8,7 +8,7 @@ from typing import Callable
 
 from flask import Blueprint, Response, current_app, request
 
-from brewline.calls import calls, recordings, turns
+from brewline.calls import calls, menu, recordings, turns
 from brewline.calls.forms import (
     HeldAnswer,
     StatusChange,
@@ -97,14 +97,22 @@ def respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
 @bp.post("/twilio/voice")
 @call_webhook()
 def incoming(heard: CallInput) -> Response:
-    return respond(turns.answer_call, heard)
+    return respond(menu.answer_call, heard)
 
 
 @bp.post("/twilio/voice/questions")
 @call_webhook()
 def questions(heard: CallInput) -> Response:
-    """After a step before the questions (events/rsvp_call.py): the questions themselves."""
-    return respond(turns.begin, heard)
+    """After a step before the questions (events/rsvp_call.py): the questions, or the menu."""
+    return respond(menu.start, heard)
+
+
+@bp.post("/twilio/voice/menu")
+@call_webhook()
+def menu_choice(heard: CallInput) -> Response:
+    """A key pressed at the menu of question sets (or silence)."""
+    offered = [key for key in request.args.get("o", "").split(",") if key][:menu.MAX_KEYS]
+    return respond(lambda turn: menu.chosen(turn, offered), heard)
 
 
 @bp.post("/twilio/voice/answer")

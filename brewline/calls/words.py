@@ -28,9 +28,26 @@ VOICE = {
     "opted_out": (
         "Of course. We will not contact you again. Thank you for your time. Goodbye."),
     "goodbye": "Thank you for calling Over a Brew. Goodbye.",
+    # The short menu at the start of a call when more than one question set is open.
+    "menu": "Hello, this is Over a Brew. We have more than one set of questions just now.",
+    "menu_option": "For {words}, press {key}.",
+    "menu_again": "You can choose now, or take your time.",
+    "menu_goodbye": (
+        "We did not hear a choice, so we will end the call now. Ring this number again "
+        "whenever you are ready. Goodbye."),
+    "nothing_open": (
+        "Hello, this is Over a Brew. There are no questions to answer just now. Thank you "
+        "for calling. Goodbye."),
+    "closed": (
+        "Hello, this is Over a Brew. The questions we rang about have finished, so there is "
+        "nothing to answer now. Thank you, and goodbye."),
     "voicemail": (
         "Hello, this is Over a Brew. You asked us to ring you about our short questions. "
         "Sorry we missed you. Ring this number back whenever suits you. Goodbye."),
+    # The same, when an organiser asked us to ring about a question set (nobody asked us).
+    "voicemail_asked": (
+        "Hello, this is Over a Brew. We rang to ask you a few short questions. Sorry we "
+        "missed you. Ring this number back whenever suits you. Goodbye."),
     "hidden_number": (
         "Hello, this is Over a Brew. Your number is hidden, so we cannot keep your place "
         "in the questions. Please ring again without hiding your number, or text us. "

@@ -1,4 +1,4 @@
-"""`brewline db upgrade`: the database schema."""
+"""`brewline db upgrade`: the database schema, and the shipped question sets in it."""
 from __future__ import annotations
 
 import tempfile
@@ -7,8 +7,10 @@ import click
 from flask.cli import with_appcontext
 
 from brewline import schema  # noqa: F401  (autogenerate compares every table)
-from brewline.cli.common import runtime
+from brewline.cli.common import now, runtime
 from brewline.platform import migrate
+from brewline.platform.runtime import Runtime
+from brewline.surveys import question_sets
 
 
 @click.group()
@@ -19,9 +21,16 @@ def db() -> None:
 @db.command("upgrade")
 @with_appcontext
 def db_upgrade() -> None:
-    """Apply every migration."""
-    migrate.upgrade(runtime().settings.database_url)
-    click.echo("database is up to date")
+    """Apply every migration, and write the shipped question sets the database lacks."""
+    added = upgrade(runtime())
+    click.echo("database is up to date"
+               + (f"; question sets added: {', '.join(added)}" if added else ""))
+
+
+def upgrade(process: Runtime) -> list[str]:
+    """Migrate, then seed the question sets from FLOWS_DIR (or the shipped ones)."""
+    migrate.upgrade(process.settings.database_url)
+    return question_sets.seed(process, now())
 
 
 @db.command("regenerate-initial", hidden=True)

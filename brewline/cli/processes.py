@@ -10,7 +10,9 @@ import time
 
 import click
 
-from brewline.platform import embedded_redis, migrate
+from brewline import wiring
+from brewline.cli import db
+from brewline.platform import embedded_redis
 from brewline.platform.runtime import Runtime
 from brewline.platform.settings import from_env
 from workers import loop
@@ -22,7 +24,7 @@ WEB_APP = "brewline.web:create_app()"
 def run() -> None:
     """Migrate, then start web, worker and scheduler together on this machine."""
     settings = from_env()
-    migrate.upgrade(settings.database_url)
+    _upgrade(settings)
     env = dict(os.environ)
     if not settings.redis_url:
         env["REDIS_URL"] = embedded_redis.ensure(settings.instance_dir)
@@ -30,6 +32,16 @@ def run() -> None:
     children = [_spawn("web", env), _spawn("worker", env)]
     _welcome(settings, port)
     _wait(children)
+
+
+def _upgrade(settings) -> None:
+    """As `brewline db upgrade`: the schema, then the shipped question sets."""
+    wiring.register()
+    process = Runtime(settings)
+    try:
+        db.upgrade(process)
+    finally:
+        process.close()
 
 
 def _spawn(command: str, env: dict) -> subprocess.Popen:

@@ -80,9 +80,14 @@ def _sentence(text: str, finding: Finding) -> str:
             "fewer are easier to read.")
 
 
+def _reading(text: str, finding: Finding) -> str:
+    return ("Some people may find it hard to read. Shorter sentences and everyday words "
+            "make it easier.")
+
+
 SAY: dict[str, Callable[[str, Finding], str]] = {
     "characters": _characters, "curly": _curly, "length": _length, "jargon": _jargon,
-    "sentence": _sentence}
+    "sentence": _sentence, "reading": _reading}
 
 
 def problems(text: str, findings: list[Finding]) -> Problems:

@@ -1,7 +1,7 @@
 """RSVPs: a YES / NO / MAYBE (in any plain words) to the latest open invite.
 
 Precedence with the survey: an RSVP word goes to the invite unless the person's survey
-is waiting on a choice question (YES/NO) asked after the invite was sent; then the survey
+(in the question set their texts go to) is waiting on a choice question (YES/NO) asked after the invite was sent; then the survey
 gets it, because that question is what they are answering. A reply from someone with no
 open invite is not an RSVP and goes on to their conversation, which keeps and answers it.
 """
@@ -18,6 +18,7 @@ from brewline.events import events, reminders
 from brewline.events.models import Event, Invite, Rsvp
 from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
+from brewline.surveys import conversations
 from brewline.surveys.models import Conversation
 from brewline.texts.inbound import Context
 from flows.invites import render, rsvp_answer
@@ -52,9 +53,10 @@ def before_conversation(ctx: Context) -> list[str] | None:
 
 
 def _survey_asked_since(ctx: Context, invite: Invite) -> bool:
-    conversation = ctx.session.scalars(select(Conversation).where(
+    # The person's own question set: the one their texts go to.
+    conversation = ctx.conversation or ctx.session.scalars(select(Conversation).where(
         Conversation.contact_id == ctx.contact.id,
-        Conversation.flow_id == ctx.runtime.settings.active_flow)).first()
+        Conversation.flow_id == conversations.set_of(ctx.runtime.flows, ctx.contact))).first()
     if conversation is None or conversation.status != "active" or not conversation.step:
         return False
     flow = ctx.runtime.flows.get(conversation.flow_id, conversation.flow_version)

@@ -1,7 +1,8 @@
 """Organiser pages: what organisers see and do in a browser, signed in.
 
 Sign-in (with a growing lockout), the overview (who got how far, and what needs a look),
-the answers (read, filter, tag, listen, export), contacts (import a spreadsheet, erase a
+the answers (read, filter, tag, listen, export), question sets (write one, checked as
+you type, try it, publish it, ask people to answer it), contacts (import a spreadsheet, erase a
 person), invites (plan an event, preview the text, send or schedule), vouchers (load
 codes, the ledger), the Needs a look page (what went wrong, tried again safely) and a
 phone simulator that texts or rings the real webhooks. Every form is CSRF-protected,
@@ -18,6 +19,9 @@ from brewline.organiser.answers import page as answers
 from brewline.organiser.contacts import page as contacts
 from brewline.organiser.invites import page as invites
 from brewline.organiser.needs_a_look import page as needs_a_look
+from brewline.organiser.question_sets import asking as question_set_asking
+from brewline.organiser.question_sets import editor as question_set_editor
+from brewline.organiser.question_sets import page as question_sets
 from brewline.organiser.simulator import page as simulator
 from brewline.platform import hooks
 
@@ -27,7 +31,8 @@ STATIC = Path(__file__).parent / "static"
 
 def register(app: Flask) -> None:
     """Every organiser page, and what each adds to the overview."""
-    for page in (auth, overview, needs_a_look, answers, contacts, invites, vouchers, simulator):
+    for page in (auth, overview, needs_a_look, answers, contacts, invites, vouchers, simulator,
+                 question_sets, question_set_editor, question_set_asking):
         app.register_blueprint(page.bp)
     dates.register(app)
     hooks.add(overview.NOTICES, ("overview_problems.html", needs_a_look.counts))

@@ -6,6 +6,7 @@ NAV: list[tuple[str, str]] = [
     ("overview.overview", "Overview"),
     ("problems.needs_a_look", "Needs a look"),
     ("answers.answers", "Answers"),
+    ("question_sets.question_sets_page", "Question sets"),
     ("contacts.contacts", "Contacts"),
     ("invites.invites", "Invites"),
     ("vouchers.vouchers_page", "Vouchers"),

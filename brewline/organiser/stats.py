@@ -1,4 +1,4 @@
-"""Numbers for the overview: how far people got in each flow, and on which channel."""
+"""Numbers for the overview: how far people got in each question set, and on which channel."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from brewline.people.models import Contact
+from brewline.surveys.catalogue import Catalogue
 from brewline.surveys.models import Answer, Conversation
-from flows.loader import Registry
 
 # The rows of the overview table, in order, and what each means.
 MEASURES = {
@@ -52,11 +52,16 @@ def _measures(conversation: Conversation, contact: Contact) -> list[str]:
     return found
 
 
-def flow_stats(session: Session, flows: Registry) -> list[FlowStats]:
-    """Overview numbers for every flow that anyone has started, newest flows first."""
-    rows = session.execute(select(Conversation, Contact).join(Contact)).all()
-    answers = session.execute(select(Answer.conversation_id, Answer.question_id,
-                                     Answer.channel, Answer.skipped)).all()
+def flow_stats(session: Session, flows: Catalogue, flow: str | None = None,
+               version: int | None = None) -> list[FlowStats]:
+    """Overview numbers for every question set anyone has started (or just `flow`, at
+    `version`). Trials of a draft in the simulator are not counted."""
+    rows = [(c, p) for c, p in session.execute(_narrowed(
+        select(Conversation, Contact).join(Contact), Conversation, flow, version)).all()
+        if flows.is_published(c.flow_id, c.flow_version)]
+    answers = session.execute(_narrowed(select(
+        Answer.conversation_id, Answer.question_id, Answer.channel, Answer.skipped),
+        Answer, flow, version)).all()
     channels = defaultdict(set)
     for conversation_id, _q, channel, _s in answers:
         channels[conversation_id].add(channel)
@@ -68,11 +73,19 @@ def flow_stats(session: Session, flows: Registry) -> list[FlowStats]:
             for channel in channels[conversation.id]:
                 stats.counts[measure][channel] += 1
     for stats in result.values():
-        stats.questions = _questions(flows, stats.flow_id, rows, answers)
+        stats.questions = _questions(flows, stats.flow_id, rows, answers, version)
     return sorted(result.values(), key=lambda s: s.flow_id)
 
 
-def _new(flows: Registry, flow_id: str) -> FlowStats:
+def _narrowed(query, model, flow: str | None, version: int | None):
+    if flow:
+        query = query.where(model.flow_id == flow)
+    if flow and version:
+        query = query.where(model.flow_version == version)
+    return query
+
+
+def _new(flows: Catalogue, flow_id: str) -> FlowStats:
     try:
         title = flows.get(flow_id).title
     except KeyError:
@@ -80,9 +93,11 @@ def _new(flows: Registry, flow_id: str) -> FlowStats:
     return FlowStats(flow_id, title)
 
 
-def _questions(flows: Registry, flow_id: str, rows, answers) -> list[QuestionStats]:
+def _questions(flows: Catalogue, flow_id: str, rows, answers,
+               version: int | None = None) -> list[QuestionStats]:
+    """Each question of the set (at `version`, else its newest), in the order asked."""
     try:
-        flow = flows.get(flow_id)
+        flow = flows.get(flow_id, version)
     except KeyError:
         return []
     mine = {c.id: c for c, _ in rows if c.flow_id == flow_id}

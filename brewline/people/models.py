@@ -38,6 +38,10 @@ class Contact(Base):
     # A question we asked outside the survey and wait for the answer to ("erase": "reply
     # DELETE"), so the next text or call can answer it without a query of its own.
     awaiting: Mapped[str | None] = mapped_column(String(20))
+    # The question set their texts and calls go to (None: the default set). A keyword,
+    # a choice on a call or being asked by an organiser moves them to another; their place
+    # in each set is kept with that set's conversation.
+    current_flow: Mapped[str | None] = mapped_column(String(80))
 
 
 class Consent(Base):

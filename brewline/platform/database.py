@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import JSON, DateTime, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -91,6 +92,26 @@ class Store:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @cached_property
+    def _reader(self) -> Engine:
+        if not self.is_sqlite:
+            return self.engine
+        # In WAL mode a reader never waits for a writer, and this one takes no writer
+        # lock: so it may read while this very thread is in the middle of a transaction.
+        reader = create_engine(self.engine.url, connect_args={"timeout": 30})
+        event.listen(reader, "connect", _sqlite_connect)
+        return reader
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for a quick read of committed rows, outside any transaction.
+
+        For caches that may fill in the middle of someone else's transaction (the
+        question sets), where a second SQLite write transaction would wait for the first.
+        """
+        with self._reader.connect() as connection:
+            yield connection
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction; after-commit callbacks run once it commits."""
@@ -106,6 +127,8 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if "_reader" in self.__dict__:
+            self._reader.dispose()
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:

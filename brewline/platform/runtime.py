@@ -17,10 +17,17 @@ from rq import Queue
 from brewline.platform import embedded_redis
 from brewline.platform.database import Store
 from brewline.platform.settings import Settings
-from flows.loader import DATA_DIR, Registry
 
 log = logging.getLogger("brewline")
 QUEUE_NAME = "brewline"
+# Where a runtime's question sets come from: the database, as surveys.register() says
+# (surveys is above this layer, so it names itself here at start).
+_flow_source: list[Callable[["Runtime"], object]] = []
+
+
+def use_flow_source(source: Callable[["Runtime"], object]) -> None:
+    """Name what builds a runtime's question sets (surveys.register() does, at start)."""
+    _flow_source[:] = [source]
 
 
 @dataclass
@@ -47,8 +54,12 @@ class Runtime:
         return Queue(QUEUE_NAME, connection=self.redis)
 
     @cached_property
-    def flows(self) -> Registry:
-        return Registry.from_dir(self.settings.flows_dir or DATA_DIR)
+    def flows(self):
+        """The question sets, by id and version (brewline.surveys.catalogue.Catalogue)."""
+        if not _flow_source:
+            raise RuntimeError("no question sets: brewline.surveys.register() names where "
+                               "they come from at start")
+        return _flow_source[0](self)
 
     def enqueue(self, job: Callable, *args, **kwargs) -> bool:
         """Queue a job (a function that takes ids); False, and a log line, if Redis is down."""

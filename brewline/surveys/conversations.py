@@ -4,15 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import String, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from brewline.people import contacts
 from brewline.people.models import Consent, Contact
+from brewline.surveys.catalogue import Catalogue
 from brewline.surveys.models import Answer, Conversation
 from flows.engine import advance, current_question, new_state
-from flows.loader import Registry
 from flows.model import Ask, Finished, Flow, Result, SaveAnswer, SaveConsent, Say, State
 
 
@@ -34,9 +34,12 @@ class Turn:
 # Built once: building a statement costs more than running it (SQLAlchemy's cache key).
 # Both rows are locked: after waiting for a lock, PostgreSQL re-reads only the rows it
 # locked, so a conversation merely joined to a locked person could be a stale version.
+# The conversation is the one in the person's own set, or the default for someone new.
 _PERSON = (select(Contact, Conversation)
-           .join(Conversation, and_(Conversation.contact_id == Contact.id,
-                                    Conversation.flow_id == bindparam("flow_id")))
+           .join(Conversation, and_(
+               Conversation.contact_id == Contact.id,
+               Conversation.flow_id == func.coalesce(Contact.current_flow,
+                                                     bindparam("flow_id", type_=String))))
            .where(Contact.phone == bindparam("phone")).with_for_update())
 _ANSWER = insert(Answer.__table__)
 _SAVED = ("state", "status", "step", "updated_at", "finished_at", "window_closes_at")
@@ -46,25 +49,40 @@ _SAVE = (update(Conversation.__table__)
 
 
 def locked_person(session: Session, phone: str,
-                  flow_id: str) -> tuple[Contact, Conversation | None]:
-    """The person and their conversation in this flow, locked: one query for nearly every text.
+                  default_flow: str | None) -> tuple[Contact, Conversation | None]:
+    """The person and their conversation in their set, locked: one query for nearly every text.
 
-    Someone new, or not yet in this flow, is locked alone; the conversation is then looked
-    up (or made) after the lock is held.
+    Someone new, or not yet in a set, is locked alone; the conversation is then looked up
+    (or made) after the lock is held.
     """
-    row = session.execute(_PERSON, {"phone": phone, "flow_id": flow_id}).first()
+    row = session.execute(_PERSON, {"phone": phone, "flow_id": default_flow}).first()
     if row is not None:
         return row[0], row[1]
     return contacts.locked(session, phone), None
 
 
-def current(session: Session, flows: Registry, contact: Contact, active_flow: str) -> Conversation:
-    """The person's conversation in the active flow, created (not started) if new."""
+def set_of(flows: Catalogue, contact: Contact) -> str | None:
+    """The question set a person's texts and calls go to: their own, else the default."""
+    return contact.current_flow or flows.default_id()
+
+
+def current(session: Session, flows: Catalogue, contact: Contact) -> Conversation | None:
+    """The person's conversation in their set (created, not started, if new); None when
+    they have no set and no set is open."""
+    flow_id = set_of(flows, contact)
+    return join(session, flows, contact, flow_id) if flow_id else None
+
+
+def join(session: Session, flows: Catalogue, contact: Contact, flow_id: str) -> Conversation:
+    """The person's conversation in this set, created at its newest version if new; their
+    texts and calls go to it from now on. Their place in any other set is kept."""
+    if contact.current_flow != flow_id:
+        contact.current_flow = flow_id
     found = session.scalars(select(Conversation).where(
-        Conversation.contact_id == contact.id, Conversation.flow_id == active_flow)).first()
+        Conversation.contact_id == contact.id, Conversation.flow_id == flow_id)).first()
     if found:
         return found
-    flow = flows.get(active_flow)
+    flow = flows.get(flow_id)
     state = new_state(flow, contact.language or "en")
     conversation = Conversation(contact_id=contact.id, flow_id=flow.id, flow_version=flow.version,
                                 status=state.status, state=state.to_dict())
@@ -73,21 +91,25 @@ def current(session: Session, flows: Registry, contact: Contact, active_flow: st
     return conversation
 
 
-def take_turn(session: Session, flows: Registry, conversation: Conversation, event,
+def take_turn(session: Session, flows: Catalogue, conversation: Conversation, event,
               now: datetime, window: int | None = None) -> Turn:
     """Advance one conversation by one event and keep answers, consent and state.
 
     With `window` (ANSWER_WINDOW, for texts), also note when held texts are to be joined.
     """
     flow = flows.get(conversation.flow_id, conversation.flow_version)
-    result: Result = advance(flow, State.from_dict(conversation.state), event, now)
+    state = State.from_dict(conversation.state)
+    if state.step and state.step not in flow.steps:
+        # Only a draft changes under a conversation (an organiser trying it): start again.
+        state = new_state(flow, state.language)
+    result: Result = advance(flow, state, event, now)
     for output in result.outputs:
         _KEEP.get(type(output), _nothing)(session, conversation, flow, output, now)
     _save_state(session, conversation, result.state, now, window)
     return Turn(conversation, flow, result.state, result.outputs)
 
 
-def pending_question(flows: Registry, conversation: Conversation) -> Ask | None:
+def pending_question(flows: Catalogue, conversation: Conversation) -> Ask | None:
     """The question the person is on, to ask again (nothing changes), or None."""
     flow = flows.get(conversation.flow_id, conversation.flow_version)
     return current_question(flow, State.from_dict(conversation.state))

@@ -1,4 +1,4 @@
-"""A person's progress through a question set, and what they answered."""
+"""Question sets and their versions, a person's progress through one, and what they answered."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,6 +15,41 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from brewline.platform.database import Base, utcnow
+
+
+class QuestionSet(Base):
+    """A question set: its id (kept by conversations and answers), title, keyword and state.
+
+    `status` is draft (never published), open or closed; one open set is the default, which
+    a new texter with no keyword starts.
+    """
+
+    __tablename__ = "question_sets"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    keyword: Mapped[str | None] = mapped_column(String(20), unique=True)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuestionSetVersion(Base):
+    """One version of a question set, as flow data (what a YAML file holds).
+
+    A draft may change; a published version never does: editing makes a new version.
+    """
+
+    __tablename__ = "question_set_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[str] = mapped_column(ForeignKey("question_sets.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | published
+    body: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    __table_args__ = (UniqueConstraint("set_id", "version"),)
 
 
 class Conversation(Base):

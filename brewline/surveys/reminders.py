@@ -12,7 +12,7 @@ from brewline.delivery.models import Outbox
 from brewline.people.models import Contact
 from brewline.platform.database import utcnow
 from brewline.platform.runtime import Runtime
-from brewline.surveys.models import Conversation
+from brewline.surveys.models import Conversation, QuestionSet
 from flows.invites import survey_reminder
 
 PURPOSE = "survey_reminder"
@@ -61,11 +61,15 @@ def _nudge(runtime: Runtime, session: Session, conversation: Conversation) -> in
 
 
 def survey_reminder_wanted(session: Session, row: Outbox) -> str | None:
-    """A survey nudge goes only if the survey is still unfinished, unpaused and quiet."""
+    """A survey nudge goes only if the survey is still unfinished, unpaused and quiet, and
+    its question set still open (not closed, and not a draft an organiser was trying)."""
     kind, _, number = (row.ref or "").partition(":")
     conversation = session.get(Conversation, int(number)) if number.isdigit() else None
     if conversation is None or conversation.status != "active":
         return "survey finished, paused or gone"
+    found = session.get(QuestionSet, conversation.flow_id)
+    if found is None or found.status != "open":
+        return "the question set is not open"
     if conversation.updated_at > row.created_at:
         return "they carried on by themselves"
     return None

@@ -17,10 +17,11 @@ from brewline.people.phones import BadNumber, is_textable_sender, mask, normalis
 from brewline.platform.database import DATABASE_DOWN
 from brewline.platform.runtime import Runtime
 from brewline.surveys import conversations
+from brewline.surveys.catalogue import SetInfo
 from brewline.surveys.models import Conversation
-from brewline.texts.wording import REPLIES
+from brewline.texts.wording import REPLIES, finished_words
 from flows.keywords import Keyword, classify
-from flows.model import Reply
+from flows.model import Reply, Start
 
 log = logging.getLogger("brewline.inbound")
 # Built once: building a statement costs more than running it (SQLAlchemy's cache key).
@@ -48,7 +49,7 @@ class Context:
     message: Message
     keyword: Keyword | None
     now: datetime
-    conversation: Conversation | None = None  # in the active flow, if loaded with the person
+    conversation: Conversation | None = None  # in the person's set, if loaded with them
 
     @property
     def body(self) -> str:
@@ -85,7 +86,7 @@ def receive_text(runtime: Runtime, text: InboundText, now: datetime | None = Non
 def _receive(runtime: Runtime, session: Session, phone: str, text: InboundText,
              now: datetime) -> list[str]:
     contact, conversation = conversations.locked_person(session, phone,
-                                                        runtime.settings.active_flow)
+                                                        runtime.flows.default_id())
     earlier = _earlier(session, contact, text)
     if earlier is not None:
         return earlier
@@ -173,18 +174,31 @@ def route(ctx: Context) -> list[str]:
         replies = hook(ctx)
         if replies is not None:
             return replies
+    # After the hooks: a word that answers something we just asked (DELETE to confirm,
+    # an offer's reply) means that, even if a question set has it as its keyword.
+    chosen = ctx.runtime.flows.by_keyword(ctx.body)
+    if chosen is not None and not _answers_own_question(ctx, chosen):
+        return start_set(ctx, chosen)
     return converse(ctx)
 
 
 def converse(ctx: Context) -> list[str]:
     """Give the text to the person's conversation and return what it says back."""
     settings, flows = ctx.runtime.settings, ctx.runtime.flows
-    conversation = ctx.conversation or conversations.current(ctx.session, flows, ctx.contact,
-                                                             settings.active_flow)
+    conversation = ctx.conversation or conversations.current(ctx.session, flows, ctx.contact)
+    if conversation is None:
+        return [REPLIES["nothing_open"]]
+    if not _still_open(flows, conversation):
+        return [closed(flows, conversation.flow_id)]
     reply = Reply(text=ctx.body, channel="sms", window=settings.answer_window,
                   intent=ctx.keyword.intent if ctx.keyword else None)
-    turn = conversations.take_turn(ctx.session, flows, conversation, reply, ctx.now,
-                                   window=settings.answer_window)
+    return _turn(ctx, conversation, reply)
+
+
+def _turn(ctx: Context, conversation: Conversation, event) -> list[str]:
+    window = ctx.runtime.settings.answer_window
+    turn = conversations.take_turn(ctx.session, ctx.runtime.flows, conversation, event,
+                                   ctx.now, window=window)
     replies = [output.text for output in turn.says]
     for hook in AFTER_TURN:
         replies += hook(ctx, turn)
@@ -194,10 +208,43 @@ def converse(ctx: Context) -> list[str]:
 def question_again(ctx: Context) -> list[str]:
     """The question the person is on, asked again as it was (nothing is kept), if any."""
     flows = ctx.runtime.flows
-    conversation = ctx.conversation or conversations.current(
-        ctx.session, flows, ctx.contact, ctx.runtime.settings.active_flow)
-    ask = conversations.pending_question(flows, conversation)
+    conversation = ctx.conversation or conversations.current(ctx.session, flows, ctx.contact)
+    ask = conversations.pending_question(flows, conversation) if conversation else None
     return [ask.text] if ask else []
+
+
+# Several question sets side by side: a set's keyword starts (or carries on) that set.
+
+def start_set(ctx: Context, chosen: SetInfo) -> list[str]:
+    """The person texted a set's keyword: start it, or carry on where they were in it.
+
+    Their place in the set they were in before is kept with that set.
+    """
+    if not chosen.is_open:
+        return [closed(ctx.runtime.flows, chosen.id)]
+    conversation = conversations.join(ctx.session, ctx.runtime.flows, ctx.contact, chosen.id)
+    return _turn(ctx, conversation, Start(channel="sms"))
+
+
+def _answers_own_question(ctx: Context, chosen: SetInfo) -> bool:
+    # The keyword of the set they are answering right now is an answer like any other.
+    here = ctx.conversation
+    return here is not None and here.flow_id == chosen.id and here.status == "active"
+
+
+def _still_open(flows, conversation: Conversation) -> bool:
+    """Whether a conversation's set still takes answers (a draft being tried always does)."""
+    info = flows.info(conversation.flow_id)
+    trial = not flows.is_published(conversation.flow_id, conversation.flow_version)
+    return trial or (info is not None and info.is_open)
+
+
+def closed(flows, flow_id: str) -> str:
+    """A kind word that a set has finished, naming the open sets and how to start them."""
+    info = flows.info(flow_id)
+    title = info.title if info else flow_id
+    others = [s for s in flows.open_sets() if s.keyword and s.id != flow_id]
+    return finished_words(title, [(s.keyword, s.title) for s in others])
 
 
 def _while_opted_out(ctx: Context) -> list[str]:

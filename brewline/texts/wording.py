@@ -12,4 +12,20 @@ REPLIES = {
         "Sorry, something went wrong on our side. We have kept your message and will "
         "reply soon."),
     "holding": "Thank you, we have your message. We will reply in a few minutes.",
+    "nothing_open": (
+        "Thank you for getting in touch with Over a Brew. There are no questions to answer "
+        "just now. We have kept your message."),
 }
+
+
+def finished_words(title: str, others: list[tuple[str, str]]) -> str:
+    """A set has finished: say so kindly, and how to start each open one (keyword, title)."""
+    said = f'Thank you for getting in touch. Our questions "{title}" have finished, so we ' \
+           "are not taking answers to them now."
+    if not others:
+        return said + " There are no other questions just now."
+    if len(others) == 1:
+        keyword, other = others[0]
+        return said + f' You can answer "{other}" instead: just text {keyword}.'
+    listed = ", or ".join(f'{keyword} for "{other}"' for keyword, other in others)
+    return said + f" You can answer these instead. Text {listed}."

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from brewline.delivery import outbox
+from brewline.surveys import conversations
 from brewline.surveys.conversations import Turn
 from brewline.surveys.models import Conversation
 from brewline.texts.inbound import Context
@@ -169,7 +170,7 @@ def explain(runtime, session, contact, words: dict = WORDS) -> str:
 
 
 def _finish_flow_first(runtime, session, contact, flow_ids: list[str], words: dict) -> str:
-    wanted = runtime.settings.active_flow
+    wanted = conversations.set_of(runtime.flows, contact)
     flow_id = wanted if wanted in flow_ids else flow_ids[0]
     conversation = session.scalars(select(Conversation).where(
         Conversation.contact_id == contact.id, Conversation.flow_id == flow_id)).first()

@@ -3,10 +3,10 @@
 Revision ID: 0001
 Revises: 
 """
-import sqlalchemy as sa
 from alembic import op
-
+import sqlalchemy as sa
 import brewline.platform.database
+
 
 revision = '0001'
 down_revision = None
@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('cannot_text', sa.Boolean(), nullable=False),
     sa.Column('voice_rate', sa.String(length=8), nullable=True),
     sa.Column('awaiting', sa.String(length=20), nullable=True),
+    sa.Column('current_flow', sa.String(length=80), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('phone'),
     sa.UniqueConstraint('pid')
@@ -43,6 +44,17 @@ def upgrade() -> None:
     sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('cancelled_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('question_sets',
+    sa.Column('id', sa.String(length=80), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('keyword', sa.String(length=20), nullable=True),
+    sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('keyword')
     )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -181,6 +193,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index('ix_outbox_due', ['status', 'not_before'], unique=False)
 
+    op.create_table('question_set_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('set_id', sa.String(length=80), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('body', sa.JSON(), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['set_id'], ['question_sets.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('set_id', 'version')
+    )
     op.create_table('rsvps',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -401,6 +426,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rsvps_contact_id'))
 
     op.drop_table('rsvps')
+    op.drop_table('question_set_versions')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_due')
         batch_op.drop_index(batch_op.f('ix_outbox_contact_id'))
@@ -431,6 +457,7 @@ def downgrade() -> None:
 
     op.drop_table('attendance')
     op.drop_table('users')
+    op.drop_table('question_sets')
     op.drop_table('events')
     op.drop_table('contacts')
     # ### end Alembic commands ###

@@ -182,12 +182,12 @@ def test_a_hidden_number_gets_kind_words_before_the_goodbye(twilio, runtime):
 
 
 def test_a_failure_on_our_side_still_gets_words_and_a_goodbye(twilio, monkeypatch):
-    from brewline.calls import turns
+    from brewline.calls import menu
 
     def broken(turn):
         raise RuntimeError("something of ours fell over")
 
-    monkeypatch.setattr(turns, "answer_call", broken)
+    monkeypatch.setattr(menu, "answer_call", broken)
     twiml = PhoneCall(twilio).ring()
     assert "something went wrong on our side" in twiml.said and twiml.hangs_up
 

@@ -26,6 +26,7 @@ from tests.events.fixtures import (  # noqa: F401  (local mode)
     rows,
     settings,
 )
+from tests.surveys.sets import close
 from tests.texts.test_sms_webhook import replies
 from workers import context
 
@@ -143,6 +144,16 @@ def test_a_survey_reminder_is_dropped_if_they_carry_on_or_finish_first(twilio, r
     [row] = rows(runtime, Outbox.purpose == "survey_reminder")
     assert deliver(runtime, row.id) == "cancelled"
     assert get(runtime, Outbox, row.id).error == "they carried on by themselves"
+
+
+def test_a_survey_reminder_is_dropped_once_its_question_set_has_closed(twilio, runtime,
+                                                                      registered):
+    survey_started(twilio, runtime, "The tea")
+    assert reminders.nudge_quiet_surveys(runtime, now=LATER) == 1
+    close(runtime, "over-a-brew-2024-05")
+    [row] = rows(runtime, Outbox.purpose == "survey_reminder")
+    assert deliver(runtime, row.id, now=LATER) == "cancelled"
+    assert get(runtime, Outbox, row.id).error == "the question set is not open"
 
 
 def test_survey_reminders_can_be_turned_off(twilio, runtime, registered):

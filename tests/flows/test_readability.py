@@ -50,7 +50,9 @@ def test_jargon_and_long_sentences_are_warnings():
 
 
 def test_more_than_two_segments_is_an_error():
-    assert levels("a" * 400)["3 SMS segments (GSM-7); keep to 2"] == "error"
+    assert levels("a" * 400)["3 SMS parts"] == "error"
+    assert check_text("a" * 400, "x")[0].message == (
+        "3 SMS parts: make it shorter, to 2 parts at most")
 
 
 def test_a_dry_run_shows_how_a_text_travels_then_its_findings_or_that_it_reads_well():

@@ -10,7 +10,7 @@ def test_a_long_spoken_text_is_not_held_to_the_sms_segment_limit():
 
 def test_the_same_text_sent_as_an_sms_is_an_error():
     errors = [f for f in check_text(LONG, "welcome.text") if f.level == "error"]
-    assert errors and "SMS segments" in errors[0].message
+    assert errors and "SMS parts" in errors[0].message
 
 
 def test_jargon_in_a_spoken_text_is_still_flagged():

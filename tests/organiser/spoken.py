@@ -28,8 +28,7 @@ def spoken_answer(runtime, sid: str = SID, transcript: str = "I like the <b>bisc
     """A spoken answer as the voice channel keeps it; returns its id."""
     with runtime.store.transaction() as db:
         contact = contacts.find_or_create(db, "+447700900321")
-        conversation = conversations.current(db, runtime.flows, contact,
-                                             runtime.settings.active_flow)
+        conversation = conversations.current(db, runtime.flows, contact)
         answer = Answer(
             conversation_id=conversation.id, contact_id=contact.id,
             flow_id=conversation.flow_id, flow_version=1, question_id="value",

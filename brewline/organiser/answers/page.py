@@ -13,6 +13,7 @@ from brewline.organiser import audit
 from brewline.organiser.answers import query as query
 from brewline.organiser.answers import recordings
 from brewline.organiser.guard import organiser_blueprint, page_error, runtime
+from brewline.organiser.overview import narrowing
 from brewline.organiser.models import AnswerTag
 from brewline.surveys.models import Answer
 
@@ -24,11 +25,12 @@ MAX_THEME = 80
 def answers():
     rt, filters = runtime(), query.Filters.from_args(request.args)
     with rt.store.transaction() as db:
+        chosen = narrowing(rt.flows, db)
         shown, more = query.find(db, filters)
         themes = query.all_themes(db)
     return render_template(
         "answers.html", groups=query.by_question(rt.flows, shown), filters=filters, more=more,
-        themes=themes, flow_ids=rt.flows.ids(), questions=query.question_keys(rt.flows),
+        themes=themes, chosen=chosen, questions=query.question_choices(rt.flows, chosen.flow),
         channels=query.CHANNELS, count=len(shown))
 
 
@@ -85,12 +87,17 @@ def recording(answer_id: int):
 @bp.post("/answers/export.csv")
 def export_csv():
     include_phone = request.form.get("include_phone") == "yes"
+    narrowed = query.Filters.from_args(request.form)
     out = io.StringIO()
     with runtime().store.transaction() as db:
-        rows = exports.write(db, "answers", "csv", out, include_phone=include_phone)
-        audit.record(db, g.user_id, "export answers", include_phone=include_phone, rows=rows)
+        rows = exports.write(db, "answers", "csv", out, include_phone=include_phone,
+                             flow=narrowed.flow or None, version=narrowed.version)
+        audit.record(db, g.user_id, "export answers", include_phone=include_phone, rows=rows,
+                     flow=narrowed.flow or None, version=narrowed.version)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    name = f"answers-{stamp}{'-with-phone-numbers' if include_phone else ''}.csv"
+    which = "".join(f"-{part}" for part in (narrowed.flow, narrowed.version and
+                                             f"v{narrowed.version}") if part)
+    name = f"answers{which}-{stamp}{'-with-phone-numbers' if include_phone else ''}.csv"
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "private, no-store"})

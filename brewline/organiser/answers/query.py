@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from brewline.organiser.models import AnswerTag
 from brewline.people.models import Contact
 from brewline.surveys.models import Answer
-from flows.loader import Registry
+from brewline.surveys.catalogue import Catalogue
 
 PAGE_SIZE = 200
 CHANNELS = {"sms": "Text", "voice": "Phone call"}
@@ -25,6 +25,7 @@ class Filters:
     channel: str = ""
     theme: str = ""
     page: int = 1
+    version: int | None = None
 
     @classmethod
     def from_args(cls, args) -> "Filters":
@@ -32,8 +33,14 @@ class Filters:
             page = max(int(args.get("page", "1")), 1)
         except ValueError:
             page = 1
+        raw = args.get("version", "")
+        version = int(raw) if raw.isdigit() and args.get("flow") else None
         return cls(args.get("flow", ""), args.get("question", ""), args.get("channel", ""),
-                   args.get("theme", "").strip().lower(), page)
+                   args.get("theme", "").strip().lower(), page, version)
+
+    @property
+    def chosen(self) -> bool:
+        return bool(self.flow or self.question or self.channel or self.theme)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ def _where(filters: Filters) -> list:
     where = []
     if filters.flow:
         where.append(Answer.flow_id == filters.flow)
+    if filters.flow and filters.version:
+        where.append(Answer.flow_version == filters.version)
     if filters.question:
         where.append(Answer.question_id == filters.question)
     if filters.channel:
@@ -84,7 +93,7 @@ def all_themes(session: Session) -> list[str]:
     return list(session.scalars(select(AnswerTag.theme).distinct().order_by(AnswerTag.theme)))
 
 
-def by_question(flows: Registry, shown: list[Shown]) -> list[tuple[str, str, list[Shown]]]:
+def by_question(flows: Catalogue, shown: list[Shown]) -> list[tuple[str, str, list[Shown]]]:
     """(question id, question text, answers) in the order the flow asks them."""
     groups: dict[tuple[str, str], list[Shown]] = defaultdict(list)
     for item in shown:
@@ -94,7 +103,20 @@ def by_question(flows: Registry, shown: list[Shown]) -> list[tuple[str, str, lis
     return [(q, groups[(f, q)][0].answer.question_text, groups[(f, q)]) for f, q in keys]
 
 
-def question_keys(flows: Registry) -> list[tuple[str, str]]:
+def question_keys(flows: Catalogue) -> list[tuple[str, str]]:
     """(flow id, question id) for every question of every current flow, in order."""
     return [(flow_id, step.id) for flow_id in flows.ids()
             for step in flows.get(flow_id).steps.values() if step.is_question]
+
+
+def question_choices(flows: Catalogue, flow_id: str = "") -> list[tuple[str, str]]:
+    """(question id, label) for the question filter: the chosen set's questions by number,
+    or every set's, each named with its set's title."""
+    chosen = [flow_id] if flow_id else flows.ids()
+    return [(step.id, _label(flows.get(f), step, bool(flow_id))) for f in chosen
+            for step in flows.get(f).steps.values() if step.is_question]
+
+
+def _label(flow, step, narrowed: bool) -> str:
+    name = f"Question {step.number}" if step.number else step.id.replace("_", " ").capitalize()
+    return name if narrowed else f"{flow.title}: {name}"

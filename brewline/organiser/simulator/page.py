@@ -9,6 +9,7 @@ from flask import Blueprint, g, jsonify, redirect, render_template, request, url
 from brewline.organiser.guard import check_csrf, current_user_id, runtime
 from brewline.organiser.simulator import calls, selfpost, thread
 from brewline.people.phones import BadNumber, normalise
+from brewline.surveys.models import QuestionSet
 
 bp = Blueprint("simulator", __name__)
 # Ofcom keeps 07700 900000-900999 for drama: no real person has these numbers.
@@ -68,7 +69,17 @@ def simulator():
     return render_template(
         "simulator.html", number=raw, phone=phone, error=error, mode=mode,
         bubbles=_thread(phone) if phone else [], calls_available=calls.available(),
-        made_up_only=not runtime().settings.local_mode)
+        made_up_only=not runtime().settings.local_mode, trying=_trying())
+
+
+def _trying():
+    """The question set whose draft this number is trying (from its page), if any."""
+    set_id = request.args.get("trying")
+    if not set_id:
+        return None
+    with runtime().store.transaction() as db:
+        found = db.get(QuestionSet, set_id)
+        return found.title if found else None
 
 
 def text_form(phone: str, body: str) -> dict:

@@ -34,6 +34,9 @@ class Settings:
     retention_days: int = 365
     reminders: tuple[str, ...] = ("1d", "morning")  # before an event, for people who said yes
     survey_reminder_hours: int = 48  # one nudge after this long quiet; 0 turns it off
+    org_name: str = "Over a Brew"  # what people are told they are talking to
+    org_description: str = "a chat about local services"  # one short phrase, reading age 9
+    org_phone: str | None = None  # a number people can ring us on; None: our Twilio number
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -74,6 +77,9 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         retention_days=int(env.get("RETENTION_DAYS", "365")),
         reminders=parse_reminders(env.get("REMINDERS", "1d,morning")),
         survey_reminder_hours=int(env.get("SURVEY_REMINDER_HOURS", "48")),
+        org_name=env.get("ORG_NAME") or "Over a Brew",
+        org_description=env.get("ORG_DESCRIPTION") or "a chat about local services",
+        org_phone=env.get("ORG_PHONE") or None,
         extra={k: v for k, v in env.items() if k.startswith("BREWLINE_")},
     )
 

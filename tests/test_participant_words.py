@@ -19,14 +19,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brewline.calls import words as call_words
-from brewline.events import cancelled_call, invite_call, reminder_call
-from brewline.privacy import delete_my_data
 from brewline.texts import wording
-from brewline.vouchers import by_call, by_text, claims
+from brewline.vouchers import claims
 from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
-from flows import invites, sheet
-from flows.invites import EventWords, render, render_spoken, spoken_when
+from flows import invites, sheet, words
+from flows.invites import EventWords, render, spoken_when
 from flows.loader import DATA_DIR, Registry
 from flows.readability import MAX_GRADE, check_text, encoding, flow_texts, reading_grade
 from tests.calls.phone import PhoneCall
@@ -48,26 +45,46 @@ VALUES = {"value": "£10 Tesco gift card", "place": 3, "total": 5, "answered": 2
           "words": "questions about the ethical use of AI", "key": 2}
 
 
-def _formatted(catalogue: dict[str, str]) -> dict[str, str]:
-    return {key: text.format(**VALUES) for key, text in catalogue.items()}
+SAMPLE = VALUES | {
+    "title": EVENT.title, "when": EVENT.when, "where": EVENT.where,
+    "details": "Tea, cake and bus fares paid. ", "code": "TES-4821-9930", "pin": "4321",
+    "keyword": "BUSES", "other": "Buses and trains",
+    "listed": 'BUSES for "Buses and trains", or HEALTH for "Your doctor"'}
+# A question set's title is shorter than an event's.
+SAMPLE_IN = {"finished": {"title": "Buses and trains"}}
+# Catalogue sections heard on a call rather than read (and privacy's spoken_* lines).
+SPOKEN_SECTIONS = {"voice", "event_calls", "invite_call", "reminder_call", "cancelled_call",
+                   "voucher_call", "voucher_call_explain"}
 
 
-def _invite_texts() -> dict[str, str]:
-    texts = {key: render(key, EVENT, relative="tomorrow at 2pm")
-             for key in invites.TEXTS if key != "survey_reminder"}
-    return texts | {"survey_reminder": invites.survey_reminder(2, 5)}
+def is_spoken(key: str) -> bool:
+    section, _, name = key.partition(".")
+    return section in SPOKEN_SECTIONS or name.startswith("spoken")
 
 
-def _spoken_event_texts() -> dict[str, str]:
-    return {key: render_spoken(key, EVENT, SPOKEN_WHEN) for key in invites.SPOKEN}
+def rendered_catalogue(language: str) -> dict[str, str]:
+    """Every line of a language's catalogue with realistic values (a spoken date when heard)."""
+    lines = words.catalogues()[language].lines
+    return {key: words.words(key, language, **_sample(key)) for key in lines}
 
 
-def _code_texts() -> dict[str, str]:
-    """The texts that give a code, as claims.code_text() writes them."""
+def _sample(key: str) -> dict:
+    heard = {"when": SPOKEN_WHEN} if is_spoken(key) else {}
+    return SAMPLE | heard | SAMPLE_IN.get(key.partition(".")[0], {})
+
+
+def _composed() -> dict[str, str]:
+    """Lines put together from several catalogue lines, as they are sent."""
     pool = VoucherPool(name="tesco", value="£10 Tesco gift card")
     code = VoucherCode(code="TES-4821-9930", pin="4321", expires_on=date(2027, 12, 31))
     issued = claims.Issued(pool, code, VoucherClaim())
-    return {"HOW_TO_USE": claims.HOW_TO_USE, "code_text": claims.code_text(issued)}
+    others = [("BUSES", "Buses and trains"), ("HEALTH", "Your doctor")]
+    return {"code_text": claims.code_text(issued),
+            "finished_none": wording.finished_words("Buses", []),
+            "finished_one": wording.finished_words("Buses", others[:1]),
+            "finished_many": wording.finished_words("Buses", others),
+            "invite": render("invite", EVENT, relative="tomorrow at 2pm"),
+            "survey_reminder": invites.survey_reminder(2, 5)}
 
 
 def _sheet_parts(spoken: bool) -> dict[str, str]:
@@ -88,23 +105,10 @@ def _sheet_texts() -> dict[str, str]:
     return {"YES_NO_TEXT": sheet.YES_NO_TEXT.strip(), "OPTIONS_TEXT": sheet.OPTIONS_TEXT}
 
 
-# Each catalogue of participant words: how to render it, and whether it is heard (spoken)
-# rather than read. Keys are "path:NAME" as the source tree is searched.
+# Each catalogue of participant words in Python: how to render it, and whether it is heard
+# (spoken) rather than read. Keys are "path:NAME" as the source tree is searched. Every
+# other participant line is in the language catalogues, flows/data/words/<language>.yaml.
 CATALOGUES: dict[str, tuple[Callable[[], dict[str, str]], bool]] = {
-    "brewline/texts/wording.py:REPLIES": (lambda: _formatted(wording.REPLIES), False),
-    "brewline/calls/words.py:VOICE": (lambda: _formatted(call_words.VOICE), True),
-    "brewline/calls/words.py:TEXTS": (lambda: _formatted(call_words.TEXTS), False),
-    "flows/invites.py:TEXTS": (_invite_texts, False),
-    "flows/invites.py:SPOKEN": (_spoken_event_texts, True),
-    "brewline/events/invite_call.py:WORDS": (lambda: _formatted(invite_call.WORDS), True),
-    "brewline/events/reminder_call.py:WORDS": (lambda: _formatted(reminder_call.WORDS), True),
-    "brewline/events/cancelled_call.py:WORDS": (lambda: _formatted(cancelled_call.WORDS), True),
-    "brewline/vouchers/by_text.py:WORDS": (lambda: _formatted(by_text.WORDS), False),
-    "brewline/vouchers/by_call.py:WORDS": (lambda: _formatted(by_call.WORDS), True),
-    "brewline/vouchers/by_call.py:EXPLAIN": (lambda: _formatted(by_call.EXPLAIN), True),
-    "brewline/vouchers/claims.py:HOW_TO_USE": (_code_texts, False),
-    "brewline/privacy/delete_my_data.py:TEXTS": (
-        lambda: _formatted(delete_my_data.TEXTS), False),
     "flows/sheet.py:DEFAULT_TEXTS": (_sheet_texts, False),
     "flows/sheet.py:YES_NO_TEXT": (lambda: {}, False),  # measured with DEFAULT_TEXTS
     "flows/sheet.py:OPTIONS_TEXT": (lambda: {}, False),  # measured with DEFAULT_TEXTS
@@ -157,7 +161,9 @@ def test_every_catalogue_of_sentences_is_measured_here_or_named_as_for_organiser
 
 
 def catalogue_lines() -> list[tuple[str, str, bool]]:
-    lines = []
+    lines = [(f"en.yaml[{key}]", text, is_spoken(key))
+             for key, text in rendered_catalogue("en").items()]
+    lines += [(f"composed[{key}]", text, False) for key, text in _composed().items()]
     for name, (rendered, spoken) in CATALOGUES.items():
         for key, text in rendered().items():
             heard = spoken or key.startswith("spoken")

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from brewline.calls.words import VOICE
 from flows.model import Ask
+from flows.words import words
 
 VOICE_NAME = "Polly.Amy-Neural"
 LANGUAGE = "en-GB"
@@ -39,11 +39,17 @@ class Speaker:
     rate: str = RATES[0]
     # Our public address: Twilio wants callbacks (not actions) as absolute URLs.
     base_url: str = ""
+    language: str = "en"  # the person's language: the catalogue's code
 
     @classmethod
-    def for_rate(cls, chosen: str | None, base_url: str = "") -> "Speaker":
+    def for_rate(cls, chosen: str | None, base_url: str = "", language: str | None = None
+                 ) -> "Speaker":
         """The speaker for someone who chose `chosen` with 9 (None: not yet, the usual pace)."""
-        return cls(chosen if chosen in RATES else RATES[0], base_url)
+        return cls(chosen if chosen in RATES else RATES[0], base_url, language or "en")
+
+    def line(self, key: str, /, **values: object) -> str:
+        """A line of the catalogue ("voice.record") in this person's language."""
+        return words(key, self.language, **values)
 
     @property
     def code_rate(self) -> str:
@@ -94,7 +100,7 @@ def _open(speaker: Speaker, lines: list[str], ask: Ask, silences: int) -> str:
     response = VoiceResponse()
     gather = _gather(response, url("answer", step=ask.step_id), input="dtmf",
                      num_digits=1, timeout=1)
-    for text in lines + [VOICE["record"]]:
+    for text in lines + [speaker.line("voice.record")]:
         speaker.say(gather, text)
     _record(speaker, response, ask.step_id, silences)
     return str(response)
@@ -115,7 +121,7 @@ def _record(speaker: Speaker, response: VoiceResponse, step_id: str, silences: i
 def record(speaker: Speaker, lines: list[str], step_id: str, silences: int = 0) -> str:
     """Ask for a spoken answer straight away (after a re-record or a key press)."""
     response = VoiceResponse()
-    for text in lines + [VOICE["record"]]:
+    for text in lines + [speaker.line("voice.record")]:
         speaker.say(response, text)
     _record(speaker, response, step_id, silences)
     return str(response)
@@ -130,7 +136,7 @@ def review(speaker: Speaker, lines: list[str], step_id: str, play: str | None = 
         speaker.say(gather, text)
     if play:
         gather.play(play)
-    speaker.say(gather, VOICE["review"])
+    speaker.say(gather, speaker.line("voice.review"))
     response.redirect(url("review", step=step_id, kept="silence"), method="POST")
     return str(response)
 
@@ -152,7 +158,7 @@ def more_time(speaker: Speaker, step_id: str) -> str:
     gather = _gather(response, url("more-time", step=step_id), input="dtmf speech",
                      num_digits=1, timeout=MORE_TIME_TIMEOUT, speech_timeout="auto",
                      language=LANGUAGE)
-    speaker.say(gather, VOICE["silence_2"])
+    speaker.say(gather, speaker.line("voice.silence_2"))
     response.redirect(url("silence", step=step_id, n=3), method="POST")
     return str(response)
 
@@ -160,7 +166,7 @@ def more_time(speaker: Speaker, step_id: str) -> str:
 def goodbye(speaker: Speaker, lines: list[str]) -> str:
     """Say the last words, then hang up; never a hang-up without words."""
     response = VoiceResponse()
-    for text in [t for t in lines if t] or [VOICE["goodbye"]]:
+    for text in [t for t in lines if t] or [speaker.line("voice.goodbye")]:
         speaker.say(response, text)
     response.pause(length=1)
     response.hangup()

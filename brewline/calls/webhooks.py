@@ -20,7 +20,7 @@ from brewline.calls.forms import (
 )
 from brewline.calls.turns import CallInput, CallTurn
 from brewline.calls.twiml import Speaker, goodbye
-from brewline.calls.words import VOICE
+from flows.words import words
 from brewline.delivery import spool
 from brewline.people.phones import BadNumber, mask, normalise
 from brewline.platform.database import DATABASE_DOWN, utcnow
@@ -54,7 +54,7 @@ def _database_down(heard) -> Response:
         except Exception:
             # Sorry must still be said; Twilio keeps the audio itself in any case.
             log.exception("could not keep a spoken answer from %s", mask(heard.phone))
-    return twiml(goodbye(Speaker(), [VOICE["database_down"]]))
+    return twiml(goodbye(Speaker(), [words("voice.database_down")]))
 
 
 def _query_step() -> str | None:
@@ -91,7 +91,7 @@ def respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
             opened = turns.open_turn(runtime, session, heard, datetime.now(timezone.utc),
                                           _query_step(), _query_silences())
             return twiml(handler(opened))
-    return guarded(heard, turn, VOICE["hidden_number"], VOICE["error"])
+    return guarded(heard, turn, words("voice.hidden_number"), words("voice.error"))
 
 
 @bp.post("/twilio/voice")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from brewline.delivery import outbox
 from brewline.delivery.models import Outbox
 from brewline.events.models import Event, Invite, Rsvp, ScheduledInvites
+from brewline.people import contacts
 from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
 from flows.invites import EventWords, render, render_spoken, spoken_when, when
@@ -107,8 +108,10 @@ def cancel(runtime: Runtime, session: Session, event: Event, now: datetime) -> i
                     .values(status="cancelled", error="event cancelled"))
     people = coming(session, event.id)
     rung = cannot_be_texted(session, event.id)
-    body = render("event_cancelled", words(event, ZoneInfo(runtime.settings.tz_default)))
-    rows = [{"contact_id": cid, "body": body, "purpose": "event_cancelled", "ref": ref(event.id),
+    about = words(event, ZoneInfo(runtime.settings.tz_default))
+    language_of = contacts.languages(session, sorted(people))
+    rows = [{"contact_id": cid, "body": render("event_cancelled", about, language_of.get(cid, "en")),
+             "purpose": "event_cancelled", "ref": ref(event.id),
              "dedupe_key": f"event-cancelled:{event.id}:{cid}"}
             for cid in people if cid not in rung]
     outbox.add_many(runtime, session, rows)
@@ -126,9 +129,11 @@ def ring_called_off(runtime: Runtime, session: Session, event: Event, contact_id
     taken = outbox.existing_keys(session, list(keys.values()))
     zone = ZoneInfo(runtime.settings.tz_default)
     # The body is a record of what the call will say; the call itself words it when heard.
-    said = render_spoken("cancelled_call", words(event, zone),
-                         spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone)))
-    rows = [{"contact_id": cid, "body": said, "purpose": CANCELLED_CALL, "channel": "call",
+    when_said = spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone))
+    language_of = contacts.languages(session, contact_ids)
+    rows = [{"contact_id": cid, "purpose": CANCELLED_CALL, "channel": "call",
+             "body": render_spoken("cancelled_call", words(event, zone), when_said,
+                                   language_of.get(cid, "en")),
              "not_before": due, "ref": ref(event.id), "dedupe_key": key}
             for cid, key in keys.items() if key not in taken]
     outbox.add_many(runtime, session, rows)

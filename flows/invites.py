@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flows.keywords import normalise
-from flows.words import words
+from flows.words import catalogues, words
 
 # What people write back to an invite. Compared after normalising (lower case, no
 # punctuation, "can't" -> "cant"); emoji are compared as sent.
@@ -77,19 +77,33 @@ def day(moment: datetime | date) -> str:
     return f"{moment:%A} {moment.day} {moment:%B}"
 
 
-def when(moment: datetime) -> str:
-    """Thursday 26 June at 2pm (in the zone `moment` carries)."""
-    return f"{day(moment)} at {clock(moment)}"
+def when(moment: datetime, language: str = "en") -> str:
+    """Thursday 26 June at 2pm (in the zone `moment` carries), or as `language` says it."""
+    calendar = catalogues().get(language, catalogues()["en"]).calendar
+    if not calendar:
+        return f"{day(moment)} at {clock(moment)}"
+    return _dated(calendar, "when", moment)
 
 
-def relative_when(starts: datetime, sent: datetime) -> str:
+def relative_when(starts: datetime, sent: datetime, language: str = "en") -> str:
     """'today at 2pm', 'tomorrow at 2pm' or 'on Thursday 26 June at 2pm', seen from `sent`."""
     days = (starts.date() - sent.date()).days
+    calendar = catalogues().get(language, catalogues()["en"]).calendar
+    if calendar:
+        lead = {0: "today", 1: "tomorrow"}.get(days, "on")
+        return _dated(calendar, lead, starts)
     if days == 0:
         return f"today at {clock(starts)}"
     if days == 1:
         return f"tomorrow at {clock(starts)}"
     return f"on {when(starts)}"
+
+
+def _dated(calendar, form: str, moment: datetime) -> str:
+    """A date in a catalogue's own words: its `form` ("when", "today"...) filled in."""
+    return str(calendar[form]).format(
+        weekday=calendar["days"][moment.weekday()], day=moment.day,
+        month=calendar["months"][moment.month - 1], clock=f"{moment:%H:%M}")
 
 
 # The same, as a voice says them slowly: "tomorrow, Wednesday the 27th of November, at
@@ -145,13 +159,16 @@ def spoken_day(moment: datetime | date) -> str:
     return f"{moment:%A} the {ordinal(moment.day)} of {moment:%B}"
 
 
-def spoken_when(starts: datetime, heard: datetime | None = None) -> str:
+def spoken_when(starts: datetime, heard: datetime | None = None, language: str = "en") -> str:
     """'tomorrow, Wednesday the 27th of November, at half past six in the evening'.
 
     With `heard` (when the words are heard) "today" or "tomorrow" comes first; without
     it (a voicemail may be heard days later) the date is given as "on Wednesday ...".
     """
     days = (starts.date() - heard.date()).days if heard is not None else None
+    calendar = catalogues().get(language, catalogues()["en"]).calendar
+    if calendar:
+        return _dated(calendar, "spoken_" + {0: "today", 1: "tomorrow"}.get(days, "on"), starts)
     lead = {0: "today, ", 1: "tomorrow, "}.get(days, "on ")
     return f"{lead}{spoken_day(starts)}, at {spoken_clock(starts)}"
 
@@ -164,6 +181,11 @@ class EventWords:
     when: str
     where: str
     details: str | None = None
+    starts: datetime | None = None  # local time, so other languages can word the date
+
+    def when_in(self, language: str) -> str:
+        """When it is, in `language`'s words (English's are `when`)."""
+        return when(self.starts, language) if self.starts and language != "en" else self.when
 
 
 def render_spoken(key: str, event: EventWords, when_said: str, language: str = "en") -> str:
@@ -177,7 +199,7 @@ def render(key: str, event: EventWords, language: str = "en", **extra: object) -
     """A text about an event (catalogue section `invites`), with the details (if any) as
     their own sentence."""
     details = _sentence(event.details) + " " if event.details else ""
-    return words(f"invites.{key}", language, title=event.title, when=event.when,
+    return words(f"invites.{key}", language, title=event.title, when=event.when_in(language),
                  where=event.where, details=details, **extra)
 
 

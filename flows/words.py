@@ -15,7 +15,10 @@ How to add a line (or a language):
    age, sentence length, and SMS parts in the encoding the language needs.
 
 A language is one file, `<code>.yaml`, with a header (`language`, `name` in the language
-itself, `english_name`, `direction`, `checked_by_fluent_speaker`) and its `lines`.
+itself, `english_name`, `also_called`: other names people text to choose it, `direction`,
+`checked_by_fluent_speaker`, and for languages other than English a `calendar`: days,
+months and how dates and times are written) and its `lines`. A person chooses their language by texting
+its name ("POLSKI", "Polish", "العربية"), and the LANGUAGES setting says which are on.
 """
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ from pathlib import Path
 from typing import Mapping
 
 import yaml
+
+from flows.keywords import normalise, unpadded
 
 WORDS_DIR = Path(__file__).parent / "data" / "words"
 ENGLISH = "en"
@@ -45,6 +50,15 @@ class Catalogue:
     direction: str  # "ltr" or "rtl"
     checked: bool  # has a fluent speaker read every line?
     lines: Mapping[str, str] = field(default_factory=dict)
+    also_called: tuple[str, ...] = ()  # more names people use for it ("po polsku")
+    # Days, months and how a time is written ("dziś, 14:00"); empty: English's own words.
+    calendar: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name of the language, as keywords are compared (lower case, no marks)."""
+        return frozenset(normalise(n) for n in (self.language, self.name, self.english_name,
+                                                *self.also_called))
 
 
 def use_org(name: str, description: str, phone: str | None = None) -> None:
@@ -82,6 +96,37 @@ def language_of(code: str | None) -> str:
     return short if short in catalogues() else ENGLISH
 
 
+def code_for(value: str | None) -> str | None:
+    """The catalogue code a contacts file or a setting means ("Polish", "PL", "pl-PL",
+    "polski" -> "pl"), or None when it names no shipped language."""
+    plain = normalise((value or "").replace("_", "-"))
+    short = plain.split("-")[0].split(" ")[0] if plain else ""
+    for code, catalogue in catalogues().items():
+        if plain in catalogue.names or short == code:
+            return code
+    return None
+
+
+def language_named(text: str | None, among: tuple[str, ...]) -> str | None:
+    """The language a whole message names ("POLSKI", " polish please", "العربية"), if it
+    is one of `among`; words around a name ("I am Polish") are an answer, not a choice."""
+    plain = normalise(text)
+    for said in (plain, unpadded(plain)):
+        for code in among:
+            if code in catalogues() and said and said in catalogues()[code].names - {code}:
+                return code
+    return None
+
+
+def switched_on(requested: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The languages people may choose: those `requested` (English always), or with none
+    requested every shipped catalogue with no line missing."""
+    if not requested:
+        return tuple(code for code in catalogues() if not missing(code))
+    chosen = [code for code in requested if code in catalogues()]
+    return tuple(dict.fromkeys([ENGLISH, *chosen]))
+
+
 def missing(language: str) -> list[str]:
     """English keys the language has no line for (they fall back to English)."""
     lines = catalogues()[language].lines
@@ -108,4 +153,6 @@ def _load(path: Path) -> Catalogue:
              for key, text in (entries or {}).items()}
     return Catalogue(language=data["language"], name=data["name"],
                      english_name=data["english_name"], direction=data.get("direction", "ltr"),
-                     checked=bool(data.get("checked_by_fluent_speaker")), lines=lines)
+                     checked=bool(data.get("checked_by_fluent_speaker")), lines=lines,
+                     also_called=tuple(data.get("also_called") or ()),
+                     calendar=data.get("calendar") or {})

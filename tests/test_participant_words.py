@@ -59,7 +59,8 @@ SPOKEN_SECTIONS = {"voice", "event_calls", "invite_call", "reminder_call", "canc
 
 def is_spoken(key: str) -> bool:
     section, _, name = key.partition(".")
-    return section in SPOKEN_SECTIONS or name.startswith("spoken")
+    return (section in SPOKEN_SECTIONS or name.startswith("spoken")
+            or name.startswith(("invite_call", "rsvp_call", "invite_voicemail")))
 
 
 def rendered_catalogue(language: str) -> dict[str, str]:
@@ -69,7 +70,7 @@ def rendered_catalogue(language: str) -> dict[str, str]:
 
 
 def _sample(key: str) -> dict:
-    heard = {"when": SPOKEN_WHEN} if is_spoken(key) else {}
+    heard = {"when": SPOKEN_WHEN} if key.partition(".")[0] in SPOKEN_SECTIONS else {}
     return SAMPLE | heard | SAMPLE_IN.get(key.partition(".")[0], {})
 
 

@@ -1,5 +1,6 @@
-"""The start of a call: a voicemail, steps before the questions, then the questions, with a
-short menu first when there is more than one thing to choose (several open question sets).
+"""The start of a call: a voicemail, the choice of language (when more than one is on),
+steps before the questions, then the questions, with a short menu first when there is more
+than one thing to choose (several open question sets).
 
 With one open set there is no menu. A call we placed (a "call me", or an organiser asking
 someone who cannot get texts) goes straight to the person's own set, as does an organiser
@@ -12,7 +13,7 @@ from typing import Callable
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from brewline.calls import calls, turns
+from brewline.calls import calls, language_choice, turns
 from brewline.calls.models import Call
 from brewline.calls.turns import VOICE_KEYS, CallTurn, keys
 from brewline.calls.twiml import CHOICE_TIMEOUT, goodbye, url
@@ -40,12 +41,21 @@ VOICEMAIL = {asking.CALL_PURPOSE: "voicemail_asked"}
 
 
 def answer_call(turn: CallTurn) -> str:
-    """A new call: a voicemail gets a message, a person gets any step before the questions
-    (an open invite), then the questions or the menu."""
+    """A new call: a voicemail gets a message, a person the choice of language (when more
+    than one is on), then any step before the questions (an open invite), then the
+    questions or the menu."""
     if turns.MACHINE.match(turn.heard.answered_by or ""):
         calls.voicemail_text(turn.runtime, turn.session, turn.contact, turn.call, turn.now)
         said = "voice." + VOICEMAIL.get(_purpose(turn), "voicemail")
         return goodbye(turn.speaker, [turn.speaker.line(said)])
+    languages = language_choice.offered(turn)
+    if languages:
+        return language_choice.ask(turn, languages)
+    return after_language(turn)
+
+
+def after_language(turn: CallTurn) -> str:
+    """Any step before the questions (an open invite), then the questions or the menu."""
     for step in turns.BEFORE_QUESTIONS:
         asked = step(turn)
         if asked is not None:

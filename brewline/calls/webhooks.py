@@ -8,7 +8,7 @@ from typing import Callable
 
 from flask import Blueprint, Response, current_app, request
 
-from brewline.calls import calls, menu, recordings, turns
+from brewline.calls import calls, language_choice, menu, recordings, turns
 from brewline.calls.forms import (
     HeldAnswer,
     StatusChange,
@@ -98,6 +98,13 @@ def respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
 @call_webhook()
 def incoming(heard: CallInput) -> Response:
     return respond(menu.answer_call, heard)
+
+
+@bp.post("/twilio/voice/language")
+@call_webhook()
+def language(heard: CallInput) -> Response:
+    """A key pressed at the choice of language (or silence), then on as the call goes."""
+    return respond(lambda turn: menu.after_language(language_choice.chosen(turn)), heard)
 
 
 @bp.post("/twilio/voice/questions")

@@ -55,7 +55,7 @@ def said(turn: InviteCall, key: str, heard_now: bool = True) -> str:
     """A spoken text about the event, its time counted from now (or given in full)."""
     zone = ZoneInfo(current_app.extensions["brewline"].settings.tz_default)
     when = spoken_when(turn.event.starts_at.astimezone(zone),
-                       turn.now.astimezone(zone) if heard_now else None)
+                       turn.now.astimezone(zone) if heard_now else None, turn.speaker.language)
     return render_spoken(key, events.words(turn.event, zone), when, turn.speaker.language)
 
 

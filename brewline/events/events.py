@@ -76,8 +76,8 @@ def create(session: Session, title: str, starts_at: datetime, where: str,
 
 def words(event: Event, zone: ZoneInfo) -> EventWords:
     """The event as a text mentions it, in the organiser's time zone."""
-    return EventWords(event.title, when(event.starts_at.astimezone(zone)), event.where,
-                      event.details)
+    starts = event.starts_at.astimezone(zone)
+    return EventWords(event.title, when(starts), event.where, event.details, starts)
 
 
 def is_open(event: Event | None, now: datetime) -> bool:
@@ -118,6 +118,11 @@ def cancel(runtime: Runtime, session: Session, event: Event, now: datetime) -> i
     return len(rows) + ring_called_off(runtime, session, event, sorted(rung), now)
 
 
+def _said_off(event: Event, zone: ZoneInfo, due: datetime, language: str) -> str:
+    when_said = spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone), language)
+    return render_spoken("cancelled_call", words(event, zone), when_said, language)
+
+
 def ring_called_off(runtime: Runtime, session: Session, event: Event, contact_ids: list[int],
                     now: datetime) -> int:
     """A cancellation call to each person, at a civil hour before the event's time (once:
@@ -129,11 +134,9 @@ def ring_called_off(runtime: Runtime, session: Session, event: Event, contact_id
     taken = outbox.existing_keys(session, list(keys.values()))
     zone = ZoneInfo(runtime.settings.tz_default)
     # The body is a record of what the call will say; the call itself words it when heard.
-    when_said = spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone))
     language_of = contacts.languages(session, contact_ids)
     rows = [{"contact_id": cid, "purpose": CANCELLED_CALL, "channel": "call",
-             "body": render_spoken("cancelled_call", words(event, zone), when_said,
-                                   language_of.get(cid, "en")),
+             "body": _said_off(event, zone, due, language_of.get(cid, "en")),
              "not_before": due, "ref": ref(event.id), "dedupe_key": key}
             for cid, key in keys.items() if key not in taken]
     outbox.add_many(runtime, session, rows)

@@ -16,7 +16,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from brewline.calls import calls
 from brewline.calls.turns import MACHINE, CallInput, keys, slower
-from brewline.calls.twiml import CHOICE_TIMEOUT, LANGUAGE, Speaker, goodbye, url
+from brewline.calls.twiml import CHOICE_TIMEOUT, Speaker, goodbye, url
 from brewline.calls.webhooks import call_webhook, guarded, twiml
 from brewline.delivery import stopping
 from brewline.delivery.models import Outbox
@@ -105,7 +105,8 @@ def ask(turn: InviteCall, lines: list[str], silences: int = 0, route: str = "inv
     query = {"outbox": request.args.get("outbox")} if query is None else query
     gather = response.gather(action=url(f"{route}/answer", **query), method="POST",
                              input="dtmf speech", num_digits=1, finish_on_key="#",
-                             timeout=CHOICE_TIMEOUT, speech_timeout="auto", language=LANGUAGE,
+                             timeout=CHOICE_TIMEOUT, speech_timeout="auto",
+                             language=turn.speaker.voice.language,
                              hints=hints)
     for text in lines:
         turn.speaker.say(gather, text)

@@ -1,7 +1,7 @@
 """Event reminders for those coming: texts, or calls for people who cannot get texts."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -13,7 +13,7 @@ from brewline.events import events
 from brewline.events.models import Event
 from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
-from flows.invites import relative_when, reminder_time, render, render_spoken, spoken_when, when
+from flows.invites import relative_when, reminder_time, render, render_spoken, spoken_when
 
 # Reminders by phone call, for people who cannot get texts (phone-only).
 CALL_PURPOSE = "reminder_call"
@@ -89,8 +89,8 @@ def _ring(runtime: Runtime, session: Session, event: Event, contact_id: int, spe
     zone = ZoneInfo(runtime.settings.tz_default)
     language = session.get(Contact, contact_id).language
     said = render_spoken("reminder_call", events.words(event, zone),
-                         spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone)),
-                         language)
+                         spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone),
+                                     language), language)
     return _write_once(runtime, session, f"event-reminder-call:{event.id}:{contact_id}:{spec}",
                        contact_id, said, CALL_PURPOSE, channel="call", not_before=due,
                        ref=events.ref(event.id))
@@ -131,5 +131,6 @@ def _reminder_text(runtime: Runtime, event: Event, due: datetime, language: str 
     starts = event.starts_at.astimezone(due.tzinfo)
     # Quiet hours may hold a reminder until morning, so "tomorrow" could turn out wrong.
     held = outbox.civil_time(runtime.settings, due) != due
-    relative = f"on {when(starts)}" if held else relative_when(starts, due)
+    relative = (relative_when(starts, starts - timedelta(days=7), language) if held
+                else relative_when(starts, due, language))
     return render("reminder", events.words(event, due.tzinfo), language, relative=relative)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
@@ -23,9 +23,19 @@ from brewline.texts import wording
 from brewline.vouchers import claims
 from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
 from flows import invites, sheet, words
-from flows.invites import EventWords, render, spoken_when
+from flows.invites import EventWords, relative_when, render, spoken_when, when
 from flows.loader import DATA_DIR, Registry
-from flows.readability import MAX_GRADE, check_text, encoding, flow_texts, reading_grade
+from flows.readability import (
+    MAX_GRADE,
+    check_flow,
+    check_text,
+    encoding,
+    flow_texts,
+    max_segments,
+    reading_grade,
+    sent_texts,
+    translations,
+)
 from tests.calls.phone import PhoneCall
 from tests.texts.test_sms_webhook import replies
 from tests.vouchers.conftest import pools  # noqa: F401 (fixture)
@@ -269,3 +279,109 @@ def test_every_line_of_a_call_with_help_a_voucher_and_a_change_of_mind_reads_eas
     lines = [line for twiml in heard for line in said_lines(twiml)]
     assert len(lines) > 20
     assert_all_read_easily([(line, True) for line in lines])
+
+
+# Every language: each catalogue complete, each line short and plain, each text within its
+# SMS parts in the encoding the language needs (2 parts of GSM-7, or 3 of UCS-2, which
+# holds 70 characters in one part and 67 a part when split).
+
+OTHER_LANGUAGES = [code for code in words.catalogues() if code != "en"]
+FRIDAY = datetime(2026, 6, 26, 14, 0, tzinfo=LONDON)  # "piątek": a date with Polish letters
+
+
+def translated_lines() -> list[tuple[str, str, str, bool]]:
+    lines = []
+    for language in OTHER_LANGUAGES:
+        dated = {"when": when(FRIDAY, language),
+                 "relative": relative_when(FRIDAY, FRIDAY - timedelta(days=1), language)}
+        for key in words.catalogues()[language].lines:
+            values = _sample(key) | dated | SAMPLE_IN.get(key.partition(".")[0], {})
+            if key.partition(".")[0] in SPOKEN_SECTIONS:
+                values["when"] = spoken_when(FRIDAY, FRIDAY - timedelta(days=1), language)
+            lines.append((f"{language}.yaml[{key}]", language, words.words(key, language, **values),
+                          is_spoken(key)))
+    return lines
+
+
+TRANSLATED = translated_lines()
+
+
+@pytest.mark.parametrize("where, language, text, spoken", TRANSLATED,
+                         ids=[w for w, _, _, _ in TRANSLATED])
+def test_every_translated_line_is_short_plain_and_within_its_sms_parts(where, language, text,
+                                                                       spoken):
+    assert "{" not in text, "a placeholder was left unfilled"
+    found = [f.message for f in check_text(text, where, language, spoken=spoken)]
+    assert found == [], text
+    if not spoken:
+        assert encoding(text).segments <= max_segments(text, language), text
+
+
+def test_every_language_has_every_line_and_only_the_values_english_has():
+    english = words.catalogues()["en"].lines
+    assert OTHER_LANGUAGES == ["ar", "pl"]
+    for language in OTHER_LANGUAGES:
+        lines = words.catalogues()[language].lines
+        assert words.missing(language) == [] and set(lines) == set(english)
+        assert [k for k, t in lines.items()
+                if not words.placeholders(t) <= words.placeholders(english[k])] == []
+        assert words.catalogues()[language].checked is False  # until a fluent speaker reads it
+
+
+def test_arabic_and_polish_letters_are_counted_as_ucs2_parts_and_plain_polish_as_gsm7():
+    assert [encoding("ب" * n).segments for n in (70, 71, 134, 135, 201, 202)] == [1, 2, 2, 3, 3, 4]
+    assert max_segments("شكرًا", "ar") == 3 and max_segments("Dziękujemy", "pl") == 3
+    assert max_segments("Przyjdziesz? YES/NO/MAYBE", "pl") == 2  # no Polish letters: GSM-7
+    assert max_segments("Thank you 🙂", "en") == 2  # English never gets a third part
+
+
+def test_the_shipped_question_set_is_translated_and_each_text_fits_its_parts():
+    for flow in Registry.from_dir(DATA_DIR):
+        sent = [s for s in sent_texts(flow) if s.language != "en"]
+        assert {s.language for s in sent} == set(OTHER_LANGUAGES)
+        assert [t.where for t in translations(flow, tuple(OTHER_LANGUAGES)) if t.missing] == []
+        too_long = [(s.where, s.language, encoding(s.text).segments) for s in sent
+                    if not s.spoken and encoding(s.text).segments > max_segments(s.text, s.language)]
+        assert too_long == []
+        assert [f for f in check_flow(flow) if f.level == "error"] == []
+
+
+# No participant-facing English left outside the catalogues: the modules that text or speak
+# to people hold no sentence of their own, only organiser-facing ones named here.
+PARTICIPANT_MODULES = ("brewline/texts", "brewline/calls", "brewline/events", "brewline/vouchers",
+                       "brewline/privacy", "brewline/surveys", "flows/invites.py",
+                       "flows/words.py", "flows/engine.py", "flows/keywords.py")
+FOR_ORGANISERS = {
+    "brewline/events/invite_words.py", "brewline/events/editing.py",
+    "brewline/events/scheduled.py", "brewline/surveys/broadcast.py",
+    "brewline/surveys/question_sets.py", "brewline/surveys/asking.py",
+    "brewline/vouchers/loading.py", "brewline/vouchers/rules.py", "brewline/vouchers/ledger.py"}
+ORGANISER_SENTENCES = {
+    ("brewline/events/invitations.py", "No problems found with the wording."),
+    ("brewline/events/invitations.py",
+     "The event is cancelled or has started, so no invites can go."),
+    ("brewline/events/events.py", "The event was cancelled."),
+    ("brewline/privacy/delete_my_data.py", "[They asked us to delete their data. We ask them "
+                                           "to confirm by text or at the start of their next "
+                                           "call.]"),
+}
+
+
+def _sentences_in(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text())
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and id(node) not in docstrings and _SENTENCE.search(node.value)):
+            yield node.value
+
+
+def test_no_participant_facing_english_sentence_is_left_outside_the_catalogues():
+    paths = [p for top in PARTICIPANT_MODULES for p in
+             (sorted((ROOT / top).rglob("*.py")) if (ROOT / top).is_dir() else [ROOT / top])]
+    found = {(str(p.relative_to(ROOT)), s) for p in paths
+             if str(p.relative_to(ROOT)) not in FOR_ORGANISERS for s in _sentences_in(p)}
+    assert len(paths) > 60
+    assert found == ORGANISER_SENTENCES

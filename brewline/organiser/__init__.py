@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from brewline.organiser import auth, dates, overview, vouchers
+from brewline.organiser import auth, dates, languages, overview, vouchers
 from brewline.organiser.answers import page as answers
 from brewline.organiser.contacts import page as contacts
 from brewline.organiser.invites import page as invites
@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
                  question_sets, question_set_editor, question_set_asking):
         app.register_blueprint(page.bp)
     dates.register(app)
+    languages.register(app)
     hooks.add(overview.NOTICES, ("overview_problems.html", needs_a_look.counts))
     hooks.add(overview.PANELS, ("overview_events.html", invites.upcoming))
     hooks.add(overview.PANELS, ("overview_vouchers.html", vouchers.stock))

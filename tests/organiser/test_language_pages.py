@@ -4,11 +4,13 @@ each person's and each answer's language, and the language in the exports."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
 import pytest
 
+from tests.organiser.test_invites_page import import_file, preview
 from tests.organiser.test_question_sets_page import draft_body, form, start, text_of
 from tests.texts.test_sms_webhook import replies
 
@@ -97,3 +99,18 @@ def test_the_answers_export_says_which_language_each_answer_was_given_in(twilio,
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert [(r["answer"], r["answer_language"]) for r in rows] == [
         ("yes", "en"), ("The tea", "en"), ("Herbata i rozmowa", "pl")]
+
+
+def test_the_invite_preview_shows_the_text_each_language_will_get_and_its_cost(signed_in):
+    import_file(signed_in, ("phone,name,language,invites\n07700 900101,Ann,en,yes\n"
+                            "07700 900102,Ola,Polish,yes\n07700 900103,Hala,ar,yes\n").encode())
+    page = preview(signed_in)
+    assert "In Polish, for 1 person" in page and "In Arabic, for 1 person" in page
+    arabic = page[page.index("In Arabic, for 1 person"):]
+    assert '<blockquote class="sms-preview" lang="ar" dir="rtl">Over a Brew يدعوك:' in arabic
+    polish = page[page.index("In Polish, for 1 person"):]
+    assert "Over a Brew zaprasza: Over a Brew: buses" in html.unescape(polish)
+    english = page[page.index('data-fact="segments">') + 21:].split(" ")[0]
+    parts = [int(re.search(rf'data-fact="segments-{c}">(\d+)', page).group(1)) for c in ("ar", "pl")]
+    cost = re.search(r'data-fact="cost">&pound;(\d+\.\d\d)', page).group(1)
+    assert float(cost) == pytest.approx((int(english) + sum(parts)) * 0.05)

@@ -72,10 +72,10 @@ def _gave_up_words(error: str, gave_up: re.Match) -> str:
                    "Twilio kept failing")
     if gave_up.group(2) is None:  # kept by an older Brewline, which counted tries
         return f"{because}, so we stopped after {gave_up.group(1)} tries."
-    return f"{because} for {_how_long(int(gave_up.group(2)))}, so we stopped trying. It was not sent."
+    return f"{because} for {how_long(int(gave_up.group(2)))}, so we stopped trying. It was not sent."
 
 
-def _how_long(minutes: int) -> str:
+def how_long(minutes: int) -> str:
     """'2 hours', '1 hour and 30 minutes', '45 minutes'."""
     hours, minutes = divmod(minutes, 60)
     parts = [f"{n} {unit}{'' if n == 1 else 's'}"

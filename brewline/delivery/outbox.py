@@ -35,6 +35,7 @@ MARKER_SECONDS = 600
 # RQ's scheduler moves a due job to the queue within a second or so; a scheduled job this
 # overdue has no scheduler (its worker died holding the scheduler's lock for a minute).
 SCHEDULER_GRACE_SECONDS = 10
+EARLY_SECONDS = 2  # clocks of the sweeper's and the scheduler's machines may differ a little
 # Finished send jobs are dropped at once: the outbox row is the record, not RQ.
 RESULT_TTL = 0
 # Due rows go several to a job: RQ costs a couple of dozen Redis round trips per job,
@@ -193,8 +194,10 @@ def unqueued(runtime: Runtime, ids: list[int]) -> list[int]:
         for i in ids:
             pipe.get(QUEUED_KEY.format(i))
         pipe.lrange(queue_.key, 0, -1)
+        # Only jobs due about now: one scheduled for later does not cover a row due now.
+        moment = time.time()
         pipe.zrangebyscore(queue_.scheduled_job_registry.key,
-                           time.time() - SCHEDULER_GRACE_SECONDS, "+inf")
+                           moment - SCHEDULER_GRACE_SECONDS, moment + EARLY_SECONDS)
         *jobs, waiting, scheduled = pipe.execute()
     jobs = [job.decode() if job else None for job in jobs]
     covered = {job.decode() for job in (*waiting, *scheduled)}

@@ -189,20 +189,25 @@ def unqueued(runtime: Runtime, ids: list[int]) -> list[int]:
     worker that died, or scheduled but overdue (no scheduler running)."""
     if not ids:
         return []
-    queue_ = runtime.queue
-    with runtime.redis.pipeline(transaction=True) as pipe:  # one moment's view of the queue
+    jobs, waiting = _jobs_and_waiting(runtime, ids)
+    covered = waiting | leases.alive(runtime, {j for j in jobs if j and j not in waiting})
+    return [i for i, job in zip(ids, jobs) if job not in covered]
+
+
+def _jobs_and_waiting(runtime: Runtime, ids: list[int]) -> tuple[list[str | None], set[str]]:
+    """Each row's job (by its marker), and the jobs queued or scheduled for about now,
+    read at one moment (MULTI), so a job cannot move between the two reads."""
+    queue_, moment = runtime.queue, time.time()
+    with runtime.redis.pipeline(transaction=True) as pipe:
         for i in ids:
             pipe.get(QUEUED_KEY.format(i))
         pipe.lrange(queue_.key, 0, -1)
         # Only jobs due about now: one scheduled for later does not cover a row due now.
-        moment = time.time()
         pipe.zrangebyscore(queue_.scheduled_job_registry.key,
                            moment - SCHEDULER_GRACE_SECONDS, moment + EARLY_SECONDS)
-        *jobs, waiting, scheduled = pipe.execute()
-    jobs = [job.decode() if job else None for job in jobs]
-    covered = {job.decode() for job in (*waiting, *scheduled)}
-    covered |= leases.alive(runtime, {job for job in jobs if job and job not in covered})
-    return [i for i, job in zip(ids, jobs) if job not in covered]
+        *jobs, queued, scheduled = pipe.execute()
+    return ([job.decode() if job else None for job in jobs],
+            {job.decode() for job in (*queued, *scheduled)})
 
 
 def sent_since(session: Session, contact_id: int, since: datetime | None = None) -> list[Outbox]:

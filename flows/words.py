@@ -16,9 +16,10 @@ How to add a line (or a language):
 
 A language is one file, `<code>.yaml`, with a header (`language`, `name` in the language
 itself, `english_name`, `also_called`: other names people text to choose it, `direction`,
-`checked_by_fluent_speaker`, and for languages other than English a `calendar`: days,
-months and how dates and times are written) and its `lines`. A person chooses their language by texting
-its name ("POLSKI", "Polish", "العربية"), and the LANGUAGES setting says which are on.
+`checked_by_fluent_speaker`, `goodbye`: a call's last words, and for languages other than
+English a `calendar`: days, months and how dates and times are written) and its `lines`.
+A person chooses their language by texting its name ("POLSKI", "Polish", "العربية"), and
+the LANGUAGES setting says which are on.
 """
 from __future__ import annotations
 

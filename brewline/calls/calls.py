@@ -115,7 +115,8 @@ def voicemail_text(runtime: Runtime, session: Session, contact: Contact, call: C
     already = session.scalars(select(Outbox.id).where(
         Outbox.dedupe_key == f"voicemail:{call.sid}")).first()
     if already is None:
-        outbox.add(runtime, session, contact.id, words("call_texts.voicemail", contact.language), "call_voicemail",
+        outbox.add(runtime, session, contact.id,
+                   words("call_texts.voicemail", contact.language), "call_voicemail",
                    not_before=outbox.civil_time(runtime.settings, now),
                    dedupe_key=f"voicemail:{call.sid}")
 

@@ -66,7 +66,12 @@ def ask_again(script: Script, turn: InviteCall, lines: list[str], silences: int 
 
 def tell(script: Script, turn: InviteCall) -> str:
     """The news and the keys, waiting for a key."""
-    return ask_again(script, turn, [said(turn, script.news), turn.speaker.line(f"event_calls.{script.keys}")])
+    return ask_again(script, turn, [said(turn, script.news), _keys(script, turn)])
+
+
+def _keys(script: Script, turn: InviteCall) -> str:
+    """The script's keys, in the person's language."""
+    return turn.speaker.line(f"event_calls.{script.keys}")
 
 
 def answered(script: Script, turn: InviteCall) -> str:
@@ -84,23 +89,25 @@ def replied(script: Script, turn: InviteCall) -> str:
     if pressed == "*" or (keyword and keyword.intent in ("repeat", "help")):
         return tell(script, turn)  # "say that again", "who is this?": the news from the top
     if pressed == "9":
-        return ask_again(script, turn, [slower(turn.contact), turn.speaker.line(f"event_calls.{script.keys}")])
+        return ask_again(script, turn, [slower(turn.contact), _keys(script, turn)])
     if pressed == "0":
-        return ask_again(script, turn, [turn.speaker.line(f"event_calls.{script.keys}")])
+        return ask_again(script, turn, [_keys(script, turn)])
     if keyword and keyword.intent == "opt_out":
         stopping.opt_out(turn.session, turn.contact, turn.now)
         return goodbye(turn.speaker, [turn.speaker.line("voice.opted_out")])
     own = script.reply(script, turn)
     if own is not None:
         return own
-    return ask_again(script, turn, [turn.speaker.line("voice.not_understood"), turn.speaker.line(f"event_calls.{script.keys}")])
+    return ask_again(script, turn, [turn.speaker.line("voice.not_understood"),
+                                    _keys(script, turn)])
 
 
 def silent(script: Script, turn: InviteCall) -> str:
     """Nothing heard (nothing is needed): once more the keys, then a kind goodbye."""
     raw = request.args.get("n", "1")
     if raw.isdigit() and int(raw) <= 1:
-        return ask_again(script, turn, [turn.speaker.line(f"{script.words}.still_there")], silences=1)
+        still_there = turn.speaker.line(f"{script.words}.still_there")
+        return ask_again(script, turn, [still_there], silences=1)
     return goodbye(turn.speaker, [turn.speaker.line(f"event_calls.{script.bye}")])
 
 

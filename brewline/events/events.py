@@ -110,7 +110,8 @@ def cancel(runtime: Runtime, session: Session, event: Event, now: datetime) -> i
     rung = cannot_be_texted(session, event.id)
     about = words(event, ZoneInfo(runtime.settings.tz_default))
     language_of = contacts.languages(session, sorted(people))
-    rows = [{"contact_id": cid, "body": render("event_cancelled", about, language_of.get(cid, "en")),
+    rows = [{"contact_id": cid,
+             "body": render("event_cancelled", about, language_of.get(cid, "en")),
              "purpose": "event_cancelled", "ref": ref(event.id),
              "dedupe_key": f"event-cancelled:{event.id}:{cid}"}
             for cid in people if cid not in rung]

@@ -90,7 +90,8 @@ def replied(turn: CallTurn) -> str:
     if pressed == "0":
         return _ask(call, [turn.speaker.line("event_calls.rsvp_ask_keys")])
     if pressed in VOICE_KEYS or normalise(words) in CANNOT_TEXT_PHRASES:
-        return _ask(call, [VOICE_KEYS[pressed or "8"](turn), turn.speaker.line("event_calls.rsvp_ask_keys")])
+        return _ask(call, [VOICE_KEYS[pressed or "8"](turn),
+                           turn.speaker.line("event_calls.rsvp_ask_keys")])
     if intent in turns.SPOKEN_INTENTS:
         return turns.SPOKEN_INTENTS[intent](turn)
     if intent == "opt_out":
@@ -104,8 +105,10 @@ def replied(turn: CallTurn) -> str:
         return _questions(turn, confirm(call, answer, words or pressed))
     if request.args.get("tries"):
         # Asked twice already: the questions are what they rang for.
-        return _questions(turn, [turn.speaker.line("voice.not_understood"), turn.speaker.line("event_calls.rsvp_ask_later")])
-    return _ask(call, [turn.speaker.line("voice.not_understood"), turn.speaker.line("event_calls.rsvp_ask_keys")], tries=1)
+        return _questions(turn, [turn.speaker.line("voice.not_understood"),
+                                 turn.speaker.line("event_calls.rsvp_ask_later")])
+    return _ask(call, [turn.speaker.line("voice.not_understood"),
+                       turn.speaker.line("event_calls.rsvp_ask_keys")], tries=1)
 
 
 def silent(turn: CallTurn) -> str:

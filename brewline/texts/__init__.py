@@ -3,7 +3,8 @@
 The incoming-text webhook (POST /twilio/sms), keeping every text exactly as it came,
 recognising keywords and plain phrases (STOP, START, and those other capabilities add),
 a language's name (the person's language from now on), giving everything else to the
-person's conversation, the words the service itself replies with, and texts kept while the database was down, handled once it is back.
+person's conversation, the words the service itself replies with, and texts kept while
+the database was down, handled once it is back.
 """
 from __future__ import annotations
 

@@ -94,7 +94,8 @@ def offer_for_event(runtime, session, contact, event_id: int, now) -> bool:
         return False
     offers.set_offer(session, contact, "offer", pools, now)
     value = pools[0].value if len(pools) == 1 else "voucher"
-    outbox.add(runtime, session, contact.id, words("vouchers.event_offer", contact.language, value=value),
+    offer = words("vouchers.event_offer", contact.language, value=value)
+    outbox.add(runtime, session, contact.id, offer,
                "voucher_offer", not_before=outbox.civil_time(runtime.settings, now),
                dedupe_key=f"voucher-offer:{event_id}:{contact.id}")
     return True

@@ -37,6 +37,10 @@ class Settings:
     org_name: str = "Over a Brew"  # what people are told they are talking to
     org_description: str = "a chat about local services"  # one short phrase, reading age 9
     org_phone: str | None = None  # a number people can ring us on; None: our Twilio number
+    # Seconds before a silent database counts as down (well inside Twilio's 15 s).
+    database_connect_timeout: float = 3.0
+    database_statement_timeout: float = 5.0
+    database_pool_timeout: float = 3.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -80,8 +84,23 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         org_name=env.get("ORG_NAME") or "Over a Brew",
         org_description=env.get("ORG_DESCRIPTION") or "a chat about local services",
         org_phone=env.get("ORG_PHONE") or None,
+        database_connect_timeout=_seconds(env, "DATABASE_CONNECT_TIMEOUT", 3.0),
+        database_statement_timeout=_seconds(env, "DATABASE_STATEMENT_TIMEOUT", 5.0),
+        database_pool_timeout=_seconds(env, "DATABASE_POOL_TIMEOUT", 3.0),
         extra={k: v for k, v in env.items() if k.startswith("BREWLINE_")},
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number of seconds from the environment, or a plain error naming it."""
+    value = env.get(name, "").strip()
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise ValueError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return seconds
 
 
 def parse_quiet_hours(value: str) -> tuple[time, time] | None:

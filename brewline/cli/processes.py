@@ -103,6 +103,8 @@ def web(workers: str) -> None:
 def worker(burst: bool) -> None:
     """Run an RQ worker with the scheduler, and the outbox sweeper."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # The Twilio client logs every request's headers at INFO: noise, not news.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     loop.run(Runtime(from_env()), burst)
 
 

@@ -10,6 +10,7 @@ import http.client
 import os
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -20,6 +21,7 @@ from sqlalchemy import text as text_sql
 from sqlalchemy.engine import make_url
 
 from brewline import exports
+from brewline.calls.words import VOICE
 from brewline.platform.database import DATABASE_DOWN
 from brewline.platform.database_limits import CLIENT_MARGIN
 from brewline.platform.runtime import Runtime
@@ -28,7 +30,7 @@ from brewline.texts.wording import REPLIES
 from tests.fault.conftest import free_port, wait_until
 from tests.fault.proxy import Proxy
 from tests.fault.test_web import SIGNER, listening, twiml_texts
-from tests.conftest import PUBLIC_URL
+from tests.conftest import ACCOUNT_SID, PUBLIC_URL
 
 pytestmark = pytest.mark.fault
 TWILIO_GIVES_UP = 15.0  # seconds Twilio waits for a webhook's answer
@@ -72,24 +74,39 @@ def hanging(runtime):
     proxy.cut()
 
 
-def text(port: int, sender: str, body: str, sid: str) -> tuple[int | None, list[str], float]:
-    """Post a signed text; (status, the replies, seconds taken), status None if no answer
-    came within 20 s (Twilio would long have given up)."""
-    form = {"From": sender, "To": "+447700900000", "Body": body, "MessageSid": sid,
-            "NumMedia": "0"}
+def post(port: int, path: str, form: dict) -> tuple[int | None, bytes, float]:
+    """Post a signed form as Twilio does; (status, body, seconds taken), status None if no
+    answer came within 20 s (Twilio would long have given up)."""
     began = time.monotonic()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     try:
-        connection.request("POST", "/twilio/sms", urlencode(form), {
-            "X-Twilio-Signature": SIGNER.compute_signature(PUBLIC_URL + "/twilio/sms", form),
+        connection.request("POST", path, urlencode(form), {
+            "X-Twilio-Signature": SIGNER.compute_signature(PUBLIC_URL + path, form),
             "Content-Type": "application/x-www-form-urlencoded"})
         response = connection.getresponse()
-        status, body_bytes = response.status, response.read()
-        return status, twiml_texts(body_bytes), time.monotonic() - began
+        return response.status, response.read(), time.monotonic() - began
     except (OSError, http.client.HTTPException):
-        return None, [], time.monotonic() - began
+        return None, b"", time.monotonic() - began
     finally:
         connection.close()
+
+
+def text(port: int, sender: str, body: str, sid: str) -> tuple[int | None, list[str], float]:
+    """A signed text; (status, the replies, seconds taken)."""
+    status, answer, seconds = post(port, "/twilio/sms", {
+        "From": sender, "To": "+447700900000", "Body": body, "MessageSid": sid,
+        "NumMedia": "0"})
+    return status, twiml_texts(answer) if status == 200 else [], seconds
+
+
+def ring(port: int, caller: str) -> tuple[int | None, str, float]:
+    """A signed incoming call; (status, every word said, seconds taken)."""
+    status, answer, seconds = post(port, "/twilio/voice", {
+        "CallSid": "CA" + "5" * 32, "AccountSid": ACCOUNT_SID, "CallStatus": "ringing",
+        "Direction": "inbound", "From": caller, "To": "+447700900000"})
+    said = (" ".join(" ".join(say.itertext()).strip() for say in ET.fromstring(answer).iter("Say"))
+            if status == 200 else "")
+    return status, said, seconds
 
 
 def burst(port: int, phones: list[str], body: str, tag: str) -> dict[str, tuple]:
@@ -144,7 +161,11 @@ def test_a_30_second_database_stall_during_a_burst_gets_every_text_an_answer_in_
 
     hang.stall()
     stalled = time.monotonic()
+    call: list[tuple] = []
+    ringing = threading.Thread(target=lambda: call.append(ring(port, "+447700900999")))
+    ringing.start()
     results = burst(port, phones, "yes", "ys")
+    ringing.join(timeout=30)
     time.sleep(max(0.0, STALL_SECONDS - (time.monotonic() - stalled)))
     hang.flow()
     back = time.monotonic()
@@ -158,6 +179,8 @@ def test_a_30_second_database_stall_during_a_burst_gets_every_text_an_answer_in_
     time.sleep(3)  # more sweeps and drains: a second question 1 would show up here
 
     print(f"everyone had question 1 {drained:.1f} s after the stall ended")
+    assert call[0][0] == 200 and call[0][1] == VOICE["database_down"], call
+    assert call[0][2] < TWILIO_GIVES_UP
     in_time = [phone for phone, (status, texts, seconds) in results.items()
                if status == 200 and seconds < TWILIO_GIVES_UP and texts]
     assert len(in_time) == PEOPLE, results

@@ -91,6 +91,18 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     )
 
 
+def sqlite_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """The SQLite file these settings would use (None for another database), found
+    without creating anything, as from_env() would (it makes instance/ for secrets)."""
+    env = os.environ if env is None else env
+    url = env.get("DATABASE_URL") or ""
+    if not url:
+        return Path(env.get("BREWLINE_INSTANCE", "instance")).resolve() / "brewline.db"
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url[len("sqlite:///"):]).resolve()
+    return None
+
+
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     """A positive number of seconds from the environment, or a plain error naming it."""
     value = env.get(name, "").strip()

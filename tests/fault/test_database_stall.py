@@ -27,10 +27,10 @@ from brewline.platform.database_limits import CLIENT_MARGIN
 from brewline.platform.runtime import Runtime
 from brewline.delivery.models import Message
 from brewline.texts.wording import REPLIES
+from tests.conftest import ACCOUNT_SID, PUBLIC_URL
 from tests.fault.conftest import free_port, wait_until
 from tests.fault.proxy import Proxy
 from tests.fault.test_web import SIGNER, listening, twiml_texts
-from tests.conftest import ACCOUNT_SID, PUBLIC_URL
 
 pytestmark = pytest.mark.fault
 TWILIO_GIVES_UP = 15.0  # seconds Twilio waits for a webhook's answer

@@ -13,7 +13,7 @@ from typing import Callable
 
 FIRST_PAUSE, LONGEST_PAUSE = 1.0, 30.0  # before starting a dead child again
 STEADY_SECONDS = 60.0  # a child that ran this long had no crash loop: start again at once
-STOP_SECONDS = 8.0  # after SIGTERM, how long a child may take before it is killed
+STOP_SECONDS = 5.0  # after SIGTERM, how long a child may take before it is killed
 
 
 @dataclass

@@ -120,7 +120,7 @@ def test_brewline_run_brings_back_a_worker_that_dies_then_stops_quietly_on_ctrl_
     print(f"stopped {seconds:.1f} s after Ctrl-C")
     said = run.said()
     assert run.process.returncode == 0 and said.rstrip().endswith("Brewline has stopped.")
-    assert seconds < 10
+    assert seconds < 8  # SIGKILL after 5 s for any child slower than that
     assert "Traceback" not in said and "SIGKILL" not in said
     assert gone(web) and gone(again)
 
@@ -128,7 +128,7 @@ def test_brewline_run_brings_back_a_worker_that_dies_then_stops_quietly_on_ctrl_
 def test_brewline_run_stops_as_quietly_on_sigterm(started):
     run = up(started())
     children = run.children()
-    assert run.ctrl_c(signal.SIGTERM) < 10
+    assert run.ctrl_c(signal.SIGTERM) < 8
     assert run.process.returncode == 0 and "Traceback" not in run.said()
     assert all(gone(pid) for pid in children.values())
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Mapping
 
 from flows.invites import parse_reminders
+from flows.words import catalogues, code_for
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Settings:
     database_connect_timeout: float = 3.0
     database_statement_timeout: float = 5.0
     database_pool_timeout: float = 3.0
+    # Languages people may take part in (catalogue codes); () means every shipped catalogue
+    # with no line missing (flows.words.switched_on).
+    languages: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -87,6 +91,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         database_connect_timeout=_seconds(env, "DATABASE_CONNECT_TIMEOUT", 3.0),
         database_statement_timeout=_seconds(env, "DATABASE_STATEMENT_TIMEOUT", 5.0),
         database_pool_timeout=_seconds(env, "DATABASE_POOL_TIMEOUT", 3.0),
+        languages=parse_languages(env.get("LANGUAGES", "")),
         extra={k: v for k, v in env.items() if k.startswith("BREWLINE_")},
     )
 
@@ -125,6 +130,18 @@ def parse_quiet_hours(value: str) -> tuple[time, time] | None:
     except ValueError:
         raise ValueError(f"QUIET_HOURS must look like 20:00-09:00, not {value!r}") from None
     return start, end
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """'en, pl, Arabic' -> ('en', 'pl', 'ar'); empty -> () (every complete catalogue)."""
+    found = []
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        code = code_for(part)
+        if code is None:
+            shipped = ", ".join(catalogues())
+            raise ValueError(f"LANGUAGES: there are no words for {part!r}; we have {shipped}")
+        found.append(code)
+    return tuple(dict.fromkeys(found))
 
 
 def local_token(instance: Path) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from brewline.platform.runtime import Runtime
 from brewline.texts.inbound import InboundText, receive_text
-from brewline.texts.wording import REPLIES
+from brewline.texts.wording import own_reply
 
 
 def replay(runtime: Runtime, fields: dict, at: datetime) -> None:
@@ -18,5 +18,6 @@ def replay(runtime: Runtime, fields: dict, at: datetime) -> None:
 
 
 def holding() -> list[str]:
-    """What the webhook answered a text it spooled."""
-    return [REPLIES["holding"]]
+    """What the webhook answered a text it spooled (in the default language: with the
+    database away, the person's own is not known)."""
+    return [own_reply("holding")]

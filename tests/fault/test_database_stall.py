@@ -26,7 +26,7 @@ from brewline.platform.database import DATABASE_DOWN
 from brewline.platform.database_limits import CLIENT_MARGIN
 from brewline.platform.runtime import Runtime
 from brewline.delivery.models import Message
-from brewline.texts.wording import REPLIES
+from brewline.texts.wording import own_reply
 from tests.conftest import ACCOUNT_SID, PUBLIC_URL
 from tests.fault.conftest import free_port, wait_until
 from tests.fault.proxy import Proxy
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.fault
 TWILIO_GIVES_UP = 15.0  # seconds Twilio waits for a webhook's answer
 STALL_SECONDS = 30.0
 PEOPLE = 24
-HOLDING = REPLIES["holding"]
+HOLDING = own_reply("holding")
 
 
 class WriterHeld:

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from brewline.cli import build
 from brewline.delivery import sending, spool
 from brewline.delivery.models import Outbox
-from brewline.texts.wording import REPLIES
+from brewline.texts.wording import own_reply
 from tests.conftest import PHONE
 from tests.delivery.test_spool import broken  # noqa: F401 (fixture)
 from tests.texts.test_sms_webhook import replies
 
-HOLDING = REPLIES["holding"]
+HOLDING = own_reply("holding")
 
 
 @pytest.fixture

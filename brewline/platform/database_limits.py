@@ -47,6 +47,26 @@ def bound_postgres(engine: Engine, limits: DatabaseLimits) -> None:
         connection.answer_within = within
         return connection
 
+    _bound_ping(engine, limits.connect)
+
+
+def _bound_ping(engine: Engine, seconds: float) -> None:
+    """The pool's check of a pooled connection (pool_pre_ping) waits only `seconds`: a
+    connection that cannot answer ";" that fast is as good as gone, and the pool then
+    tries a new one. (SQLAlchemy has no event for it, so this engine's own dialect is
+    given a ping that lowers the connection's limit for the check.)"""
+    ping = engine.dialect.do_ping
+
+    def do_ping(dbapi_connection) -> bool:
+        was = dbapi_connection.answer_within
+        dbapi_connection.answer_within = seconds
+        try:
+            return ping(dbapi_connection)
+        finally:
+            dbapi_connection.answer_within = was
+
+    engine.dialect.do_ping = do_ping
+
 
 _BOUNDED: list[type] = []
 

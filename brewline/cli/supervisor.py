@@ -51,7 +51,7 @@ class Supervisor:
 
     def run(self, on_started: Callable[[], None] = lambda: None) -> None:
         """Start every child, watch them until asked to stop, then stop them."""
-        self._on_signals()
+        before = self._on_signals()
         try:
             self.tend()
             on_started()
@@ -59,6 +59,8 @@ class Supervisor:
                 self.tend()
         finally:
             self.stop_all()
+            for signum, handler in before.items():
+                signal.signal(signum, handler)
 
     def tend(self) -> None:
         """Start children that are due; note the ones that died and when to start them."""
@@ -95,9 +97,10 @@ class Supervisor:
             _signal(process, signal.SIGKILL)
             process.wait(timeout=5)
 
-    def _on_signals(self) -> None:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: self.stop.set())
+    def _on_signals(self) -> dict:
+        """Ctrl-C and SIGTERM ask to stop; what was there before, to put back after."""
+        return {signum: signal.signal(signum, lambda *_: self.stop.set())
+                for signum in (signal.SIGINT, signal.SIGTERM)}
 
 
 def _signal(process: subprocess.Popen, signum: int) -> None:

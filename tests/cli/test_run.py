@@ -170,3 +170,18 @@ def test_a_command_on_a_database_without_tables_says_to_upgrade_in_one_line(tmp_
     assert result.stderr.startswith("Error: the database at sqlite:///")
     assert "has no Brewline tables" in result.stderr and "brewline db upgrade" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_brewline_web_on_a_port_already_in_use_refuses_in_one_line_too(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        (tmp_path / "instance").mkdir()
+        (tmp_path / "instance" / "brewline.db").touch()  # a database is there
+        result = subprocess.run([sys.executable, "-m", "brewline", "web"], cwd=tmp_path,
+                                env=environment(tmp_path, port), capture_output=True,
+                                text=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}")
+    assert result.stderr.count("\n") == 1

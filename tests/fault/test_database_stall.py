@@ -149,7 +149,7 @@ def exported(runtime) -> dict[str, list[str]]:
 
 
 def test_a_30_second_database_stall_during_a_burst_gets_every_text_an_answer_in_time(
-        runtime, processes, hanging, fake_twilio):
+        runtime, processes, hanging, fake_twilio, tmp_path):
     hang, env = hanging
     port = free_port()
     processes.web(port, **env)
@@ -194,6 +194,8 @@ def test_a_30_second_database_stall_during_a_burst_gets_every_text_an_answer_in_
     assert len(yeses) == PEOPLE and set(yeses.values()) == {1}
     said = exported(runtime)
     assert all(said[phone] == got[phone] for phone in phones), (said, got)
+    worker_log = "\n".join(p.read_text(errors="replace") for p in tmp_path.glob("worker-*.log"))
+    assert "Traceback" not in worker_log  # plain lines while the database is away
 
 
 def test_a_transaction_on_a_hanging_database_fails_as_down_within_its_limits(

@@ -83,8 +83,10 @@ def test_retries_that_run_a_moment_early_are_sent_then_not_ten_minutes_later(
     wait_until(lambda: all_sent(runtime, 12), A_MINUTE, "every retried text sent")
     late = [(r.claimed_at - r.not_before).total_seconds() for r in rows(runtime)]
     print(f"retries claimed {min(late):+.2f} s to {max(late):+.2f} s from when they were due")
-    # RQ keeps scheduled times in whole seconds, so some retries ran before they were due.
-    assert min(late) < 0 and max(late) < A_MINUTE
+    # RQ keeps scheduled times in whole seconds, so retries often run before they are due;
+    # whether one does in this run depends on the machine's load, so that case is pinned
+    # down exactly in tests/delivery/test_lost_jobs.py and here only none may wait.
+    assert max(late) < A_MINUTE
     assert {r.attempts for r in rows(runtime)} == {2}
     assert_each_sent_once(runtime, fake_twilio, 12)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from brewline.organiser import auth, dates, guard, overview, vouchers
+from brewline.organiser import auth, dates, guard, languages, overview, vouchers
 from brewline.organiser.answers import page as answers
 from brewline.organiser.contacts import page as contacts
 from brewline.organiser.invites import page as invites
@@ -38,6 +38,7 @@ def register(app: Flask) -> None:
     dates.register(app)
     for error in DATABASE_DOWN:
         app.register_error_handler(error, guard.database_down)
+    languages.register(app)
     hooks.add(overview.NOTICES, ("overview_problems.html", needs_a_look.counts))
     hooks.add(overview.PANELS, ("overview_events.html", invites.upcoming))
     hooks.add(overview.PANELS, ("overview_vouchers.html", vouchers.stock))

@@ -163,16 +163,20 @@ class EventWords:
     when: str
     where: str
     details: str | None = None
+    by_phone: bool = False  # people may ring in at the start time to listen
 
+
+# One short sentence for events people can join by phone (brewline/live/).
+LISTEN_IN = "You can ring this number then to hear it."
 
 TEXTS = {
     "invite": (
         "Hello from Over a Brew, the friendly chats about local services. Our next "
-        "session: {title}, {when}, at {where}. {details}Would you like to come? Reply YES, "
+        "session: {title}, {when}, at {where}. {details}{listen}Would you like to come? Reply YES, "
         "NO or MAYBE. Text STOP to stop texts."),
     "invite_call": (
         "Hello, this is Over a Brew, the friendly chats about local services. We would love "
-        "you to come to {title}. It is on {when}, at {where}. {details}Press 1 to come, 2 if "
+        "you to come to {title}. It is on {when}, at {where}. {details}{listen}Press 1 to come, 2 if "
         "you cannot, or 3 if you might."),
     # Said on the invite call once the person has answered (they get no texts), and on a
     # call to us that asked first (brewline/events/rsvp_call.py). Ringing us asks again only
@@ -180,7 +184,7 @@ TEXTS = {
     # the reminder call, where 2 means "cannot come".
     "rsvp_call_yes": (
         "Thank you, we will see you there. The session is {title}. It is on {when}, at "
-        "{where}."),
+        "{where}. {listen}"),
     "rsvp_call_reminded": (
         "We will ring you with a reminder nearer the time. If you can no longer come, "
         "you can tell us then."),
@@ -198,7 +202,7 @@ TEXTS = {
         "Goodbye."),
     "rsvp_yes": (
         "Thank you, we will see you there! The session is {title}. It is on {when}, at "
-        "{where}. We will text you a reminder. If your plans change, just reply NO."),
+        "{where}. {listen}We will text you a reminder. If your plans change, just reply NO."),
     "rsvp_no": (
         "Thank you for letting us know. Sorry you cannot come to {title} this time. "
         "We will tell you about the next one."),
@@ -206,8 +210,8 @@ TEXTS = {
         "Thank you. We have you down as a maybe for {title}. It is on {when}. Reply YES "
         "or NO when you know."),
     "reminder": (
-        "A reminder from Over a Brew. {title} is {relative}. The place is {where}. We hope "
-        "to see you there. If you cannot come now, just reply NO."),
+        "A reminder from Over a Brew. {title} is {relative}. The place is {where}. {listen}We "
+        "hope to see you there. If you cannot come now, just reply NO."),
     "event_cancelled": (
         "Sorry, Over a Brew has had to cancel {title}. It was going to be on {when}. We are "
         "sorry if this spoils your plans. We will tell you when the next session is planned."),
@@ -222,7 +226,7 @@ TEXTS = {
 SPOKEN = {
     "reminder_call": (
         "Hello, this is Over a Brew, with a reminder. You said you would come to {title}. "
-        "It is {when}. The place is {where}. We hope to see you there."),
+        "It is {when}. The place is {where}. {listen}We hope to see you there."),
     "reminder_call_keys": (
         "To hear this again, press star. If you can no longer come, press 2. "
         "If you are still coming, you do not need to do anything."),
@@ -263,14 +267,20 @@ SPOKEN = {
 
 def render_spoken(key: str, event: EventWords, when_said: str) -> str:
     """A spoken text about an event, with the time as a voice should say it."""
-    return SPOKEN[key].format(title=event.title, when=when_said, where=event.where)
+    return SPOKEN[key].format(title=event.title, when=when_said, where=event.where,
+                              listen=_listen(event))
 
 
 def render(key: str, event: EventWords, **extra: object) -> str:
     """A text about an event, with the details (if any) as their own sentence."""
     details = _sentence(event.details) + " " if event.details else ""
     return TEXTS[key].format(title=event.title, when=event.when, where=event.where,
-                             details=details, **extra)
+                             details=details, listen=_listen(event), **extra).strip()
+
+
+def _listen(event: EventWords) -> str:
+    """The listen-in sentence and a space, for an event people can join by phone."""
+    return LISTEN_IN + " " if event.by_phone else ""
 
 
 def survey_reminder(answered: int, total: int) -> str:

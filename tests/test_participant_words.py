@@ -21,6 +21,7 @@ import pytest
 
 from brewline.calls import words as call_words
 from brewline.events import cancelled_call, invite_call, reminder_call
+from brewline.live import words as live_words
 from brewline.privacy import delete_my_data
 from brewline.texts import wording
 from brewline.vouchers import by_call, by_text, claims
@@ -62,6 +63,29 @@ def _spoken_event_texts() -> dict[str, str]:
     return {key: render_spoken(key, EVENT, SPOKEN_WHEN) for key in invites.SPOKEN}
 
 
+# The long title and the extra sentence leave no room for one more sentence in two SMS
+# parts: an organiser asking for both is told to shorten the invite (invite_words.py).
+BY_PHONE = EventWords(**{**EVENT.__dict__, "details": None, "by_phone": True})
+
+
+def _by_phone_texts() -> dict[str, str]:
+    """The event texts and calls of an event people can ring into: with LISTEN_IN."""
+    # invite_call and rsvp_call_* are said on a call (heard, so no SMS parts to count).
+    texts = {f"{'spoken ' if '_call' in key else ''}{key} by phone":
+             render(key, BY_PHONE, relative="tomorrow at 2pm")
+             for key in invites.TEXTS if "{listen}" in invites.TEXTS[key]}
+    spoken = {f"spoken {key} by phone": render_spoken(key, BY_PHONE, SPOKEN_WHEN)
+              for key in invites.SPOKEN if "{listen}" in invites.SPOKEN[key]}
+    assert all(invites.LISTEN_IN in text for text in (texts | spoken).values())
+    return texts | spoken
+
+
+def _live_voice() -> dict[str, str]:
+    """What callers to a live session hear (brewline/live/words.py)."""
+    values = {"title": EVENT.title, "count": 3, "people": "3 people are listening."}
+    return {key: text.format(**values) for key, text in live_words.VOICE.items()}
+
+
 def _code_texts() -> dict[str, str]:
     """The texts that give a code, as claims.code_text() writes them."""
     pool = VoucherPool(name="tesco", value="£10 Tesco gift card")
@@ -96,6 +120,8 @@ CATALOGUES: dict[str, tuple[Callable[[], dict[str, str]], bool]] = {
     "brewline/calls/words.py:TEXTS": (lambda: _formatted(call_words.TEXTS), False),
     "flows/invites.py:TEXTS": (_invite_texts, False),
     "flows/invites.py:SPOKEN": (_spoken_event_texts, True),
+    "flows/invites.py:LISTEN_IN": (_by_phone_texts, False),  # "spoken ..." keys are heard
+    "brewline/live/words.py:VOICE": (_live_voice, True),
     "brewline/events/invite_call.py:WORDS": (lambda: _formatted(invite_call.WORDS), True),
     "brewline/events/reminder_call.py:WORDS": (lambda: _formatted(reminder_call.WORDS), True),
     "brewline/events/cancelled_call.py:WORDS": (lambda: _formatted(cancelled_call.WORDS), True),
@@ -118,6 +144,7 @@ NOT_FOR_PARTICIPANTS = {
     "brewline/cli/chat.py:TWILIO_ANSWERS",  # a note for whoever tries it in the terminal
     "brewline/events/editing.py:FIELDS",  # the event form's labels
     "brewline/events/scheduled.py:RACED",  # why a scheduled send stopped, for organisers
+    "brewline/live/words.py:PAGE",  # the live page's notices, for organisers
 }
 NOT_FOR_PARTICIPANTS_UNDER = (
     "brewline/organiser/",

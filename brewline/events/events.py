@@ -76,7 +76,7 @@ def create(session: Session, title: str, starts_at: datetime, where: str,
 def words(event: Event, zone: ZoneInfo) -> EventWords:
     """The event as a text mentions it, in the organiser's time zone."""
     return EventWords(event.title, when(event.starts_at.astimezone(zone)), event.where,
-                      event.details)
+                      event.details, bool(event.by_phone))
 
 
 def is_open(event: Event | None, now: datetime) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from brewline.events.models import Event
@@ -93,3 +93,11 @@ def hands(session: Session, live: LiveSession) -> list[LiveCaller]:
 def on_break(live: LiveSession, now: datetime) -> bool:
     """Whether the session is in a break the organiser announced."""
     return live.break_at is not None and live.break_at <= now < live.break_at + BREAK
+
+
+def forget_callers_before(session: Session, cutoff: datetime) -> int:
+    """Delete who was in the calls of sessions over before `cutoff` (retention); what
+    counts is kept as attendance. How many rows went."""
+    over = select(LiveSession.id).where(
+        func.coalesce(LiveSession.ended_at, LiveSession.created_at) < cutoff)
+    return session.execute(delete(LiveCaller).where(LiveCaller.session_id.in_(over))).rowcount or 0

@@ -45,7 +45,9 @@ class LiveCaller(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"),
                                             index=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
-    number: Mapped[int] = mapped_column(Integer)  # "caller 2": the same on a ring back
+    # "Caller 2": the same on a ring back. (Not "number": erasure reads a column of that
+    # name as a phone number.)
+    caller_no: Mapped[int] = mapped_column(Integer)
     is_host: Mapped[bool] = mapped_column(default=False)
     # joining (sent to the room) | in | menu (pressed *) | out
     state: Mapped[str] = mapped_column(String(10), default="joining")

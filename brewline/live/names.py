@@ -11,4 +11,4 @@ from brewline.people.models import Contact
 def name_of(session: Session, caller: LiveCaller) -> str:
     contact = session.get(Contact, caller.contact_id)
     first = (contact.name or "").split()[0] if contact is not None and contact.name else ""
-    return first[:40] if first else f"Caller {caller.number}"
+    return first[:40] if first else f"Caller {caller.caller_no}"

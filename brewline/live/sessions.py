@@ -53,7 +53,7 @@ def caller(session: Session, live: LiveSession, contact_id: int, call_sid: str,
     found = session.scalars(select(LiveCaller).where(LiveCaller.call_sid == call_sid)).first()
     if found is None:
         found = LiveCaller(session_id=live.id, contact_id=contact_id, call_sid=call_sid,
-                           number=_number_for(session, live, contact_id))
+                           caller_no=_number_for(session, live, contact_id))
         session.add(found)
     found.is_host = found.is_host or is_host
     found.muted = not found.is_host
@@ -62,11 +62,11 @@ def caller(session: Session, live: LiveSession, contact_id: int, call_sid: str,
 
 
 def _number_for(session: Session, live: LiveSession, contact_id: int) -> int:
-    before = session.scalar(select(LiveCaller.number).where(
+    before = session.scalar(select(LiveCaller.caller_no).where(
         LiveCaller.session_id == live.id, LiveCaller.contact_id == contact_id).limit(1))
     if before is not None:
         return before
-    highest = session.scalar(select(func.max(LiveCaller.number)).where(
+    highest = session.scalar(select(func.max(LiveCaller.caller_no)).where(
         LiveCaller.session_id == live.id))
     return (highest or 0) + 1
 
@@ -79,7 +79,7 @@ def in_room(session: Session, live: LiveSession) -> list[LiveCaller]:
     """Callers in the room now, in the order they first rang in."""
     return list(session.scalars(select(LiveCaller).where(
         LiveCaller.session_id == live.id, LiveCaller.state == "in")
-        .order_by(LiveCaller.number, LiveCaller.id)))
+        .order_by(LiveCaller.caller_no, LiveCaller.id)))
 
 
 def hands(session: Session, live: LiveSession) -> list[LiveCaller]:

@@ -58,7 +58,7 @@ def _joined(session: Session, live: LiveSession, change: ConferenceChange, at: d
         return "not one of our callers"
     caller.state, caller.joined_at = "in", at
     caller.muted = caller.muted if change.muted is None else change.muted
-    return f"caller {caller.number} is in"
+    return f"caller {caller.caller_no} is in"
 
 
 def _left(session: Session, live: LiveSession, change: ConferenceChange, at: datetime) -> str:
@@ -66,7 +66,7 @@ def _left(session: Session, live: LiveSession, change: ConferenceChange, at: dat
     if caller is None:
         return "not one of our callers"
     _leave(session, live, caller, at)
-    return f"caller {caller.number} left"
+    return f"caller {caller.caller_no} left"
 
 
 def _leave(session: Session, live: LiveSession, caller: LiveCaller, at: datetime) -> None:
@@ -92,7 +92,7 @@ def _muted(session: Session, live: LiveSession, change: ConferenceChange, at: da
     if caller is None:
         return "not one of our callers"
     caller.muted = change.what == "participant-mute"
-    return f"caller {caller.number} {'muted' if caller.muted else 'can speak'}"
+    return f"caller {caller.caller_no} {'muted' if caller.muted else 'can speak'}"
 
 
 _HANDLERS: dict[str, Callable[[Session, LiveSession, ConferenceChange, datetime], str]] = {

@@ -351,7 +351,7 @@ def upgrade() -> None:
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('call_sid', sa.String(length=64), nullable=False),
-    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('caller_no', sa.Integer(), nullable=False),
     sa.Column('is_host', sa.Boolean(), nullable=False),
     sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('muted', sa.Boolean(), nullable=False),

@@ -35,7 +35,7 @@ def add_caller(db, live: LiveSession, phone: str, name: str | None, hand: bool,
     db.add(contact)
     db.flush()
     caller = LiveCaller(session_id=live.id, contact_id=contact.id, call_sid=f"CA{number:032x}",
-                        number=number, state="in", muted=True, joined_at=utcnow(),
+                        caller_no=number, state="in", muted=True, joined_at=utcnow(),
                         hand_at=utcnow() + timedelta(seconds=number) if hand else None)
     db.add(caller)
     db.flush()

@@ -173,4 +173,4 @@ def test_a_caller_who_is_cut_off_can_ring_back_in_as_the_same_caller(call, twili
     again = PhoneCall(twilio)
     again.ring()
     assert again.press("1").first("Conference") is not None
-    assert _caller(runtime, again).number == _caller(runtime, call).number == 1
+    assert _caller(runtime, again).caller_no == _caller(runtime, call).caller_no == 1

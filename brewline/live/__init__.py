@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from brewline.calls import turns
+from brewline.calls import calls, turns
 from brewline.delivery import spool
-from brewline.live import joining, webhooks
+from brewline.live import joining, status, webhooks
 from brewline.platform import hooks
 
 
 def register(app: Flask | None = None) -> None:
-    """The offer before the questions, the spooled-callback replay, and the webhooks."""
+    """The offer before the questions, leaving the list when a call ends, the spooled
+    conference callbacks, and the webhooks."""
     hooks.add(turns.BEFORE_QUESTIONS, joining.offer_first)
+    hooks.add(calls.ON_ENDED, status.call_ended)
     spool.REPLAYS["conference_status"] = webhooks.replay_status
     if app is not None:
         app.register_blueprint(webhooks.bp)

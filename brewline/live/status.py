@@ -87,6 +87,16 @@ def _mark_attended(session: Session, live: LiveSession, caller: LiveCaller,
         attendance.record(session, live.event_id, contact, at, how=attendance.BY_PHONE)
 
 
+def call_ended(session: Session, call, now: datetime) -> None:
+    """A call ended (calls.calls.ON_ENDED): a caller still listed (at the * menu, or in
+    the room with no leave heard) leaves the session."""
+    caller = sessions.by_call(session, call.sid)
+    if caller is not None and caller.state != "out":
+        live = session.get(LiveSession, caller.session_id)
+        _leave(session, live, caller, now)
+        caller.state = "out"
+
+
 def _muted(session: Session, live: LiveSession, change: ConferenceChange, at: datetime) -> str:
     caller = sessions.by_call(session, change.call_sid)
     if caller is None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from brewline.events.models import Attendance
+from brewline.live import sessions
 from brewline.live.models import LiveCaller, LiveSession
 from tests.calls.phone import PhoneCall, count
 from tests.live.conftest import AT
@@ -99,3 +100,18 @@ def test_a_callback_for_an_unknown_event_is_a_404(twilio, room):
         "ConferenceSid": room.sid, "FriendlyName": "brewline-event-999999",
         "StatusCallbackEvent": "conference-start"})
     assert response.status_code == 404
+
+
+def test_hanging_up_at_the_star_menu_takes_the_caller_and_their_hand_off_the_list(
+        call, room, runtime):
+    _in_room(call, room)
+    call.post(call.last.first("Dial").get("action"), DialCallStatus="completed")
+    room.leave(call, AT + timedelta(minutes=1))
+    call.press("1")  # asks to speak, and goes back in
+    call.post(call.last.first("Dial").get("action"), DialCallStatus="completed")
+    assert _caller(runtime, call).state == "menu"
+    assert call.status("completed").status_code == 200
+    with runtime.store.transaction() as session:
+        live = session.scalars(select(LiveSession)).one()
+        assert sessions.hands(session, live) == []
+        assert session.get(LiveCaller, _caller(runtime, call).id).state == "out"

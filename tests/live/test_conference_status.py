@@ -111,7 +111,7 @@ def test_hanging_up_at_the_star_menu_takes_the_caller_and_their_hand_off_the_lis
     call.post(call.last.first("Dial").get("action"), DialCallStatus="completed")
     assert _caller(runtime, call).state == "menu"
     assert call.status("completed").status_code == 200
+    assert _caller(runtime, call).state == "out"
     with runtime.store.transaction() as session:
         live = session.scalars(select(LiveSession)).one()
         assert sessions.hands(session, live) == []
-        assert session.get(LiveCaller, _caller(runtime, call).id).state == "out"

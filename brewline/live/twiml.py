@@ -7,7 +7,6 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from brewline.calls.twiml import CHOICE_TIMEOUT, Speaker
 from brewline.live.forms import conference_name
-from brewline.live.words import VOICE
 
 # Twilio's own quiet hold music, played while callers wait for the host.
 MUSIC = "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"
@@ -41,13 +40,13 @@ def offer(speaker: Speaker, lines: list[str], event_id: int, silences: int = 0) 
 
 def pin(speaker: Speaker, event_id: int) -> str:
     """Ask the host for the PIN (ended by #)."""
-    return _ask(speaker, [VOICE["pin"]], url("pin", event=event_id),
+    return _ask(speaker, [speaker.line("live.pin")], url("pin", event=event_id),
                 url("offer", event=event_id, n=1), digits=MAX_PIN, timeout=PIN_TIMEOUT)
 
 
 def menu(speaker: Speaker, lines: list[str], event_id: int) -> str:
     """The short menu after *: 1 ask to speak, 2 back, 3 what is happening, 0 help."""
-    return _ask(speaker, lines + [VOICE["menu"]], url("menu", event=event_id),
+    return _ask(speaker, lines + [speaker.line("live.menu")], url("menu", event=event_id),
                 url("menu", event=event_id, silent=1))
 
 
@@ -73,7 +72,7 @@ def room(speaker: Speaker, lines: list[str], event_id: int, recorded: bool,
 def wait(speaker: Speaker) -> str:
     """What a caller hears until the host is in: kind words, then quiet music."""
     response = VoiceResponse()
-    speaker.say(response, VOICE["wait"])
+    speaker.say(response, speaker.line("live.wait"))
     response.play(MUSIC, loop=0)
     return str(response)
 
@@ -81,5 +80,5 @@ def wait(speaker: Speaker) -> str:
 def announce(speaker: Speaker, key: str) -> str:
     """Words said to everyone in the room (Twilio's announceUrl)."""
     response = VoiceResponse()
-    speaker.say(response, VOICE[key])
+    speaker.say(response, speaker.line(f"live.{key}"))
     return str(response)

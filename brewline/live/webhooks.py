@@ -11,13 +11,12 @@ from flask import Blueprint, Response, current_app, request
 from brewline.calls.forms import call_input
 from brewline.calls.turns import CallInput
 from brewline.calls.twiml import Speaker, goodbye
-from brewline.calls.words import VOICE as CALL_VOICE
 from brewline.calls.webhooks import respond, twiml
 from brewline.delivery import spool
 from brewline.live import joining, status
 from brewline.live import twiml as live_twiml
 from brewline.live.forms import ConferenceChange, conference_change
-from brewline.live.words import VOICE
+from flows.words import words
 from brewline.platform.runtime import Runtime
 from brewline.platform.twilio_edge import BadForm, plain, twilio_webhook
 
@@ -43,12 +42,14 @@ def _back_in_room(heard: CallInput) -> Response:
         event_id = _event_id()
     except BadForm:
         return twiml(live_twiml.announce(_speaker(), "not_now"))
-    return twiml(live_twiml.room(_speaker(), [VOICE["sorry_back"]], event_id, recorded=False))
+    speaker = _speaker()
+    return twiml(live_twiml.room(speaker, [speaker.line("live.sorry_back")], event_id,
+                                 recorded=False))
 
 
 def _sorry(given) -> Response:
     """The database is down before anyone is in the room: kind words, as on any call."""
-    return twiml(goodbye(Speaker(), [CALL_VOICE["database_down"]]))
+    return twiml(goodbye(Speaker(), [words("voice.database_down")]))
 
 
 def _checked(parse=call_input):

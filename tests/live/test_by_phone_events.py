@@ -8,7 +8,9 @@ from datetime import datetime, timedelta, timezone
 from brewline.delivery.models import Outbox
 from brewline.events import editing
 from brewline.events.models import Event, Invite
-from flows.invites import LISTEN_IN
+from flows.words import words
+
+LISTEN_IN = words("invites.listen_in")
 from tests.conftest import PHONE
 from tests.events.fixtures import (  # noqa: F401  (local mode)
     add_contact,

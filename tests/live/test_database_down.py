@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from brewline.calls.words import VOICE
+from flows.words import words
 from brewline.delivery import spool
 from brewline.live.models import LiveCaller
 from brewline.platform.runtime import Runtime
@@ -46,7 +46,7 @@ def test_a_new_caller_at_the_offer_hears_sorry_and_a_kind_goodbye(call, down, ev
     call.ring()
     call.twilio = down
     sorry = call.press("1")
-    assert sorry.said == VOICE["database_down"]
+    assert sorry.said == words("voice.database_down")
     assert sorry.hangs_up
 
 

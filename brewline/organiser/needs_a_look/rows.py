@@ -1,6 +1,7 @@
 """Outbox rows an organiser should know about, and trying one of them again.
 
-Four kinds: texts and calls that failed (or that Twilio could not deliver), calls whose
+Texts and calls Twilio failed to take that are still being tried (counted by why, as an
+outage can hold thousands), and four kinds needing a look: texts and calls that failed (or that Twilio could not deliver), calls whose
 outcome is "unknown" (a worker stopped mid-call: never rung again by itself), people
 Twilio told us cannot get texts, and invites scheduled for a time that came and went
 without them (events/scheduled.py). Rows are shown for RECENT days (older ones are past
@@ -13,7 +14,7 @@ makes just before sending.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, update
@@ -40,6 +41,12 @@ RECENT = timedelta(days=30)
 UNKNOWN_ROWS = Outbox.status == "unknown"
 FAILED_ROWS = or_(Outbox.status == "failed",
                   and_(Outbox.status == "sent", Outbox.delivery.in_(UNDELIVERED)))
+def _still_trying_rows(now: datetime):
+    """Rows waiting to be tried again after Twilio failed to take them (a filter)."""
+    return and_(Outbox.status == "pending", Outbox.not_before >= now - RECENT,
+                Outbox.error.like(f"{explained.TRYING_AGAIN}%"))
+
+
 NO_TEXTS = and_(Contact.cannot_text.is_(True), Contact.phone_only.is_(False),
                 Contact.phone.is_not(None), Contact.opted_out_at.is_(None))
 
@@ -77,6 +84,15 @@ class NoTexts:
 
 
 @dataclass(frozen=True)
+class StillTrying:
+    """Texts and calls waiting to be tried again after Twilio failed to take them, by why."""
+
+    why: str
+    count: int
+    since: datetime  # the first failure of the longest-waiting one
+
+
+@dataclass(frozen=True)
 class Found:
     """What the page shows of each kind (the newest SHOWN), and how many there are."""
 
@@ -85,6 +101,7 @@ class Found:
     no_texts: list[NoTexts]
     scheduled: list[tuple[ScheduledInvites, Event]]  # scheduled invites that did not go
     counts: dict[str, int]
+    trying: list[StillTrying] = field(default_factory=list)
 
 
 def _not_retried():
@@ -106,7 +123,9 @@ def counts(session: Session, now: datetime) -> dict[str, int]:
     return {"unknown": session.scalar(_problem_rows(rows, UNKNOWN_ROWS, now)),
             "failed": session.scalar(_problem_rows(rows, FAILED_ROWS, now)),
             "no_texts": session.scalar(select(func.count(Contact.id)).where(NO_TEXTS)),
-            "scheduled": scheduled.count_needing_a_look(session, now, now - RECENT)}
+            "scheduled": scheduled.count_needing_a_look(session, now, now - RECENT),
+            "trying": session.scalar(select(func.count(Outbox.id))
+                                     .where(_still_trying_rows(now)))}
 
 
 def find(session: Session, now: datetime, limit: int = SHOWN) -> Found:
@@ -117,7 +136,21 @@ def find(session: Session, now: datetime, limit: int = SHOWN) -> Found:
                                   .order_by(Contact.id.desc()).limit(limit)))
     return Found(unknown, failed, _no_texts(session, people),
                  scheduled.needing_a_look(session, now, now - RECENT, limit),
-                 counts(session, now))
+                 counts(session, now), still_trying(session, now))
+
+
+def still_trying(session: Session, now: datetime) -> list[StillTrying]:
+    """Rows waiting to be tried again after a rate limit or a fault at Twilio, by why."""
+    found: dict[str, StillTrying] = {}
+    for error, count, since in session.execute(
+            select(Outbox.error, func.count(Outbox.id), func.min(Outbox.retrying_since))
+            .where(_still_trying_rows(now)).group_by(Outbox.error)):
+        why = explained.still_trying("pending", error)
+        before = found.get(why)
+        if before:
+            count, since = count + before.count, min(since, before.since)
+        found[why] = StillTrying(why, count, since)
+    return sorted(found.values(), key=lambda t: -t.count)
 
 
 def _problems(session: Session, kind, now: datetime, limit: int) -> list[Problem]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from brewline.live.models import LiveCaller
+from brewline.people.models import Contact
 from tests.calls.phone import PhoneCall
 from tests.conftest import PHONE, PUBLIC_URL
 from tests.live.conftest import AT, add_event, host_pin
@@ -174,3 +175,12 @@ def test_a_caller_who_is_cut_off_can_ring_back_in_as_the_same_caller(call, twili
     again.ring()
     assert again.press("1").first("Conference") is not None
     assert _caller(runtime, again).caller_no == _caller(runtime, call).caller_no == 1
+
+
+def test_a_caller_hears_the_session_in_their_own_language(call, runtime, event_on):
+    with runtime.store.transaction() as session:
+        session.add(Contact(phone=PHONE, source="import", language="pl"))
+    offer = call.ring()
+    assert "Spotkanie trwa teraz" in offer.said
+    assert offer.says[0].get("language") == "pl-PL"
+    assert "Łączymy Cię teraz" in call.press("1").said

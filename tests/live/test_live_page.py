@@ -168,3 +168,17 @@ def test_came_by_phone_shows_on_the_event_page(signed_in, twilio, room, event_on
     room.leave(call, AT + timedelta(minutes=12))
     html = signed_in.get(f"/invites/{event_on}").get_data(as_text=True)
     assert "1 came by phone" in html
+
+
+def test_an_event_made_on_the_invites_page_can_be_joined_by_phone(signed_in, runtime):
+    created = signed_in.post("/invites/events", {
+        "title": "Buses", "starts_at": "2031-06-26T14:00", "where": "Whitley Bay Library",
+        "by_phone": "yes"})
+    assert created.status_code == 302
+    page = signed_in.get(created.headers["Location"]).get_data(as_text=True)
+    assert "People can ring in to listen" in page
+    assert "You can ring this number then to hear it." in page  # the invite's preview
+    event_id = int(created.headers["Location"].split("/invites/")[1].split("?")[0])
+    edit = signed_in.get(f"/invites/{event_id}/edit").get_data(as_text=True)
+    assert re.search(r'id="by_phone" name="by_phone" value="yes" checked', edit)
+    assert not re.search(r'id="record_live" name="record_live" value="yes" checked', edit)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from brewline.organiser import auth, dates, overview, vouchers
+from brewline.organiser import auth, dates, guard, overview, vouchers
 from brewline.organiser.answers import page as answers
 from brewline.organiser.contacts import page as contacts
 from brewline.organiser.invites import page as invites
@@ -25,6 +25,7 @@ from brewline.organiser.question_sets import editor as question_set_editor
 from brewline.organiser.question_sets import page as question_sets
 from brewline.organiser.simulator import page as simulator
 from brewline.platform import hooks
+from brewline.platform.database import DATABASE_DOWN
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -36,6 +37,8 @@ def register(app: Flask) -> None:
                  question_sets, question_set_editor, question_set_asking, live):
         app.register_blueprint(page.bp)
     dates.register(app)
+    for error in DATABASE_DOWN:
+        app.register_error_handler(error, guard.database_down)
     hooks.add(overview.NOTICES, ("overview_problems.html", needs_a_look.counts))
     hooks.add(overview.PANELS, ("overview_events.html", invites.upcoming))
     hooks.add(overview.PANELS, ("overview_vouchers.html", vouchers.stock))

@@ -184,3 +184,17 @@ def test_a_caller_hears_the_session_in_their_own_language(call, runtime, event_o
     assert "Spotkanie trwa teraz" in offer.said
     assert offer.says[0].get("language") == "pl-PL"
     assert "Łączymy Cię teraz" in call.press("1").said
+
+
+def test_silence_at_the_offer_says_it_again_then_goes_on_to_the_questions(call, event_on):
+    call.ring()
+    again = call.wait()
+    assert "To listen in, press 1" in again.said
+    assert call.wait().redirect == "/twilio/voice/questions"
+
+
+def test_9_at_the_offer_slows_the_voice_and_offers_again(call, event_on):
+    call.ring()
+    slower = call.press("9")
+    assert "more slowly" in slower.said and "To listen in, press 1" in slower.said
+    assert slower.says[-1].find("prosody").get("rate") == "75%"

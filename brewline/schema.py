@@ -9,6 +9,7 @@ from __future__ import annotations
 from brewline.calls import models as calls  # noqa: F401  (each import adds its tables)
 from brewline.delivery import models as delivery  # noqa: F401
 from brewline.events import models as events  # noqa: F401
+from brewline.live import models as live  # noqa: F401
 from brewline.organiser import models as organiser  # noqa: F401
 from brewline.people import models as people  # noqa: F401
 from brewline.platform.database import Base

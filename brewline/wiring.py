@@ -12,6 +12,7 @@ from brewline import (
     calls,
     delivery,
     events,
+    live,
     privacy,
     schema,  # noqa: F401  (every table is known before anything runs)
     surveys,
@@ -27,5 +28,6 @@ def register(app: Flask | None = None) -> None:
     calls.register(app)
     surveys.register()
     privacy.register(app)
+    live.register(app)  # before events: during a live session, its offer comes first
     events.register(app)
     vouchers.register(app)

@@ -187,25 +187,45 @@ class EventWords:
     where: str
     details: str | None = None
     starts: datetime | None = None  # local time, so other languages can word the date
+    by_phone: bool = False  # people may ring in at the start time to listen (brewline/live/)
 
     def when_in(self, language: str) -> str:
         """When it is, in `language`'s words (English's are `when`)."""
         return when(self.starts, language) if self.starts and language != "en" else self.when
 
 
+# Lines about an event people can ring into that end with the listen-in sentence (the
+# invites carry it with their details, before the question).
+LISTEN_AFTER = frozenset({"rsvp_yes", "rsvp_call_yes", "reminder", "reminder_call"})
+
+
 def render_spoken(key: str, event: EventWords, when_said: str, language: str = "en") -> str:
     """A spoken line about an event (catalogue section `event_calls`), with the time as a
     voice should say it."""
-    return words(f"event_calls.{key}", language, title=event.title, when=when_said,
+    said = words(f"event_calls.{key}", language, title=event.title, when=when_said,
                  where=event.where)
+    return _listen_after(key, event, said, language)
 
 
 def render(key: str, event: EventWords, language: str = "en", **extra: object) -> str:
     """A text about an event (catalogue section `invites`), with the details (if any) as
-    their own sentence."""
+    their own sentence, and for an event people can ring into the listen-in sentence."""
     details = _sentence(event.details) + " " if event.details else ""
-    return words(f"invites.{key}", language, title=event.title, when=event.when_in(language),
+    details += listen_in(event, language)
+    said = words(f"invites.{key}", language, title=event.title, when=event.when_in(language),
                  where=event.where, details=details, **extra)
+    return _listen_after(key, event, said, language)
+
+
+def listen_in(event: EventWords, language: str = "en") -> str:
+    """"You can ring this number then to hear it. " for an event joined by phone, else ""."""
+    return words("invites.listen_in", language) + " " if event.by_phone else ""
+
+
+def _listen_after(key: str, event: EventWords, said: str, language: str) -> str:
+    if key not in LISTEN_AFTER or not event.by_phone:
+        return said
+    return f"{said} {listen_in(event, language)}".strip()
 
 
 def survey_reminder(answered: int, total: int, language: str = "en") -> str:

@@ -23,7 +23,14 @@ from brewline.texts import wording
 from brewline.vouchers import claims
 from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
 from flows import invites, sheet, words
-from flows.invites import EventWords, relative_when, render, spoken_when, when
+from flows.invites import (
+    EventWords,
+    relative_when,
+    render,
+    render_spoken,
+    spoken_when,
+    when,
+)
 from flows.loader import DATA_DIR, Registry
 from flows.readability import (
     MAX_GRADE,
@@ -64,7 +71,7 @@ SAMPLE = VALUES | {
 SAMPLE_IN = {"finished": {"title": "Buses and trains"}}
 # Catalogue sections heard on a call rather than read (and privacy's spoken_* lines).
 SPOKEN_SECTIONS = {"voice", "event_calls", "invite_call", "reminder_call", "cancelled_call",
-                   "voucher_call", "voucher_call_explain"}
+                   "voucher_call", "voucher_call_explain", "live"}
 
 
 def is_spoken(key: str) -> bool:
@@ -95,7 +102,26 @@ def _composed() -> dict[str, str]:
             "finished_one": wording.finished_words("Buses", others[:1]),
             "finished_many": wording.finished_words("Buses", others),
             "invite": render("invite", EVENT, relative="tomorrow at 2pm"),
-            "survey_reminder": invites.survey_reminder(2, 5)}
+            "survey_reminder": invites.survey_reminder(2, 5)} | _by_phone()
+
+
+# The long title and the extra sentence leave no room for one more sentence in two SMS
+# parts: an organiser asking for both is told to shorten the invite (invite_words.py).
+BY_PHONE = EventWords(**{**EVENT.__dict__, "details": None, "by_phone": True})
+
+
+def _by_phone() -> dict[str, str]:
+    """The lines of an event people can ring into, with the listen-in sentence (the
+    spoken ones are measured as heard by catalogue_lines(): "spoken" in their key)."""
+    texts = {f"{key} by phone": render(key, BY_PHONE, relative="tomorrow at 2pm")
+             for key in ("invite", "rsvp_yes", "reminder")}
+    texts |= {f"spoken {key} by phone": render(key, BY_PHONE)
+              for key in ("invite_call", "rsvp_call_yes")}
+    texts["spoken reminder_call by phone"] = render_spoken("reminder_call", BY_PHONE,
+                                                           SPOKEN_WHEN)
+    listen = words.words("invites.listen_in")
+    assert all(listen in text for text in texts.values())
+    return texts
 
 
 def _sheet_parts(spoken: bool) -> dict[str, str]:
@@ -133,6 +159,8 @@ NOT_FOR_PARTICIPANTS = {
     "brewline/cli/chat.py:TWILIO_ANSWERS",  # a note for whoever tries it in the terminal
     "brewline/events/editing.py:FIELDS",  # the event form's labels
     "brewline/events/scheduled.py:RACED",  # why a scheduled send stopped, for organisers
+    "brewline/live/words.py:PAGE",  # the live page's notices, for organisers
+    "brewline/cli/chat_voice.py:IN_ROOM",  # the terminal's note that the call is in the room
 }
 NOT_FOR_PARTICIPANTS_UNDER = (
     "brewline/organiser/",
@@ -174,7 +202,8 @@ def test_every_catalogue_of_sentences_is_measured_here_or_named_as_for_organiser
 def catalogue_lines() -> list[tuple[str, str, bool]]:
     lines = [(f"en.yaml[{key}]", text, is_spoken(key))
              for key, text in rendered_catalogue("en").items()]
-    lines += [(f"composed[{key}]", text, False) for key, text in _composed().items()]
+    lines += [(f"composed[{key}]", text, key.startswith("spoken"))
+              for key, text in _composed().items()]
     for name, (rendered, spoken) in CATALOGUES.items():
         for key, text in rendered().items():
             heard = spoken or key.startswith("spoken")

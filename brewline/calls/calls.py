@@ -27,6 +27,9 @@ RETRY_KEY = "call-retry:"
 # What else changes when someone turns out to be phone-only (events: their reminder and
 # cancellation texts become calls); each is called with (runtime, session, contact, now).
 ON_PHONE_ONLY: list[Callable[[Runtime, Session, Contact, datetime], object]] = []
+# What else happens when a call ends (live: a caller who hung up at the * menu leaves the
+# session's list); each is called with (session, call, now).
+ON_ENDED: list[Callable[[Session, Call, datetime], object]] = []
 
 
 def queue_call(runtime: Runtime, session: Session, contact: Contact, now: datetime,
@@ -75,6 +78,9 @@ def record_status(runtime: Runtime, session: Session, call: Call, status: str,
         return f"call already {call.status}; kept as it was"
     call.status, call.updated_at = status, now
     call.answered_by = answered_by or call.answered_by
+    if status in FINAL_STATUSES:
+        for hook in ON_ENDED:
+            hook(session, call, now)
     if status in RETRY_STATUSES:
         return _retry(runtime, session, call, now)
     return f"call {status}"

@@ -1,6 +1,7 @@
 """`brewline chat --voice`: walk through a phone call in the terminal, through the real webhooks."""
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import xml.etree.ElementTree as ET
@@ -11,6 +12,8 @@ from urllib.parse import urlsplit
 HELP = ("Type keys (1, 2, *, 0, 7, 9, 8...) or words as speech. At a recording, type your answer "
         "in words, or `rec 12` for 12 seconds of audio. Enter alone is silence; `hangup` or "
         "Ctrl-D ends the call.")
+IN_ROOM = ("(you are in the live session{muted}. Type * for the menu; `hangup` or Ctrl-D "
+           "leaves.)")
 KEYS = re.compile(r"^[0-9*#]+$")
 RECORDING = re.compile(r"^rec\s+(\d{1,4})$", re.I)
 
@@ -115,6 +118,48 @@ def _record(phone: Phone, verb: ET.Element):
     return ("", {}) if twiml is None else _follow(phone, ET.fromstring(twiml))
 
 
+def _dial(phone: Phone, verb: ET.Element):
+    """A <Dial><Conference>: in the live session's room until * (hangupOnStar) or hang-up.
+    Twilio's conference callbacks (join, leave) are posted as Twilio would post them."""
+    room = verb.find("Conference")
+    if room is None:
+        phone.echo("(the call is put through elsewhere; that cannot be tried here)")
+        return "", {}
+    _waiting(phone, room)
+    _room_event(phone, room, "participant-join")
+    phone.echo(IN_ROOM.format(muted=", muted" if room.get("muted") == "true" else ""))
+    while True:
+        typed = _typed(phone, "* for the menu")
+        if typed == "*" and verb.get("hangupOnStar") == "true":
+            _room_event(phone, room, "participant-leave")
+            return verb.get("action"), phone.form(DialCallStatus="completed")
+        if typed == "hangup":
+            _room_event(phone, room, "participant-leave")
+            raise EOFError
+        phone.echo("(in the room: only * does something here)")
+
+
+def _waiting(phone: Phone, room: ET.Element) -> None:
+    """What is heard before the host is in (the conference's waitUrl)."""
+    wait = room.get("waitUrl")
+    twiml = phone.post(urlsplit(wait).path, phone.form()) if wait else None
+    if twiml is not None:
+        for verb in ET.fromstring(twiml):
+            _VERBS.get(verb.tag, _ignore)(phone, verb)
+
+
+def _room_event(phone: Phone, room: ET.Element, what: str) -> None:
+    callback = room.get("statusCallback")
+    if not callback:
+        return
+    name = (room.text or "").strip()
+    sid = "CF" + hashlib.sha256(name.encode()).hexdigest()[:32]
+    phone.post(urlsplit(callback).path, {
+        "ConferenceSid": sid, "FriendlyName": name, "StatusCallbackEvent": what,
+        "CallSid": phone.sid, "AccountSid": phone.account_sid,
+        "Muted": room.get("muted") or "false"})
+
+
 def _redirect(phone: Phone, verb: ET.Element):
     return verb.text, phone.form()
 
@@ -132,4 +177,4 @@ def _typed(phone: Phone, what: str) -> str:
 
 
 _VERBS = {"Say": _say, "Play": _play, "Gather": _gather, "Record": _record,
-          "Redirect": _redirect, "Hangup": _hangup, "Pause": _ignore}
+          "Redirect": _redirect, "Hangup": _hangup, "Pause": _ignore, "Dial": _dial}

@@ -1,4 +1,5 @@
-"""The only module that talks to Twilio's REST API: texts, calls and recordings."""
+"""The only module that talks to Twilio's REST API: texts, calls, recordings and
+conferences (a live session by phone)."""
 
 import email.utils
 import math
@@ -250,6 +251,17 @@ class TwilioRest:
         """Delete a recording from Twilio."""
         with self._domain_errors():
             self._account.recordings(sid).delete()
+
+    def update_participant(self, conference_sid: str, call_sid: str, **changes) -> None:
+        """Change one person in a conference: `muted=True|False`, `announce_url=...`."""
+        with self._domain_errors():
+            self._account.conferences(conference_sid).participants(call_sid).update(**changes)
+
+    def update_conference(self, conference_sid: str, **changes) -> None:
+        """Change a conference: `status="completed"` ends it, `announce_url=...` says
+        something to everyone in it."""
+        with self._domain_errors():
+            self._account.conferences(conference_sid).update(**changes)
 
     def _media_url(self, recording_url_or_sid: str) -> str:
         """Where to GET the MP3 for a recording sid or a callback's RecordingUrl."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from brewline.events.models import Attendance, Event
@@ -11,14 +11,25 @@ from brewline.people import audience, tags
 from brewline.people.models import Contact
 
 
-def record(session: Session, event_id: int, contact: Contact, now: datetime) -> bool:
-    """Mark the person as having come to the event; False if they were already marked."""
+BY_PHONE = "by phone"
+
+
+def record(session: Session, event_id: int, contact: Contact, now: datetime,
+           how: str | None = None) -> bool:
+    """Mark the person as having come to the event (`how`: BY_PHONE when they listened
+    in on the live call); False if they were already marked."""
     if session.scalar(select(Attendance.id).where(
             Attendance.event_id == event_id, Attendance.contact_id == contact.id)):
         return False
-    session.add(Attendance(event_id=event_id, contact_id=contact.id, created_at=now))
+    session.add(Attendance(event_id=event_id, contact_id=contact.id, created_at=now, how=how))
     session.flush()
     return True
+
+
+def count_by_phone(session: Session, event_id: int) -> int:
+    """How many came to the event by listening in on its live call."""
+    return session.scalar(select(func.count()).select_from(Attendance).where(
+        Attendance.event_id == event_id, Attendance.how == BY_PHONE)) or 0
 
 
 def who_came(event_id: int) -> Select:

@@ -47,6 +47,10 @@ def _as_typed(event: Event, name: str, zone: ZoneInfo) -> str:
     return "" if value is None else str(value)
 
 
+def _checked(event: Event, name: str, zone: ZoneInfo) -> str:
+    return "yes" if getattr(event, name) else ""
+
+
 def _start_as_typed(event: Event, name: str, zone: ZoneInfo) -> str:
     return event.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
@@ -77,6 +81,11 @@ FIELDS: tuple[Field, ...] = (
     Field("where", "Where", "Whitley Bay Library", "a place"),
     Field("details", "One short sentence more (optional)", "Tea and bus fares paid.",
           "details", required=False, max_length=300),
+    Field("by_phone", "People can ring in to listen (from 15 minutes before the start)",
+          "", "joining by phone", kind="checkbox", required=False, read=_yes,
+          as_typed=_checked),
+    Field("record_live", "Record the phone call (callers are told first)", "",
+          "recording", kind="checkbox", required=False, read=_yes, as_typed=_checked),
 )
 
 

@@ -77,7 +77,8 @@ def create(session: Session, title: str, starts_at: datetime, where: str,
 def words(event: Event, zone: ZoneInfo) -> EventWords:
     """The event as a text mentions it, in the organiser's time zone."""
     starts = event.starts_at.astimezone(zone)
-    return EventWords(event.title, when(starts), event.where, event.details, starts)
+    return EventWords(event.title, when(starts), event.where, event.details, starts,
+                      bool(event.by_phone))
 
 
 def is_open(event: Event | None, now: datetime) -> bool:

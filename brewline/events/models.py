@@ -25,6 +25,10 @@ class Event(Base):
     where: Mapped[str] = mapped_column(String(200))
     details: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | cancelled
+    # People may ring our number at the start time to listen in (brewline/live/).
+    by_phone: Mapped[bool] = mapped_column(default=False)
+    # The call is recorded only when this is on; every caller is told before joining.
+    record_live: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
 
@@ -62,6 +66,8 @@ class Attendance(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    # None: marked by an organiser; "by phone": in the live call for long enough.
+    how: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     __table_args__ = (UniqueConstraint("event_id", "contact_id"),)
 

@@ -1,5 +1,5 @@
-"""Keeping nothing longer than needed: erase confirmed requests, and people past RETENTION_DAYS
-who never agreed to hear from us."""
+"""Keeping nothing longer than needed: erase confirmed requests, people past RETENTION_DAYS
+who never agreed to hear from us, and who was in live calls over that long ago."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from brewline.delivery.models import Message
+from brewline.live import sessions
 from brewline.people.contacts import latest_consent
 from brewline.people.models import Consent, Contact
 from brewline.platform.database import utcnow
@@ -19,6 +20,9 @@ from brewline.privacy.models import ErasureRequest
 def sweep_retention(runtime: Runtime, now: datetime | None = None) -> int:
     """Erase confirmed requests still waiting, and people past RETENTION_DAYS without consent."""
     now = now or utcnow()
+    with runtime.store.transaction() as session:
+        sessions.forget_callers_before(session,
+                                       now - timedelta(days=runtime.settings.retention_days))
     ids = _confirmed_waiting(runtime) + _past_retention(runtime, now)
     for contact_id in sorted(set(ids)):
         erase_by_id(runtime, contact_id)

@@ -41,6 +41,8 @@ def upgrade() -> None:
     sa.Column('where', sa.String(length=200), nullable=False),
     sa.Column('details', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('by_phone', sa.Boolean(), nullable=False),
+    sa.Column('record_live', sa.Boolean(), nullable=False),
     sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('cancelled_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
@@ -71,6 +73,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('how', sa.String(length=20), nullable=True),
     sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
@@ -145,6 +148,22 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('contact_id')
+    )
+    op.create_table('live_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('host_pin', sa.String(length=12), nullable=False),
+    sa.Column('conference_sid', sa.String(length=64), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('break_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('problem', sa.Text(), nullable=True),
+    sa.Column('problem_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('event_id')
     )
     op.create_table('messages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -330,6 +349,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_invites_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invites_event_id'), ['event_id'], unique=False)
 
+    op.create_table('live_callers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('call_sid', sa.String(length=64), nullable=False),
+    sa.Column('caller_no', sa.Integer(), nullable=False),
+    sa.Column('is_host', sa.Boolean(), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('muted', sa.Boolean(), nullable=False),
+    sa.Column('hand_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('joined_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('seconds', sa.Integer(), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('call_sid')
+    )
+    with op.batch_alter_table('live_callers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_live_callers_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_live_callers_session_id'), ['session_id'], unique=False)
+
     op.create_table('voucher_codes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pool_id', sa.Integer(), nullable=False),
@@ -400,6 +441,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_voucher_codes_free', postgresql_where=sa.text('issued_at IS NULL'), sqlite_where=sa.text('issued_at IS NULL'))
 
     op.drop_table('voucher_codes')
+    with op.batch_alter_table('live_callers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_live_callers_session_id'))
+        batch_op.drop_index(batch_op.f('ix_live_callers_contact_id'))
+
+    op.drop_table('live_callers')
     with op.batch_alter_table('invites', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invites_event_id'))
         batch_op.drop_index(batch_op.f('ix_invites_contact_id'))
@@ -439,6 +485,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_messages_contact_id'))
 
     op.drop_table('messages')
+    op.drop_table('live_sessions')
     op.drop_table('erasure_requests')
     with op.batch_alter_table('conversations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conversations_window_closes_at'))

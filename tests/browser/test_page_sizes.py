@@ -13,6 +13,7 @@ from brewline.platform.database import utcnow
 from brewline.vouchers import claims, loading
 from brewline.vouchers.models import VoucherPool
 from tests.browser.conftest import no_serious_axe_violations, sign_in
+from tests.browser.live_fixtures import live_session
 from tests.organiser.went_wrong import event, fail, invite_everyone, person
 
 # (width, height, device pixels per CSS pixel): 200% zoom of a 1280 x 900 window is a
@@ -78,14 +79,18 @@ def everything(live, fake_twilio) -> dict[str, str]:
                      value="\u00a310 Tesco gift card")
         pool = db.query(VoucherPool).one()
         claims.grant(rt, db, pool, db.get(Contact, bo), utcnow())
+    on_now, _callers = live_session(rt, [("+447700900203", "Margaret Robson", True),
+                                         ("+447700900204", None, True),
+                                         ("+447700900205", None, False)])
     return {"sent": f"/invites/{sent}", "broken": f"/invites/{broken}",
-            "edit": f"/invites/{broken}/edit", "erase": f"/contacts/{ann}/erase"}
+            "edit": f"/invites/{broken}/edit", "erase": f"/contacts/{ann}/erase",
+            "live": f"/events/{on_now}/live"}
 
 
 def pages(paths: dict[str, str]) -> list[str]:
     return ["/", "/needs-a-look", "/answers", "/contacts", "/contacts?q=tyneside",
             paths["erase"], "/invites", paths["sent"], paths["broken"], paths["edit"],
-            "/vouchers", "/simulator?number=07700900123", "/simulator?mode=call",
+            "/vouchers", "/simulator?number=07700900123", "/simulator?mode=call", paths["live"],
             "/invites/424242"]
 
 

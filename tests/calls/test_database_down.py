@@ -75,8 +75,10 @@ def test_the_words_say_sorry_that_nothing_is_lost_to_ring_later_or_carry_on_by_t
 
 
 def test_every_call_webhook_says_sorry_and_hangs_up_gently_instead_of_a_500(down):
+    # The live session's routes keep a caller in the room instead: tests/live/.
     routes = sorted(r.rule for r in down.client.application.url_map.iter_rules()
-                    if r.rule.startswith("/twilio/voice"))
+                    if r.rule.startswith("/twilio/voice")
+                    and not r.rule.startswith("/twilio/voice/live/"))
     assert len(routes) >= 15  # survey, voucher, invite and reminder calls
     for route in routes:
         for direction, people in (("inbound", {"From": PHONE, "To": "+447700900000"}),

@@ -23,6 +23,10 @@ DEFAULT_ACCOUNT_SID = "AC" + "f" * 32
 DEFAULT_AUTH_TOKEN = "fake-auth-token"
 
 _CREATE_PATH = re.compile(r"^/2010-04-01/Accounts/([^/]+)/(Messages|Calls)\.json$")
+_CONFERENCE_PATH = re.compile(
+    r"^/2010-04-01/Accounts/([^/]+)/Conferences/(CF\w+)(?:/Participants/(CA\w+))?\.json$"
+)
+_CONFERENCE_STATUSES = frozenset({"completed"})
 _RECORDING_PATH = re.compile(
     r"^/2010-04-01/Accounts/([^/]+)/Recordings/(RE\w+)\.(mp3|wav|json)$"
 )
@@ -198,6 +202,31 @@ def _call_resource(account_sid: str, sid: str, form: dict) -> dict:
     }
 
 
+def _conference_resource(account_sid: str, sid: str, status: str) -> dict:
+    """JSON body of a Conference."""
+    now = _now_rfc2822()
+    uri = f"/{API_VERSION}/Accounts/{account_sid}/Conferences/{sid}"
+    return {"account_sid": account_sid, "api_version": API_VERSION, "date_created": now,
+            "date_updated": now, "friendly_name": None, "region": "ie1", "sid": sid,
+            "status": status, "uri": f"{uri}.json", "reason_conference_ended": None,
+            "call_sid_ending_conference": None,
+            "subresource_uris": {"participants": f"{uri}/Participants.json",
+                                 "recordings": f"{uri}/Recordings.json"}}
+
+
+def _participant_resource(account_sid: str, conference_sid: str, call_sid: str,
+                          form: dict) -> dict:
+    """JSON body of a conference Participant after an update."""
+    now = _now_rfc2822()
+    uri = f"/{API_VERSION}/Accounts/{account_sid}/Conferences/{conference_sid}/Participants"
+    return {"account_sid": account_sid, "call_sid": call_sid, "conference_sid": conference_sid,
+            "label": None, "coaching": False, "call_sid_to_coach": None,
+            "date_created": now, "date_updated": now, "end_conference_on_exit": False,
+            "start_conference_on_enter": False, "muted": form.get("Muted") == "true",
+            "hold": form.get("Hold") == "true", "status": "connected",
+            "uri": f"{uri}/{call_sid}.json"}
+
+
 class FakeTwilio:
     """Twilio REST API double: records what it receives and answers in Twilio's format."""
 
@@ -214,6 +243,9 @@ class FakeTwilio:
         self.messages: list[dict] = []
         self.calls: list[dict] = []
         self.deleted_recordings: list[str] = []
+        # What was asked of conferences and their participants, in order: {"conference":
+        # CF..., "participant": CA... or None, **form}.
+        self.conference_updates: list[dict] = []
         self.requests: list[dict] = []
         self.connections_opened = 0
         self._address = (host, port)
@@ -302,6 +334,7 @@ class FakeTwilio:
             self.messages.clear()
             self.calls.clear()
             self.deleted_recordings.clear()
+            self.conference_updates.clear()
             self.requests.clear()
             self._failures.clear()
             self._message_resources.clear()
@@ -328,6 +361,9 @@ class FakeTwilio:
             return self._create(create[2], form)
         if create and method == "GET" and create[1] == self.account_sid and create[2] == "Messages":
             return self._list_messages(path, form)
+        conference = _CONFERENCE_PATH.match(path)
+        if conference and method == "POST" and conference[1] == self.account_sid:
+            return self._update_conference(conference[2], conference[3], form)
         recording = _RECORDING_PATH.match(path)
         if recording and recording[1] == self.account_sid:
             sid, extension = recording[2], recording[3]
@@ -354,6 +390,25 @@ class FakeTwilio:
             if kind == "Messages":
                 self._message_resources.append(created)
         return _json_reply(201, created)
+
+    def _update_conference(self, conference_sid: str, call_sid: str | None,
+                           form: dict) -> Reply:
+        """POST Conferences/{CF}.json (Status, AnnounceUrl) or .../Participants/{CA}.json
+        (Muted, Hold, AnnounceUrl): recorded, answered with the resource."""
+        failure = self._take_failure()
+        if failure:
+            return failure
+        status = form.get("Status")
+        if call_sid is None and status is not None and status not in _CONFERENCE_STATUSES:
+            return error_reply(400, 20001, "Status must be completed")
+        with self._lock:
+            self.conference_updates.append(
+                {"conference": conference_sid, "participant": call_sid, **form})
+        if call_sid is None:
+            return _json_reply(200, _conference_resource(self.account_sid, conference_sid,
+                                                         status or "in-progress"))
+        return _json_reply(200, _participant_resource(self.account_sid, conference_sid,
+                                                      call_sid, form))
 
     def _list_messages(self, path: str, query: dict) -> Reply:
         """GET Messages.json?To=&From=: newest first, one page (enough for the tests)."""

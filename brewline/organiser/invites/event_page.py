@@ -9,7 +9,7 @@ from flask import g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from brewline.events import editing, invitations, scheduled
+from brewline.events import attendance, editing, invitations, scheduled
 from brewline.events import events as planning
 from brewline.events.models import Event
 from brewline.organiser import audit
@@ -57,7 +57,8 @@ def _shown(event_id: int, tag: str | None, error: str | None = None, status: int
                 "is_open": planning.is_open(found, now),
                 "fixed": editing.why_fixed(db, found, now),
                 "schedules": scheduled.of_event(db, event_id), "overdue": scheduled.is_overdue,
-                "delivery": delivery.of_event(db, event_id), "now": now}
+                "delivery": delivery.of_event(db, event_id), "now": now,
+                "came_by_phone": attendance.count_by_phone(db, event_id)}
     return render_template("invite_event.html", error=error, **page), status
 
 

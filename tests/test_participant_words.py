@@ -378,13 +378,16 @@ def test_the_shipped_question_set_is_translated_and_each_text_fits_its_parts():
 # No participant-facing English left outside the catalogues: the modules that text or speak
 # to people hold no sentence of their own, only organiser-facing ones named here.
 PARTICIPANT_MODULES = ("brewline/texts", "brewline/calls", "brewline/events", "brewline/vouchers",
+                       "brewline/live",
                        "brewline/privacy", "brewline/surveys", "flows/invites.py",
                        "flows/words.py", "flows/engine.py", "flows/keywords.py")
 FOR_ORGANISERS = {
     "brewline/events/invite_words.py", "brewline/events/editing.py",
     "brewline/events/scheduled.py", "brewline/surveys/broadcast.py",
     "brewline/surveys/question_sets.py", "brewline/surveys/asking.py",
-    "brewline/vouchers/loading.py", "brewline/vouchers/rules.py", "brewline/vouchers/ledger.py"}
+    "brewline/vouchers/loading.py", "brewline/vouchers/rules.py", "brewline/vouchers/ledger.py",
+    "brewline/live/words.py",  # the live page's notices (PAGE), for organisers
+}
 ORGANISER_SENTENCES = {
     ("brewline/events/invitations.py", "No problems found with the wording."),
     ("brewline/events/invitations.py",

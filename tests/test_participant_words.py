@@ -23,6 +23,8 @@ from brewline.calls import words as call_words
 from brewline.events import cancelled_call, invite_call, reminder_call
 from brewline.privacy import delete_my_data
 from brewline.texts import wording
+from brewline.themes import actions as theme_actions
+from brewline.themes import report_text
 from brewline.vouchers import by_call, by_text, claims
 from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
 from flows import invites, sheet
@@ -84,6 +86,22 @@ def _sheet_parts(spoken: bool) -> dict[str, str]:
     return found
 
 
+def _we_did_texts() -> dict[str, str]:
+    """The "you said, we did" words, filled in as an organiser's action fills them."""
+    filled = {"org": "Over a Brew", "theme": "buses",
+              "what": "got the bus company to run a later bus"}
+    return {key: text.format(**filled) for key, text in theme_actions.WORDS.items()}
+
+
+def _report_texts() -> dict[str, str]:
+    """The short yearly report's words, with the numbers a year gives them."""
+    filled = {"org": "Over a Brew", "year": 2026, "people": 117, "sessions": 12,
+              "ways": "by text (79), by phone call (33), in the room (71)", "vouchers": 40,
+              "value": "£400", "themes": "buses, parks, housing", "theme": "buses",
+              "what": "got the bus company to run a later bus", "n": 3}
+    return {key: text.format(**filled) for key, text in report_text.WORDS.items()}
+
+
 def _sheet_texts() -> dict[str, str]:
     return {"YES_NO_TEXT": sheet.YES_NO_TEXT.strip(), "OPTIONS_TEXT": sheet.OPTIONS_TEXT}
 
@@ -110,6 +128,8 @@ CATALOGUES: dict[str, tuple[Callable[[], dict[str, str]], bool]] = {
     "flows/sheet.py:OPTIONS_TEXT": (lambda: {}, False),  # measured with DEFAULT_TEXTS
     "flows/sheet.py:DEFAULT_PARTS": (lambda: _sheet_parts(spoken=False), False),
     "flows/sheet.py:CONSENTS": (lambda: _sheet_parts(spoken=True), True),  # and parts' voice
+    "brewline/themes/actions.py:WORDS": (_we_did_texts, False),
+    "brewline/themes/report_text.py:WORDS": (_report_texts, False),
 }
 # Sentences for organisers or the terminal, not for participants.
 NOT_FOR_PARTICIPANTS = {
@@ -118,6 +138,8 @@ NOT_FOR_PARTICIPANTS = {
     "brewline/cli/chat.py:TWILIO_ANSWERS",  # a note for whoever tries it in the terminal
     "brewline/events/editing.py:FIELDS",  # the event form's labels
     "brewline/events/scheduled.py:RACED",  # why a scheduled send stopped, for organisers
+    "brewline/themes/embedding.py:HOW_TO_TURN_ON",  # on the themes page, for organisers
+    "brewline/cli/demo_words.py:ANSWERS",  # made-up answers, as participants write them
 }
 NOT_FOR_PARTICIPANTS_UNDER = (
     "brewline/organiser/",

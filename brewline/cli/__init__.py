@@ -12,10 +12,12 @@ from brewline.cli import (
     chat,
     contacts,
     db,
+    demo,
     events,
     export,
     flows,
     processes,
+    report,
     users,
     vouchers,
 )
@@ -24,7 +26,7 @@ from brewline.cli.root import cli
 COMMANDS: list[click.Command] = [
     *processes.COMMANDS, db.db, flows.flows, export.export, contacts.contacts, events.events,
     events.invites, events.reminders, broadcast.broadcast, vouchers.vouchers, users.users,
-    chat.chat,
+    chat.chat, report.report, demo.demo,
 ]
 
 

@@ -116,11 +116,16 @@ def _events(db, people: list[Contact], year: int, rng: random.Random) -> int:
 
 
 def _vouchers(db, people: list[Contact], year: int, rng: random.Random) -> int:
-    pool = VoucherPool(name=f"demo-{year}", value="£10 supermarket gift card")
-    db.add(pool)
-    db.flush()
+    name = f"demo-{year}"
+    pool = db.scalars(select(VoucherPool).where(VoucherPool.name == name)).first()
+    if pool is None:
+        pool = VoucherPool(name=name, value="£10 supermarket gift card")
+        db.add(pool)
+        db.flush()
+    start = db.scalar(select(func.count(VoucherCode.id)).where(VoucherCode.pool_id == pool.id))
     given = rng.sample(people, 40)
-    codes = [VoucherCode(pool_id=pool.id, code=f"DEMO-{year}-{i:04d}") for i in range(60)]
+    codes = [VoucherCode(pool_id=pool.id, code=f"DEMO-{year}-{i:04d}")
+             for i in range(start, start + 60)]
     db.add_all(codes)
     db.flush()
     for person, code in zip(given, codes):

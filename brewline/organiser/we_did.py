@@ -57,14 +57,16 @@ def add_action():
 def send_update():
     """Check first (who would get it, the text's checks); send only when asked to."""
     rt, flow, text = runtime(), request.form.get("flow", ""), request.form.get("text", "")
+    sending = request.form.get("send") == "yes"
     try:
         with rt.store.transaction() as db:
             plan = broadcast.plan(rt, db, flow, text)
-            if request.form.get("send") != "yes":
-                return _page(plan=plan, text=text, flow=flow)
-            sent = broadcast.send(rt, db, plan)
-            audit.record(db, g.user_id, "you said we did", flow=flow, sent=sent)
+            sent = broadcast.send(rt, db, plan) if sending else 0
+            if sending:
+                audit.record(db, g.user_id, "you said we did", flow=flow, sent=sent)
     except broadcast.BroadcastProblem as exc:
         return _page(error=str(exc), text=text, flow=flow, status=400)
+    if not sending:
+        return _page(plan=plan, text=text, flow=flow)
     flash(f"The update is on its way to {sent} people.")
     return redirect(url_for("we_did.we_did_page"))

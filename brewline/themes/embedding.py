@@ -48,6 +48,10 @@ def _wordllama() -> Model:
         from safetensors import safe_open
         from tokenizers import Tokenizer
         from wordllama.inference import WordLlamaInference
+
+        # scikit-learn comes with the same extra; importing it here (3 s, once per
+        # process) also means the first suggestion does not wait for it.
+        from brewline.themes import grouping  # noqa: F401
     except ImportError as exc:
         raise Unavailable(HOW_TO_TURN_ON) from exc
     root = Path(wordllama.__file__).parent

@@ -8,26 +8,41 @@ from __future__ import annotations
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 SEED = 7  # the same answers give the same groups every time
-SAMPLE = 1500  # the silhouette on a sample: the same choice of k, a fraction of the time
+# k is chosen on a sample: the same choice, a fraction of the time (2,000 answers must be
+# grouped well inside the web request's 10 seconds on a shared 2-core machine).
+SAMPLE = 1000
+# One thread: k-means on a few thousand short vectors is quicker alone, and OpenMP's
+# threads spinning on a busy machine made it 15 times slower (measured, bench/themes.py).
+THREADS = 1
 
 
 def choose_k(vectors: np.ndarray, smallest: int = 2, largest: int = 15) -> int:
     """The number of groups whose members sit closest to their own group (silhouette)."""
-    n = len(vectors)
-    largest = min(largest, n - 1)
+    sample = _sample(vectors)
+    largest = min(largest, len(sample) - 1)
     if largest < smallest:
         return 1
-    scores = {k: _silhouette(vectors, _kmeans(vectors, k)) for k in range(smallest, largest + 1)}
+    with threadpool_limits(limits=THREADS):
+        scores = {k: _silhouette(sample, _kmeans(sample, k)) for k in range(smallest, largest + 1)}
     return max(scores, key=lambda k: (scores[k], -k))
+
+
+def _sample(vectors: np.ndarray) -> np.ndarray:
+    if len(vectors) <= SAMPLE:
+        return vectors
+    return vectors[np.random.default_rng(SEED).choice(len(vectors), SAMPLE, replace=False)]
 
 
 def group(vectors: np.ndarray, k: int | None = None) -> np.ndarray:
     """A group number for each vector; k chosen by `choose_k` when not given."""
     if len(vectors) < 2:
         return np.zeros(len(vectors), dtype=int)
-    return _kmeans(vectors, k or choose_k(vectors))
+    k = k or choose_k(vectors)
+    with threadpool_limits(limits=THREADS):
+        return _kmeans(vectors, k)
 
 
 def closest(vectors: np.ndarray, members: np.ndarray, count: int) -> list[int]:
@@ -45,6 +60,4 @@ def _kmeans(vectors: np.ndarray, k: int) -> np.ndarray:
 def _silhouette(vectors: np.ndarray, labels: np.ndarray) -> float:
     if len(set(labels.tolist())) < 2:
         return -1.0
-    size = min(SAMPLE, len(vectors))
-    return float(silhouette_score(vectors, labels, metric="cosine", sample_size=size,
-                                  random_state=SEED))
+    return float(silhouette_score(vectors, labels, metric="cosine"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from brewline.surveys.models import Answer
@@ -77,8 +77,9 @@ def _save(session: Session, model: str, said: list[Said], vectors, members, grou
         group = SuggestedGroup(name=" ".join(found[:2]) or "unnamed", words=found, model=model)
         session.add(group)
         session.flush()
-        session.add_all(SuggestedMember(group_id=group.id, answer_id=said[indexes[r]].answer_id,
-                                        rank=rank) for rank, r in enumerate(order))
+        session.execute(insert(SuggestedMember), [
+            {"group_id": group.id, "answer_id": said[indexes[r]].answer_id, "rank": rank}
+            for rank, r in enumerate(order)])
 
 
 def shown(session: Session) -> list[Group]:

@@ -22,7 +22,7 @@ class Said:
 
     def person(self, db, quotes: bool | None = None, invites: bool = True) -> Contact:
         self.count += 1
-        person = Contact(phone=f"+4477009003{self.count:02d}", created_at=IN_2026)
+        person = Contact(phone=f"+447700900{300 + self.count:03d}", created_at=IN_2026)
         db.add(person)
         db.flush()
         db.add(Consent(contact_id=person.id, topic="invites", granted=invites, channel="sms",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from brewline.themes.report import Report
 
 TOP = 3
+LONGEST_WHAT = 100  # an action's words are cut at a word past this, to stay a few SMS parts
 # Public words, for the people who took part (tests/test_participant_words.py measures them).
 WORDS = {
     "title": "{org}: our year {year}.",
@@ -36,7 +37,7 @@ def lines(report: Report) -> list[str]:
         found.append(WORDS["themes"].format(themes=names))
     acted = next((t for t in report.themes if t.actions), None)
     if acted:
-        what = acted.actions[0].what.rstrip(" .")
+        what = _short(acted.actions[0].what.rstrip(" ."))
         found.append(WORDS["did"].format(theme=acted.name, what=what[:1].lower() + what[1:]))
     if report.next_sessions:
         found.append(WORDS["next"].format(n=report.next_sessions))
@@ -45,3 +46,7 @@ def lines(report: Report) -> list[str]:
 
 def render(report: Report) -> str:
     return " ".join(lines(report))
+
+
+def _short(what: str) -> str:
+    return what if len(what) <= LONGEST_WHAT else what[:LONGEST_WHAT].rsplit(" ", 1)[0] + "..."

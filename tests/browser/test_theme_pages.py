@@ -16,7 +16,7 @@ from sqlalchemy import select
 from brewline.cli import demo
 from brewline.people import audience
 from brewline.surveys.models import Answer
-from brewline.themes import report
+from brewline.themes import report, report_html
 from brewline.themes.models import AnswerTag
 from tests.browser.conftest import no_serious_axe_violations, sign_in
 
@@ -84,3 +84,12 @@ def test_an_organiser_accepts_two_themes_links_an_action_and_downloads_the_repor
     assert quoted and not any(q in said_no_to_quotes(live) for q in quoted)
     assert not any(t in text for t in said_no_to_quotes(live))
     assert "+447700900" not in text and "DEMO-" not in text
+
+
+def test_the_report_as_a_web_page_of_its_own_passes_axe(page, live):
+    with live.runtime.store.transaction() as db:
+        demo.fill(db, live.runtime.flows, YEAR, random.Random(YEAR))
+        made = report.build(db, "Over a Brew", YEAR, datetime(YEAR + 1, 1, 2, tzinfo=timezone.utc))
+    page.set_content(report_html.document(made))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"what we did in {YEAR}")
+    no_serious_axe_violations(page)

@@ -132,3 +132,14 @@ def test_a_quote_never_carries_a_phone_number_or_runs_on():
     assert quotes.clean("ring me on 07700 900123 please") == "ring me on [number] please"
     long = quotes.clean("word " * 100)
     assert len(long) <= quotes.LONGEST + 3 and long.endswith("word...")
+
+
+def test_the_short_text_stays_a_few_sms_parts_with_long_themes_and_actions(said, runtime):
+    ids = said.many([f"answer number {n} about the long theme" for n in range(6)])
+    long_names = ["the state of the roads and pavements around the estate " + x for x in "abc"]
+    with runtime.store.transaction() as db:
+        for name in long_names:
+            db.add_all(AnswerTag(answer_id=i, theme=name[:80]) for i in ids)
+            db.add(ThemeAction(theme=name[:80], what="Walked every street " * 15,
+                               done_on=date(2026, 5, 1), done_by="The roads team"))
+    assert encoding(report_text.render(built(runtime))).segments <= 4

@@ -133,3 +133,27 @@ def test_two_thousand_answers_are_grouped_well_under_a_minute():
     labels = grouping.group(model.embed(texts))
     assert time.perf_counter() - started < 60
     assert len(labels) == 2000 and len(set(labels.tolist())) >= 2
+
+
+def test_without_the_themes_part_every_other_module_imports_and_loading_says_so():
+    # A separate Python in which the extra's packages cannot be imported at all.
+    code = """
+import importlib, pkgutil, sys
+for name in ("wordllama", "sklearn", "numpy", "scipy", "threadpoolctl"):
+    sys.modules[name] = None
+import brewline, flows, workers
+skipped = {"brewline.themes.grouping"}  # the one module that is the extra's own
+for package in (brewline, flows, workers):
+    for found in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if found.name not in skipped and not found.name.endswith("__main__"):
+            importlib.import_module(found.name)
+from brewline.themes import embedding
+try:
+    embedding.load()
+except embedding.Unavailable:
+    print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "ok"

@@ -1,22 +1,35 @@
-"""When to try a failed send again: exponential backoff with jitter, honouring Retry-After."""
+"""When to try a failed send again, and for how long: capped exponential backoff with jitter,
+honouring Retry-After, for as long as BREWLINE_SEND_RETRY_MINUTES (two hours)."""
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 
-MAX_TRIES = 5
+from brewline.platform.runtime import Runtime
+
 BASE_SECONDS = 2.0
-CAP_SECONDS = 300.0
+# Short enough that once Twilio is back every waiting row is tried within a minute.
+CAP_SECONDS = 50.0
+# RQ runs a scheduled job up to a second early; Retry-After is kept to the second.
+ROUNDING_SECONDS = 1.0
+RETRY_MINUTES = 120
 
 
 def retry_delay(tries: int, retry_after: float | None = None,
                 rand: random.Random | None = None) -> float:
     """Seconds to wait after the `tries`-th failed try (1, 2, ...)."""
-    ceiling = min(CAP_SECONDS, BASE_SECONDS * 2 ** (tries - 1))
+    ceiling = min(CAP_SECONDS, BASE_SECONDS * 2 ** min(tries - 1, 16))
     # "Equal jitter": half fixed, half random, so retries from many rows spread out.
     delay = ceiling / 2 + (rand or random).uniform(0, ceiling / 2)
-    return max(delay, retry_after or 0.0)
+    return max(delay, retry_after + ROUNDING_SECONDS) if retry_after else delay
 
 
-def gives_up(tries: int) -> bool:
-    """Whether `tries` tries are as many as we make."""
-    return tries >= MAX_TRIES
+def retry_for(runtime: Runtime) -> timedelta:
+    """How long a row is tried again after its first failure (BREWLINE_SEND_RETRY_MINUTES)."""
+    return timedelta(minutes=float(runtime.settings.extra.get("BREWLINE_SEND_RETRY_MINUTES",
+                                                              RETRY_MINUTES)))
+
+
+def gives_up(since: datetime, now: datetime, limit: timedelta) -> bool:
+    """Whether a row failing since `since` has been tried for as long as we try."""
+    return now - since >= limit

@@ -6,13 +6,13 @@ may send it, so a retried or duplicated job never sends twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from brewline.delivery import outbox
+from brewline.delivery import leases, outbox
 from brewline.delivery.models import Outbox
 from brewline.people.models import Contact
 from brewline.platform.database import lock
@@ -21,6 +21,9 @@ from brewline.platform.runtime import Runtime
 # Per purpose (reminder, invite, ...): a reason the row no longer makes sense, or None.
 # Filled by each capability's register(), from the composition roots.
 STILL_WANTED: dict[str, Callable[[Session, Outbox], str | None]] = {}
+# RQ keeps a scheduled job's time in whole seconds (rounded down), so a job can run up
+# to a second before its row is due: a row due this soon counts as due.
+EARLY_TOLERANCE = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,10 @@ def _claim_row(runtime: Runtime, session: Session, row: Outbox, contact: Contact
                now: datetime) -> Claim | str:
     if row.status != "pending":
         return "skipped"  # a duplicated job, or already sent, failed or cancelled
-    if row.not_before > now:
-        return "early"  # its own scheduled job (or the sweeper) will come back for it
+    if row.not_before > now + EARLY_TOLERANCE:
+        # Given a job of its own for its time, so it never waits on its "queued" marker.
+        outbox.queue_after_commit(runtime, session, row.id, row.not_before)
+        return "early"
     reason = unwanted(session, row, contact)
     if reason:
         row.status, row.error = "cancelled", reason
@@ -64,6 +69,7 @@ def _claim_row(runtime: Runtime, session: Session, row: Outbox, contact: Contact
         outbox.queue_after_commit(runtime, session, row.id, later)
         return "deferred"
     row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
+    row.lease_until = now + leases.lease(runtime)
     return Claim(row, contact.phone if contact else None, now)
 
 
@@ -99,7 +105,7 @@ def release(runtime: Runtime, row_id: int, claimed_at: datetime) -> str:
     with runtime.store.transaction() as session:
         done = session.execute(update(Outbox).where(
             Outbox.id == row_id, Outbox.status == "sending", Outbox.claimed_at == claimed_at)
-            .values(status="pending", claimed_at=None)).rowcount
+            .values(status="pending", claimed_at=None, lease_until=None)).rowcount
         if done:
             outbox.queue_after_commit(runtime, session, row_id)
     return "released" if done else "skipped"

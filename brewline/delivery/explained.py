@@ -41,7 +41,8 @@ OUTBOX_STATUS = {"pending": "waiting to send", "sending": "sending",
                  "failed": "could not be sent", "unknown": "may not have been sent"}
 
 _CODE = re.compile(r"twilio (?:code|error) (\d+)")
-_GAVE_UP = re.compile(r"^gave up after (\d+) tries")
+_GAVE_UP = re.compile(r"^gave up after (\d+) tries(?: in (\d+) minutes)?")
+TRYING_AGAIN = "trying again: "  # how failures.py starts the error of a row it will retry
 
 
 def twilio_code(error: str | None) -> int | None:
@@ -56,9 +57,7 @@ def what_happened(status: str, delivery: str | None, error: str | None) -> str:
         return UNKNOWN
     code, gave_up = twilio_code(error), _GAVE_UP.match(error or "")
     if gave_up:
-        because = next((words for key, words in GAVE_UP_BECAUSE if key in error),
-                       "Twilio kept failing")
-        return f"{because}, so we stopped after {gave_up.group(1)} tries."
+        return _gave_up_words(error, gave_up)
     if code in CODE_WORDS:
         return CODE_WORDS[code]
     if status == "sent" and delivery in NOT_DELIVERED:
@@ -68,15 +67,49 @@ def what_happened(status: str, delivery: str | None, error: str | None) -> str:
     return REFUSED if code else COULD_NOT_SEND
 
 
+def _gave_up_words(error: str, gave_up: re.Match) -> str:
+    because = next((words for key, words in GAVE_UP_BECAUSE if key in error),
+                   "Twilio kept failing")
+    if gave_up.group(2) is None:  # kept by an older Brewline, which counted tries
+        return f"{because}, so we stopped after {gave_up.group(1)} tries."
+    return f"{because} for {how_long(int(gave_up.group(2)))}, so we stopped trying. It was not sent."
+
+
+def how_long(minutes: int) -> str:
+    """'2 hours', '1 hour and 30 minutes', '45 minutes'."""
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{n} {unit}{'' if n == 1 else 's'}"
+             for n, unit in ((hours, "hour"), (minutes, "minute")) if n]
+    return " and ".join(parts) or "a moment"
+
+
+def still_trying(status: str, error: str | None) -> str | None:
+    """For a row waiting to be tried again after a failure worth retrying: why, in plain
+    words; None for any other row."""
+    if status != "pending" or not (error or "").startswith(TRYING_AGAIN):
+        return None
+    because = next((words for key, words in STILL_TRYING_BECAUSE if key in error),
+                   "Twilio had a problem")
+    return f"Not sent yet. {because}, so we are trying again every minute or so."
+
+
+STILL_TRYING_BECAUSE = (("rate limited", "Twilio asked us to slow down"),
+                        ("server error", "Twilio is having a fault on its side"),
+                        ("could not reach", "We cannot reach Twilio just now"))
+
+
 def went_wrong(status: str, delivery: str | None) -> bool:
     """Whether a row failed, was not delivered, or may not have happened."""
     return status in ("failed", "unknown") or (status == "sent" and delivery in NOT_DELIVERED)
 
 
-def status_words(status: str, delivery: str | None, channel: str = "sms") -> str:
+def status_words(status: str, delivery: str | None, channel: str = "sms",
+                 error: str | None = None) -> str:
     """How an outbound message got on, shortly: "delivered", "not delivered", "waiting to send"."""
     if status == "sent" and delivery in DELIVERY_STATUS:
         return DELIVERY_STATUS[delivery]
+    if status == "pending" and (error or "").startswith(TRYING_AGAIN):
+        return "waiting to send: trying again"
     if status == "sent" and channel == "call":
         return "call made"  # calls have no delivery report; Needs a look shows those that failed
     return OUTBOX_STATUS.get(status, status)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from urllib3.exceptions import NewConnectionError
 
 from brewline.delivery import outbox, stopping
-from brewline.delivery.backoff import gives_up, retry_delay
+from brewline.delivery.backoff import gives_up, retry_delay, retry_for
 from brewline.delivery.claiming import Claim, settle
 from brewline.delivery.models import Outbox
 from brewline.delivery.twilio_rest import (
@@ -35,17 +35,25 @@ def after_error(runtime: Runtime, claim: Claim, exc: SendError) -> str:
 
 
 def _retry(runtime: Runtime, claim: Claim, exc: SendError) -> str:
-    """429 and 5xx: try again later with backoff, at most MAX_TRIES tries in all."""
+    """429 and 5xx: try again later with backoff, for as long as retry_for() (two hours)."""
     def change(session: Session, row: Outbox) -> str:
-        if gives_up(row.attempts):
-            row.status, row.error = "failed", f"gave up after {row.attempts} tries: {exc}"[:300]
+        now, limit = max(claim.claimed_at, utcnow()), retry_for(runtime)
+        since = row.retrying_since or claim.claimed_at
+        if gives_up(since, now, limit):
+            row.status, row.error = "failed", gave_up(row.attempts, now - since, exc)
             return "failed"
         delay = retry_delay(row.attempts, getattr(exc, "retry_after", None))
-        row.status, row.claimed_at, row.error = "pending", None, str(exc)[:300]
-        row.not_before = utcnow() + timedelta(seconds=delay)
+        row.status, row.claimed_at, row.lease_until = "pending", None, None
+        row.retrying_since, row.error = since, f"trying again: {exc}"[:300]
+        row.not_before = now + timedelta(seconds=delay)
         outbox.queue_after_commit(runtime, session, row.id, row.not_before)
         return "retry"
     return settle(runtime, claim, change)
+
+
+def gave_up(tries: int, over: timedelta, exc: SendError) -> str:
+    """The error kept on a row we stopped trying (explained.py puts it in plain words)."""
+    return f"gave up after {tries} tries in {round(over.total_seconds() / 60)} minutes: {exc}"[:300]
 
 
 def _transient(runtime: Runtime, claim: Claim, exc: TransientError) -> str:

@@ -54,6 +54,8 @@ class Outbox(Base):
     direct_reply: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
-    claimed_at: Mapped[datetime | None]  # when a worker moved it to "sending" (the lease)
+    claimed_at: Mapped[datetime | None]  # when a worker moved it to "sending" (the claim)
+    lease_until: Mapped[datetime | None]  # the claim is trusted until then; renewed while working
+    retrying_since: Mapped[datetime | None]  # the first of a run of failures worth trying again
     delivery_at: Mapped[datetime | None]  # when Twilio last told us its delivery status
     __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from datetime import datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -10,6 +12,7 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from brewline.delivery import leases
 from brewline.delivery.models import Outbox
 from brewline.delivery.quiet_hours import next_allowed
 from brewline.people.models import Contact
@@ -22,11 +25,17 @@ log = logging.getLogger("brewline.outbox")
 # The RQ job that sends a batch of rows (delivery.sending.send_outbound). Sending queues
 # again what it defers, so it cannot be imported here: delivery.register() names it.
 _send_job: list[Callable[..., object]] = []
-# "A job for this row is queued or scheduled": lets the sweeper leave queued rows alone.
-# It lives in the same Redis as the queue, so a Redis restart loses both together. It is
-# only read for pending rows, so it is left to expire once a row is sent.
+# "This row's send job is <job id>": lets the sweeper leave a row alone while that job is
+# in the queue, scheduled, or running (its alive key, leases.py), and queue it again as
+# soon as the job is none of these. It lives in the same Redis as the queue, so a Redis
+# restart loses both together. It is only read for pending rows, so it is left to expire
+# once a row is sent.
 QUEUED_KEY = "brewline:outbox:queued:{}"
 MARKER_SECONDS = 600
+# RQ's scheduler moves a due job to the queue within a second or so; a scheduled job this
+# overdue has no scheduler (its worker died holding the scheduler's lock for a minute).
+SCHEDULER_GRACE_SECONDS = 10
+EARLY_SECONDS = 2  # clocks of the sweeper's and the scheduler's machines may differ a little
 # Finished send jobs are dropped at once: the outbox row is the record, not RQ.
 RESULT_TTL = 0
 # Due rows go several to a job: RQ costs a couple of dozen Redis round trips per job,
@@ -99,31 +108,37 @@ def _queue(runtime: Runtime, rows: list[tuple[int, datetime | None]]) -> int:
     by_due: dict[datetime | None, list[int]] = {}
     for i, due in rows:
         by_due.setdefault(due if due is not None and due > now else None, []).append(i)
-    soon = by_due.pop(None, [])
+    soon = [(_job_id(), batch) for batch in _batches(by_due.pop(None, []))]
     # No MULTI/EXEC: each job stands alone, and the sweeper covers a half-done batch.
     with runtime.redis.pipeline(transaction=False) as pipe:
         queue_.enqueue_many([queue_.prepare_data(send_job(), batch, result_ttl=RESULT_TTL,
-                                                 timeout=BATCH_TIMEOUT)
-                             for batch in _batches(soon)], pipeline=pipe)
-        _mark(pipe, soon, marker_seconds(runtime))
+                                                 timeout=BATCH_TIMEOUT, job_id=job_id)
+                             for job_id, batch in soon], pipeline=pipe)
+        for job_id, batch in soon:
+            _mark(pipe, batch, job_id, marker_seconds(runtime))
         pipe.execute()
     for due, ids in by_due.items():  # later rows (quiet hours, backoff), batched by time
         for batch in _batches(ids):
-            queue_.enqueue_at(due, send_job(), *batch, result_ttl=RESULT_TTL,
-                              job_timeout=BATCH_TIMEOUT)
-        with runtime.redis.pipeline(transaction=False) as pipe:
-            _mark(pipe, ids, int((due - now).total_seconds()) + marker_seconds(runtime))
-            pipe.execute()
+            job = queue_.enqueue_at(due, send_job(), *batch, result_ttl=RESULT_TTL,
+                                    job_timeout=BATCH_TIMEOUT, job_id=_job_id())
+            with runtime.redis.pipeline(transaction=False) as pipe:
+                seconds = int((due - now).total_seconds()) + marker_seconds(runtime)
+                _mark(pipe, batch, job.id, seconds)
+                pipe.execute()
     return len(rows)
+
+
+def _job_id() -> str:
+    return uuid.uuid4().hex
 
 
 def _batches(ids: list[int]) -> list[tuple[int, ...]]:
     return [tuple(ids[n:n + BATCH]) for n in range(0, len(ids), BATCH)]
 
 
-def _mark(pipe, ids: list[int], seconds: int) -> None:
+def _mark(pipe, ids: tuple[int, ...], job_id: str, seconds: int) -> None:
     for i in ids:
-        pipe.set(QUEUED_KEY.format(i), 1, ex=seconds)
+        pipe.set(QUEUED_KEY.format(i), job_id, ex=seconds)
 
 
 def add_many(runtime: Runtime, session: Session, rows: list[dict]) -> list[int]:
@@ -170,14 +185,29 @@ def marker_seconds(runtime: Runtime) -> int:
 
 
 def unqueued(runtime: Runtime, ids: list[int]) -> list[int]:
-    """The ids among `ids` with no queued or scheduled job (by the markers)."""
+    """The ids among `ids` whose send job is gone: never queued, lost with Redis, taken by a
+    worker that died, or scheduled but overdue (no scheduler running)."""
     if not ids:
         return []
-    with runtime.redis.pipeline() as pipe:
+    jobs, waiting = _jobs_and_waiting(runtime, ids)
+    covered = waiting | leases.alive(runtime, {j for j in jobs if j and j not in waiting})
+    return [i for i, job in zip(ids, jobs) if job not in covered]
+
+
+def _jobs_and_waiting(runtime: Runtime, ids: list[int]) -> tuple[list[str | None], set[str]]:
+    """Each row's job (by its marker), and the jobs queued or scheduled for about now,
+    read at one moment (MULTI), so a job cannot move between the two reads."""
+    queue_, moment = runtime.queue, time.time()
+    with runtime.redis.pipeline(transaction=True) as pipe:
         for i in ids:
-            pipe.exists(QUEUED_KEY.format(i))
-        found = pipe.execute()
-    return [i for i, there in zip(ids, found) if not there]
+            pipe.get(QUEUED_KEY.format(i))
+        pipe.lrange(queue_.key, 0, -1)
+        # Only jobs due about now: one scheduled for later does not cover a row due now.
+        pipe.zrangebyscore(queue_.scheduled_job_registry.key,
+                           moment - SCHEDULER_GRACE_SECONDS, moment + EARLY_SECONDS)
+        *jobs, queued, scheduled = pipe.execute()
+    return ([job.decode() if job else None for job in jobs],
+            {job.decode() for job in (*queued, *scheduled)})
 
 
 def sent_since(session: Session, contact_id: int, since: datetime | None = None) -> list[Outbox]:

@@ -4,7 +4,8 @@ A row moves pending -> sending -> sent(sid). Only the worker that moves it to "s
 (the claim, committed before the API call) may send it. Twilio has no idempotency key,
 so the one open question is a worker that dies, or a request that times out, after the
 claim: Twilio may or may not have the message. Such a row is never resent blindly. It
-stays "sending" until its lease (LEASE) runs out; then the sweeper asks Twilio whether
+stays "sending" until its lease runs out (leases.py: renewed while the worker lives, so
+that is seconds after a worker dies); then the sweeper asks Twilio whether
 a message with this body went to this number since the claim (or a status callback,
 which carries the row id, has already told us its sid): found -> sent(sid); not found ->
 pending again. Only a failed look-up leaves it for the next sweep.
@@ -16,10 +17,11 @@ from datetime import datetime
 from typing import Callable
 
 import redis
+from rq import get_current_job
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from brewline.delivery import clients
+from brewline.delivery import clients, leases
 from brewline.delivery.claiming import Claim, claim_due, release
 from brewline.delivery.failures import after_error
 from brewline.delivery.models import Message, Outbox
@@ -34,8 +36,13 @@ log = logging.getLogger("brewline.outbound")
 
 
 def send_outbound(*outbox_ids: int) -> list[str]:
-    """RQ job: send each outbox row (in order) if it is still due; what happened to each."""
-    return deliver_many(process.current(), list(outbox_ids))
+    """RQ job: send each outbox row (in order) if it is still due; what happened to each.
+
+    While it runs it keeps itself and its claims alive (leases.py), so if its worker dies
+    the rest of the batch is queued again within seconds, not minutes."""
+    runtime, job = process.current(), get_current_job()
+    with leases.keep_alive(runtime, job.id if job else None, list(outbox_ids)):
+        return deliver_many(runtime, list(outbox_ids))
 
 
 def deliver(runtime: Runtime, outbox_id: int, now: datetime | None = None) -> str:

@@ -1,17 +1,18 @@
 """The periodic sweep: nothing outbound is lost to a dead worker or a Redis restart.
 
-A row left "sending" past its lease is looked up at Twilio, never resent blindly; a due
-row whose job was lost (a crash, a Redis restart) is queued again.
+A row left "sending" past its lease (leases.py: renewed while its worker lives) is looked
+up at Twilio, never resent blindly; a due row whose job is gone (never queued, lost with
+Redis, taken by a worker that died) is queued again.
 """
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
-from brewline.delivery import clients, outbox
+from brewline.delivery import clients, leases, outbox
 from brewline.delivery.claiming import ADDRESSLESS, release
 from brewline.delivery.models import Outbox
 from brewline.delivery.sending import record_sent
@@ -21,9 +22,7 @@ from brewline.platform.database import utcnow
 from brewline.platform.runtime import Runtime
 
 log = logging.getLogger("brewline.sweeper")
-# Longer than any API call can take (the client times out after 10 s), so a row still
-# "sending" after this has lost its worker.
-LEASE = timedelta(minutes=2)
+LEASE = leases.LEASE
 
 
 def enqueue_pending(runtime: Runtime, now: datetime | None = None, page: int = 1000,
@@ -46,18 +45,13 @@ def enqueue_pending(runtime: Runtime, now: datetime | None = None, page: int = 1
     return queued
 
 
-def lease(runtime: Runtime) -> timedelta:
-    """How long a claim is trusted (BREWLINE_LEASE_SECONDS; fault tests shorten it)."""
-    seconds = runtime.settings.extra.get("BREWLINE_LEASE_SECONDS")
-    return timedelta(seconds=float(seconds)) if seconds else LEASE
-
-
 def settle_stale(runtime: Runtime, now: datetime | None = None) -> dict[str, int]:
     """Sweeper: rows left "sending" past the lease are looked up, never resent blindly."""
     now = now or utcnow()
     with runtime.store.transaction() as session:
         stale = list(session.execute(select(Outbox.id, Outbox.claimed_at).where(
-            Outbox.status == "sending", Outbox.claimed_at < now - lease(runtime))))
+            Outbox.status == "sending", or_(Outbox.lease_until < now, and_(
+                Outbox.lease_until.is_(None), Outbox.claimed_at < now - leases.lease(runtime))))))
     counts: dict[str, int] = {}
     for row_id, claimed_at in stale:
         outcome = _settle_one(runtime, row_id, claimed_at)

@@ -192,6 +192,8 @@ def upgrade() -> None:
     sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('claimed_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lease_until', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('retrying_since', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('delivery_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from brewline.delivery.backoff import MAX_TRIES, retry_delay
+from brewline.delivery.backoff import CAP_SECONDS, RETRY_MINUTES, retry_delay
+from brewline.delivery.explained import still_trying, what_happened
 from brewline.delivery.sending import deliver
 from brewline.platform.database import utcnow
+from brewline.platform.runtime import Runtime
 from tests.delivery.outbox_rows import a_contact, a_text, contact, row
 
 
@@ -38,15 +40,37 @@ def test_retry_after_from_twilio_is_honoured(sender, fake):
     assert row(sender, row_id).not_before >= before + timedelta(seconds=120)
 
 
-def test_a_row_gives_up_after_five_tries_and_keeps_the_reason(sender, fake):
+def test_a_row_keeps_trying_for_two_hours_then_gives_up_and_says_so_plainly(sender, fake):
     row_id = a_text(sender, a_contact(sender))
-    fake.fail_next(status=503, code=20500, times=MAX_TRIES)
-    outcomes = [deliver(sender, row_id, now=later(400 * n)) for n in range(MAX_TRIES + 1)]
+    fake.fail_all(status=503, code=20500)
+    start = utcnow()
+    tries = [deliver(sender, row_id, now=start + timedelta(minutes=m)) for m in (0, 30, 60, 119)]
+    waiting = row(sender, row_id)
 
-    assert outcomes == ["retry"] * (MAX_TRIES - 1) + ["failed", "skipped"]
+    assert tries == ["retry"] * 4 and RETRY_MINUTES == 120
+    assert still_trying(waiting.status, waiting.error) == (
+        "Not sent yet. Twilio is having a fault on its side, so we are trying again every "
+        "minute or so.")
+    assert deliver(sender, row_id, now=start + timedelta(minutes=120)) == "failed"
     failed = row(sender, row_id)
-    assert failed.attempts == MAX_TRIES and "gave up after 5 tries" in failed.error
+    assert failed.attempts == 5 and failed.error.startswith("gave up after 5 tries in 120 minutes")
+    assert what_happened(failed.status, None, failed.error) == (
+        "Twilio kept having a fault on its side for 2 hours, so we stopped trying. "
+        "It was not sent.")
     assert fake.messages == []
+
+
+def test_how_long_rows_are_tried_is_a_setting(sender, fake):
+    brief = Runtime(sender.settings.with_(extra={"BREWLINE_SEND_RETRY_MINUTES": "10"}))
+    try:
+        row_id = a_text(brief, a_contact(brief))
+        fake.fail_all(status=429, code=20429)
+        assert deliver(brief, row_id) == "retry"
+        assert deliver(brief, row_id, now=utcnow() + timedelta(minutes=10, seconds=5)) == "failed"
+    finally:
+        brief.close()
+    assert "Twilio kept asking us to slow down for 10 minutes" in what_happened(
+        "failed", None, row(sender, row_id).error)
 
 
 def test_twilio_saying_the_person_opted_out_marks_them_and_cancels_their_other_texts(sender, fake):
@@ -96,4 +120,11 @@ def test_backoff_grows_and_never_undercuts_retry_after():
     delays = [retry_delay(n, rand=rand) for n in range(1, 6)]
 
     assert all(1 <= d <= 2 for d in delays[:1]) and 8 <= delays[4] <= 32
-    assert retry_delay(1, retry_after=90, rand=rand) == 90
+    assert retry_delay(1, retry_after=90, rand=rand) >= 90
+
+
+def test_backoff_is_capped_so_a_row_is_tried_again_within_a_minute_however_long_it_failed():
+    rand = random.Random(7)
+    delays = [retry_delay(n, rand=rand) for n in range(1, 400)]
+
+    assert max(delays) <= CAP_SECONDS < 60 and min(delays[10:]) >= CAP_SECONDS / 2

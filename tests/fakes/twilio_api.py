@@ -220,6 +220,7 @@ class FakeTwilio:
         self._recordings: dict[str, tuple[bytes, str]] = {}
         self._message_resources: list[dict] = []
         self._failures: deque[_Failure] = deque()
+        self._outage: Reply | None = None
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._server: _Server | None = None
@@ -278,6 +279,23 @@ class FakeTwilio:
         with self._lock:
             self._failures.append(_Failure(error_reply(status, code, message, headers), times))
 
+    def fail_all(
+        self,
+        status: int = 503,
+        code: int = 20500,
+        message: str = "Service Unavailable",
+        retry_after: float | str | None = None,
+    ) -> None:
+        """Answer every create request with this Twilio error until recover() (an outage)."""
+        headers = {} if retry_after is None else {"Retry-After": _header_value(retry_after)}
+        with self._lock:
+            self._outage = error_reply(status, code, message, headers)
+
+    def recover(self) -> None:
+        """End the outage fail_all() began."""
+        with self._lock:
+            self._outage = None
+
     def clear(self) -> None:
         """Forget everything received and any scripted failures."""
         with self._lock:
@@ -287,6 +305,7 @@ class FakeTwilio:
             self.requests.clear()
             self._failures.clear()
             self._message_resources.clear()
+            self._outage = None
 
     def handle(self, method: str, path: str, headers: Mapping[str, str], form: dict) -> Reply:
         """Record one request and compute the reply."""
@@ -351,6 +370,8 @@ class FakeTwilio:
     def _take_failure(self) -> Reply | None:
         """Consume one scripted failure, if any is pending."""
         with self._lock:
+            if self._outage is not None:
+                return self._outage
             if not self._failures:
                 return None
             failure = self._failures[0]

@@ -176,12 +176,13 @@ def test_other_twilio_refusals_say_who_to_ask_and_can_be_tried_again(signed_in, 
     assert deliver(runtime, rows(runtime)[-1].id) == "sent" and len(fake.messages) == 1
 
 
-def test_giving_up_after_five_tries_is_put_in_plain_words(signed_in, runtime, fake):
+def test_giving_up_after_two_hours_of_tries_is_put_in_plain_words(signed_in, runtime, fake):
     ann = person(runtime, ANN)
     row_id = invite_everyone(runtime, event(runtime))[ann]
-    assert fail(runtime, fake, row_id, 503, 20500, times=5)[-1] == "failed"
+    assert fail(runtime, fake, row_id, 503, 20500, times=3) == ["retry", "retry", "failed"]
     failed = _section(_page(signed_in), "failed")
-    assert "Twilio kept having a fault on its side, so we stopped after 5 tries." in failed
+    assert ("Twilio kept having a fault on its side for 2 hours, so we stopped trying. "
+            "It was not sent.") in failed
 
 
 def test_a_voucher_text_shows_the_pool_and_a_masked_code_never_the_code(signed_in, runtime, fake):
@@ -313,3 +314,19 @@ def test_every_twilio_code_the_worker_acts_on_has_plain_words():
         words = problem_words.what_happened("failed", None, f"x (twilio code {code}, HTTP 400)")
         assert words == problem_words.CODE_WORDS[code] and "twilio code" not in words.lower()
     assert problem_words.what_happened("failed", None, None) == "It could not be sent."
+
+
+def test_texts_twilio_has_not_taken_yet_are_counted_as_still_being_tried(signed_in, runtime, fake):
+    ann, bo = person(runtime, ANN), person(runtime, BO)
+    invites = invite_everyone(runtime, event(runtime))
+    fake.fail_all(status=503, code=20500)
+    assert [deliver(runtime, invites[p]) for p in (ann, bo)] == ["retry", "retry"]
+
+    trying = _section(_page(signed_in), "trying")
+    assert "Still trying to send (2)" in trying
+    assert "Not sent yet. Twilio is having a fault on its side" in trying
+    assert "for up to 2 hours" in trying and "You do not need to do anything" in trying
+    assert "None." in _section(_page(signed_in), "failed")
+    fake.recover()
+    assert deliver(runtime, invites[ann], now=utcnow() + timedelta(minutes=1)) == "sent"
+    assert "Still trying to send (1)" in _section(_page(signed_in), "trying")

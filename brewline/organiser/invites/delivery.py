@@ -42,7 +42,8 @@ def of_event(session: Session, event_id: int, most: int = 50) -> Delivery:
                Contact.pid)
         .join(Invite, Invite.outbox_id == Outbox.id).join(Contact, Contact.id == Invite.contact_id)
         .where(Invite.event_id == event_id).order_by(Outbox.id)).all()
-    counts = Counter(explained.status_words(r.status, r.delivery, r.channel) for r in rows)
+    counts = Counter(explained.status_words(r.status, r.delivery, r.channel, r.error)
+                     for r in rows)
     wrong = [NotArrived(r.id, r.pid, r.channel,
                         explained.what_happened(r.status, r.delivery, r.error))
              for r in rows if explained.went_wrong(r.status, r.delivery)]

@@ -8,6 +8,7 @@ from flask import flash, g, redirect, render_template, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from brewline.delivery.backoff import retry_for
 from brewline.organiser import audit
 from brewline.organiser.contacts.page import page_of
 from brewline.organiser.dates import when
@@ -46,6 +47,7 @@ def _page(error: str | None = None, status: int = 200):
         links = _person_links(db, found)
     return render_template("needs_a_look.html", found=found, links=links,
                            goes=_quiet_words(), known_codes=words.CODE_WORDS.keys(),
+                           trying_for=words.how_long(int(retry_for(runtime()).total_seconds() // 60)),
                            days=rows.RECENT.days, error=error), status
 
 

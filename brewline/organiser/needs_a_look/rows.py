@@ -1,6 +1,7 @@
 """Outbox rows an organiser should know about, and trying one of them again.
 
-Four kinds: texts and calls that failed (or that Twilio could not deliver), calls whose
+Texts and calls Twilio failed to take that are still being tried (counted by why, as an
+outage can hold thousands), and four kinds needing a look: texts and calls that failed (or that Twilio could not deliver), calls whose
 outcome is "unknown" (a worker stopped mid-call: never rung again by itself), people
 Twilio told us cannot get texts, and invites scheduled for a time that came and went
 without them (events/scheduled.py). Rows are shown for RECENT days (older ones are past
@@ -13,7 +14,7 @@ makes just before sending.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, update
@@ -77,6 +78,15 @@ class NoTexts:
 
 
 @dataclass(frozen=True)
+class StillTrying:
+    """Texts and calls waiting to be tried again after Twilio failed to take them, by why."""
+
+    why: str
+    count: int
+    since: datetime  # the first failure of the longest-waiting one
+
+
+@dataclass(frozen=True)
 class Found:
     """What the page shows of each kind (the newest SHOWN), and how many there are."""
 
@@ -85,6 +95,7 @@ class Found:
     no_texts: list[NoTexts]
     scheduled: list[tuple[ScheduledInvites, Event]]  # scheduled invites that did not go
     counts: dict[str, int]
+    trying: list[StillTrying] = field(default_factory=list)
 
 
 def _not_retried():
@@ -117,7 +128,23 @@ def find(session: Session, now: datetime, limit: int = SHOWN) -> Found:
                                   .order_by(Contact.id.desc()).limit(limit)))
     return Found(unknown, failed, _no_texts(session, people),
                  scheduled.needing_a_look(session, now, now - RECENT, limit),
-                 counts(session, now))
+                 counts(session, now), still_trying(session, now))
+
+
+def still_trying(session: Session, now: datetime) -> list[StillTrying]:
+    """Rows waiting to be tried again after a rate limit or a fault at Twilio, by why."""
+    found: dict[str, StillTrying] = {}
+    for error, count, since in session.execute(
+            select(Outbox.error, func.count(Outbox.id), func.min(Outbox.retrying_since))
+            .where(Outbox.status == "pending", Outbox.not_before >= now - RECENT,
+                   Outbox.error.like(f"{explained.TRYING_AGAIN}%"))
+            .group_by(Outbox.error)):
+        why = explained.still_trying("pending", error)
+        before = found.get(why)
+        if before:
+            count, since = count + before.count, min(since, before.since)
+        found[why] = StillTrying(why, count, since)
+    return sorted(found.values(), key=lambda t: -t.count)
 
 
 def _problems(session: Session, kind, now: datetime, limit: int) -> list[Problem]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from brewline.delivery.explained import (  # noqa: F401  (the page's words, in one place)
     CODE_WORDS,
     UNKNOWN,
+    how_long,
     twilio_code,
     what_happened,
 )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from brewline.themes.models import AnswerTag, ThemeAction
+from flows.readability import MAX_SEGMENTS, encoding
 
 MAX_WHAT = 300
 MAX_IN_TEXT = 3  # themes in one "you said, we did" text: it stays within a few SMS parts
@@ -71,11 +72,15 @@ def by_theme(session: Session, since: date | None = None,
 
 
 def you_said_we_did(org: str, actions: dict[str, list[ThemeAction]]) -> str:
-    """The short text: the newest action of up to three themes."""
+    """The short text: the newest action of up to three themes, as many as fit in the
+    SMS parts a broadcast may take."""
     newest = sorted(((a[0].done_on, t, a[0]) for t, a in actions.items() if a), reverse=True)
-    pairs = [WORDS["pair"].format(theme=theme, what=_sentence(action.what))
-             for _, theme, action in newest[:MAX_IN_TEXT]]
-    return " ".join([WORDS["hello"].format(org=org), *pairs, WORDS["more"]])
+    hello, pairs = WORDS["hello"].format(org=org), []
+    for _, theme, action in newest[:MAX_IN_TEXT]:
+        pair = WORDS["pair"].format(theme=theme, what=_sentence(action.what))
+        if encoding(" ".join([hello, *pairs, pair, WORDS["more"]])).segments <= MAX_SEGMENTS:
+            pairs.append(pair)
+    return " ".join([hello, *pairs, WORDS["more"]])
 
 
 def _sentence(what: str) -> str:

@@ -12,7 +12,7 @@ WORDS = {
     "ways": "They joined in {ways}.",
     "sessions": "We held {sessions} sessions.",
     "vouchers": "We gave {vouchers} vouchers, worth {value} in all.",
-    "themes": "You talked most about {themes}.",
+    "themes": "Most of what you said was about {themes}.",
     "did": "You told us about {theme}. We did this: {what}.",
     "next": "We have {n} more sessions planned.",
     "thanks": "Thank you for taking part.",

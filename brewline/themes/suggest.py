@@ -74,7 +74,7 @@ def _save(session: Session, model: str, said: list[Said], vectors, members, grou
     names = words.distinctive([[said[i].text for i in m] for m in members])
     for indexes, found in zip(members, names):
         order = grouping.closest(vectors, indexes, len(indexes))
-        group = SuggestedGroup(name=" ".join(found[:2]) or "unnamed", words=found, model=model)
+        group = SuggestedGroup(name=found[0] if found else "unnamed", words=found, model=model)
         session.add(group)
         session.flush()
         session.execute(insert(SuggestedMember), [

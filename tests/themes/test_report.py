@@ -110,7 +110,7 @@ def test_the_short_text_names_the_organisation_and_fits_a_few_sms_parts(said, ru
     year_of_buses(said, runtime)
     text = report_text.render(built(runtime))
     assert text.startswith("Tynemouth Voices: our year 2026. 11 people took part.")
-    assert "We did this: got a later 42 bus." in text
+    assert "You told us about buses. We did this: got a later 42 bus." in text
     assert encoding(text).segments <= 4
 
 

@@ -62,3 +62,15 @@ def test_report_refuses_a_year_that_is_not_one_in_one_line(local_cli):
     result = local_cli("report", "--year", "20256")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "--year" in result.output
+
+
+def test_broadcast_can_send_the_text_made_from_what_was_done(local_cli):
+    assert "nothing is written down" in local_cli(
+        "broadcast", "--flow", "over-a-brew-2024-05", "--we-did").output
+    local_cli("demo", "--year", "2025")
+    shown = local_cli("broadcast", "--flow", "over-a-brew-2024-05", "--we-did", "--dry-run")
+    assert shown.exit_code == 0, shown.output
+    assert "who answered over-a-brew-2024-05 and agreed to hear more" in shown.output
+    assert "You told us about buses. We did this: asked the bus company" in shown.output
+    both = local_cli("broadcast", "--flow", "over-a-brew-2024-05", "--we-did", "--text", "Hi")
+    assert both.exit_code == 2 and "either --text or --we-did" in both.output

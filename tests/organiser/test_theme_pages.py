@@ -110,3 +110,20 @@ def test_the_report_page_previews_and_downloads_each_format(signed_in, runtime):
     assert text.startswith("Over a Brew: our year 2026.")
     assert signed_in.get("/report?year=twenty").status_code == 400
     assert signed_in.get(f"/report/download?year={year}&format=doc").status_code == 400
+
+
+def test_an_organiser_ticks_the_question_about_sharing_words_and_the_set_asks_it(
+        signed_in, runtime):
+    from brewline.surveys import question_sets
+
+    assert signed_in.post("/question-sets", {"title": "Buses"}).status_code == 302
+    page = signed_in.get("/question-sets/buses/edit").get_data(as_text=True)
+    assert "Ask if we may share their words, without their name" in page
+    assert 'name="quotes.ask" value="yes">' in page  # offered, not ticked
+    signed_in.post("/question-sets/buses/edit", {
+        "title": "Buses", "order": ["q1"], "q1.kind": "open", "q1.text": "What about buses?",
+        "consents": "1", "invites.ask": "yes", "quotes.ask": "yes", "action": "save"})
+    with runtime.store.transaction() as db:
+        steps = question_sets.draft_of(db, "buses").body["steps"]
+    asked = next(s for s in steps if s["id"] == "quotes")
+    assert asked["consent"] == "quotes" and asked["text"].startswith("Can we share your words")

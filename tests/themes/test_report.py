@@ -69,6 +69,9 @@ def test_the_report_counts_people_ways_sessions_vouchers_and_themes(said, runtim
         ("by phone into the room", "0")]
     assert [(t.name, t.answers, str(t.people)) for t in made.themes] == [("buses", 8, "8")]
     assert made.other_answers == 3  # parks: 3 people, counted but not named
+    page = report_html.document(made)
+    assert "3 more answers were about things fewer than 5 people raised" in page
+    assert "parks" not in page.lower() and "swings" not in page
     assert [a.what for a in made.themes[0].actions] == ["Got a later 42 bus"]
 
 

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from brewline.texts.wording import REPLIES
+from brewline.texts.wording import own_reply
 
-SORRY = REPLIES["error"][:40].encode()
+SORRY = own_reply("error")[:40].encode()
 
 # A script yields (path, form) pairs for one client; the generator signs and sends them.
 Script = Callable[[int], Iterator[tuple[str, dict]]]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flows.keywords import normalise
+from flows.words import catalogues, words
 
 # What people write back to an invite. Compared after normalising (lower case, no
 # punctuation, "can't" -> "cant"); emoji are compared as sent.
@@ -76,19 +77,33 @@ def day(moment: datetime | date) -> str:
     return f"{moment:%A} {moment.day} {moment:%B}"
 
 
-def when(moment: datetime) -> str:
-    """Thursday 26 June at 2pm (in the zone `moment` carries)."""
-    return f"{day(moment)} at {clock(moment)}"
+def when(moment: datetime, language: str = "en") -> str:
+    """Thursday 26 June at 2pm (in the zone `moment` carries), or as `language` says it."""
+    calendar = catalogues().get(language, catalogues()["en"]).calendar
+    if not calendar:
+        return f"{day(moment)} at {clock(moment)}"
+    return _dated(calendar, "when", moment)
 
 
-def relative_when(starts: datetime, sent: datetime) -> str:
+def relative_when(starts: datetime, sent: datetime, language: str = "en") -> str:
     """'today at 2pm', 'tomorrow at 2pm' or 'on Thursday 26 June at 2pm', seen from `sent`."""
     days = (starts.date() - sent.date()).days
+    calendar = catalogues().get(language, catalogues()["en"]).calendar
+    if calendar:
+        lead = {0: "today", 1: "tomorrow"}.get(days, "on")
+        return _dated(calendar, lead, starts)
     if days == 0:
         return f"today at {clock(starts)}"
     if days == 1:
         return f"tomorrow at {clock(starts)}"
     return f"on {when(starts)}"
+
+
+def _dated(calendar, form: str, moment: datetime) -> str:
+    """A date in a catalogue's own words: its `form` ("when", "today"...) filled in."""
+    return str(calendar[form]).format(
+        weekday=calendar["days"][moment.weekday()], day=moment.day,
+        month=calendar["months"][moment.month - 1], clock=f"{moment:%H:%M}")
 
 
 # The same, as a voice says them slowly: "tomorrow, Wednesday the 27th of November, at
@@ -144,13 +159,16 @@ def spoken_day(moment: datetime | date) -> str:
     return f"{moment:%A} the {ordinal(moment.day)} of {moment:%B}"
 
 
-def spoken_when(starts: datetime, heard: datetime | None = None) -> str:
+def spoken_when(starts: datetime, heard: datetime | None = None, language: str = "en") -> str:
     """'tomorrow, Wednesday the 27th of November, at half past six in the evening'.
 
     With `heard` (when the words are heard) "today" or "tomorrow" comes first; without
     it (a voicemail may be heard days later) the date is given as "on Wednesday ...".
     """
     days = (starts.date() - heard.date()).days if heard is not None else None
+    calendar = catalogues().get(language, catalogues()["en"]).calendar
+    if calendar:
+        return _dated(calendar, "spoken_" + {0: "today", 1: "tomorrow"}.get(days, "on"), starts)
     lead = {0: "today, ", 1: "tomorrow, "}.get(days, "on ")
     return f"{lead}{spoken_day(starts)}, at {spoken_clock(starts)}"
 
@@ -163,118 +181,30 @@ class EventWords:
     when: str
     where: str
     details: str | None = None
+    starts: datetime | None = None  # local time, so other languages can word the date
+
+    def when_in(self, language: str) -> str:
+        """When it is, in `language`'s words (English's are `when`)."""
+        return when(self.starts, language) if self.starts and language != "en" else self.when
 
 
-TEXTS = {
-    "invite": (
-        "Hello from Over a Brew, the friendly chats about local services. Our next "
-        "session: {title}, {when}, at {where}. {details}Would you like to come? Reply YES, "
-        "NO or MAYBE. Text STOP to stop texts."),
-    "invite_call": (
-        "Hello, this is Over a Brew, the friendly chats about local services. We would love "
-        "you to come to {title}. It is on {when}, at {where}. {details}Press 1 to come, 2 if "
-        "you cannot, or 3 if you might."),
-    # Said on the invite call once the person has answered (they get no texts), and on a
-    # call to us that asked first (brewline/events/rsvp_call.py). Ringing us asks again only
-    # about a maybe or no answer at all, so only those are told to ring: a yes hears of
-    # the reminder call, where 2 means "cannot come".
-    "rsvp_call_yes": (
-        "Thank you, we will see you there. The session is {title}. It is on {when}, at "
-        "{where}."),
-    "rsvp_call_reminded": (
-        "We will ring you with a reminder nearer the time. If you can no longer come, "
-        "you can tell us then."),
-    "rsvp_call_see_you": "We look forward to seeing you.",
-    "rsvp_call_no": (
-        "Thank you for letting us know. Sorry you cannot come to {title} this time. "
-        "We will tell you about the next one."),
-    "rsvp_call_maybe": (
-        "Thank you. We have you down as a maybe for {title}. It is on {when}. "
-        "If you can come, you will be very welcome. When you know, ring this number and "
-        "tell us."),
-    "invite_voicemail": (
-        "Hello, this is Over a Brew. We rang to invite you to {title}. It is on {when}, at "
-        "{where}. Sorry we missed you. To tell us if you can come, ring this number. "
-        "Goodbye."),
-    "rsvp_yes": (
-        "Thank you, we will see you there! The session is {title}. It is on {when}, at "
-        "{where}. We will text you a reminder. If your plans change, just reply NO."),
-    "rsvp_no": (
-        "Thank you for letting us know. Sorry you cannot come to {title} this time. "
-        "We will tell you about the next one."),
-    "rsvp_maybe": (
-        "Thank you. We have you down as a maybe for {title}. It is on {when}. Reply YES "
-        "or NO when you know."),
-    "reminder": (
-        "A reminder from Over a Brew. {title} is {relative}. The place is {where}. We hope "
-        "to see you there. If you cannot come now, just reply NO."),
-    "event_cancelled": (
-        "Sorry, Over a Brew has had to cancel {title}. It was going to be on {when}. We are "
-        "sorry if this spoils your plans. We will tell you when the next session is planned."),
-    "survey_reminder": (
-        "Hello again from Over a Brew. You have answered {answered} of {total} questions, "
-        "thank you. There is no rush. When you are ready, text REPEAT to see the next "
-        "question. This is our only reminder."),
-}
+def render_spoken(key: str, event: EventWords, when_said: str, language: str = "en") -> str:
+    """A spoken line about an event (catalogue section `event_calls`), with the time as a
+    voice should say it."""
+    return words(f"event_calls.{key}", language, title=event.title, when=when_said,
+                 where=event.where)
 
 
-# Said on a reminder call to someone who cannot get texts. {when} is spoken_when(...).
-SPOKEN = {
-    "reminder_call": (
-        "Hello, this is Over a Brew, with a reminder. You said you would come to {title}. "
-        "It is {when}. The place is {where}. We hope to see you there."),
-    "reminder_call_keys": (
-        "To hear this again, press star. If you can no longer come, press 2. "
-        "If you are still coming, you do not need to do anything."),
-    "reminder_call_no": (
-        "That is quite all right. Thank you for letting us know. We will not expect you at "
-        "{title}. We will tell you about the next one. Take care. Goodbye."),
-    "reminder_call_yes": "That is lovely. We look forward to seeing you. Goodbye.",
-    "reminder_call_bye": "Thank you for listening. We hope to see you there. Goodbye.",
-    "reminder_voicemail": (
-        "Hello, this is Over a Brew, with a reminder. You said you would come to {title}. "
-        "It is {when}. The place is {where}. We hope to see you there. Goodbye."),
-    # Said on a cancellation call to someone who said yes or maybe and cannot get texts.
-    "cancelled_call": (
-        "Hello, this is Over a Brew. We are very sorry. We have had to cancel {title}. "
-        "It was going to be {when}. The place was {where}. You do not need to do anything. "
-        "We will tell you when the next session is planned."),
-    "cancelled_call_keys": (
-        "To hear this again, press star. There is nothing else you need to do."),
-    "cancelled_call_bye": "Sorry again for the change of plans. Thank you for listening. Goodbye.",
-    "cancelled_voicemail": (
-        "Hello, this is Over a Brew. We are very sorry. We have had to cancel {title}. "
-        "It was going to be {when}. You do not need to do anything. We will tell you when "
-        "the next session is planned. Goodbye."),
-    # Asked first when someone rings us and their latest invite is still a maybe, or not
-    # answered at all (one question, three keys); then the questions go on as usual.
-    "rsvp_ask_maybe": (
-        "Hello, this is Over a Brew. First, one quick question. You said you might come to "
-        "{title}. It is {when}. The place is {where}."),
-    "rsvp_ask_new": (
-        "Hello, this is Over a Brew. First, one quick question. We asked you to come to "
-        "{title}. It is {when}. The place is {where}."),
-    "rsvp_ask_keys": (
-        "Can you come? Press 1 if you can come, 2 if you cannot come, or 3 to decide later. "
-        "To hear this again, press star."),
-    "rsvp_ask_later": "No problem. You can tell us later.",
-}
-
-
-def render_spoken(key: str, event: EventWords, when_said: str) -> str:
-    """A spoken text about an event, with the time as a voice should say it."""
-    return SPOKEN[key].format(title=event.title, when=when_said, where=event.where)
-
-
-def render(key: str, event: EventWords, **extra: object) -> str:
-    """A text about an event, with the details (if any) as their own sentence."""
+def render(key: str, event: EventWords, language: str = "en", **extra: object) -> str:
+    """A text about an event (catalogue section `invites`), with the details (if any) as
+    their own sentence."""
     details = _sentence(event.details) + " " if event.details else ""
-    return TEXTS[key].format(title=event.title, when=event.when, where=event.where,
-                             details=details, **extra)
+    return words(f"invites.{key}", language, title=event.title, when=event.when_in(language),
+                 where=event.where, details=details, **extra)
 
 
-def survey_reminder(answered: int, total: int) -> str:
-    return TEXTS["survey_reminder"].format(answered=answered, total=total)
+def survey_reminder(answered: int, total: int, language: str = "en") -> str:
+    return words("invites.survey_reminder", language, answered=answered, total=total)
 
 
 def _sentence(text: str) -> str:

@@ -17,6 +17,9 @@ GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
 CURLY = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
          "\u2014": "-", "\u2026": "..."}
 MAX_SEGMENTS = 2
+# A language whose letters GSM-7 lacks (Polish, Arabic) goes as UCS-2, 67 characters a part
+# instead of 153, so its texts may take one part more.
+MAX_SEGMENTS_UCS2 = 3
 MAX_SENTENCE_WORDS = 20
 # Flesch-Kincaid grade, as textstat measures it: grade 5 is about a reading age of 10, and
 # GOV.UK writes for a reading age of 9. Every line Brewline ships is held at or below it.
@@ -66,6 +69,13 @@ def encoding(text: str) -> Encoding:
         return Encoding("GSM-7", 1 if units <= 160 else math.ceil(units / 153), units)
     units = len(text.encode("utf-16-le")) // 2
     return Encoding("UCS-2", 1 if units <= 70 else math.ceil(units / 67), units)
+
+
+def max_segments(text: str, language: str = "en") -> int:
+    """How many SMS parts a text may take: 2, or 3 for a language that needs UCS-2."""
+    if language.startswith("en") or encoding(text).name == "GSM-7":
+        return MAX_SEGMENTS
+    return MAX_SEGMENTS_UCS2
 
 
 def errors_in(findings: list[Finding]) -> list[Finding]:
@@ -121,16 +131,18 @@ def _encoding_findings(text: str, where: str, language: str, spoken: bool) -> li
     if curly:
         found.append(Finding("error", where, "curly quotes or dashes: use "
                              + " ".join(f"{CURLY[c]!r} for {c!r}" for c in curly), "curly"))
-    others = [c for c in odd if c not in CURLY]
+    # Another language's own letters and marks are expected; emoji and symbols never are.
+    others = [c for c in odd if c not in CURLY and (language.startswith("en") or ord(c) >= 0x2190)]
     if others:
         level = "error" if language == "en" else "warning"
         kinds = ", ".join(_describe(c) for c in others)
         found.append(Finding(level, where, "characters that make a text cost more and may not "
                                            f"show on every phone: {kinds}", "characters"))
     # Spoken texts are never sent as SMS, so only their words are checked, not their length.
-    if enc.segments > MAX_SEGMENTS and not spoken:
+    most = max_segments(text, language)
+    if enc.segments > most and not spoken:
         found.append(Finding("error", where, f"{enc.segments} SMS parts: make it shorter, "
-                                             f"to {MAX_SEGMENTS} parts at most", "length"))
+                                             f"to {most} parts at most", "length"))
     return found
 
 
@@ -196,8 +208,8 @@ def sent_texts(flow: Flow) -> list[Sent]:
     """Every text of a flow rendered as people get it: a question with its "Question 1 of
     5: " and its why-we-ask line, placeholders filled with sample numbers."""
     found = []
-    prefix = flow.texts["question_prefix"].render("en", **SAMPLE_VALUES)
     for where, language, template in flow_texts(flow):
+        prefix = flow.texts["question_prefix"].render(language, **SAMPLE_VALUES)
         spoken = where.endswith("voice")
         try:
             text = template.format(**SAMPLE_VALUES)
@@ -213,7 +225,6 @@ def sent_texts(flow: Flow) -> list[Sent]:
 def check_flow(flow: Flow) -> list[Finding]:
     """Readability findings for every text of a flow, rendered as people see them."""
     findings: list[Finding] = []
-    prefix = flow.texts["question_prefix"].render("en", **SAMPLE_VALUES)
     for sent in sent_texts(flow):
         if sent.problem:
             findings.append(Finding("error", sent.where, sent.problem, "placeholder"))
@@ -221,15 +232,40 @@ def check_flow(flow: Flow) -> list[Finding]:
         where = f"{sent.where} [{sent.language}]"
         findings += check_text(sent.text, where, sent.language, sent.spoken)
         if sent.where.endswith(".text") and flow.step(sent.where.split(".")[0]).number:
-            findings += _question_parts(sent.text, prefix, where)
+            prefix = flow.texts["question_prefix"].render(sent.language, **SAMPLE_VALUES)
+            findings += _question_parts(sent.text, prefix, where, sent.language)
     return findings
 
 
-def _question_parts(text: str, prefix: str, where: str) -> list[Finding]:
-    """A question should fit in one SMS part with its number in front, where words allow."""
+@dataclass(frozen=True)
+class Translated:
+    """One text of a flow across languages: its SMS parts in each language it has (None
+    when heard, not texted), and the languages it is missing in (sent in English)."""
+
+    where: str
+    parts: dict[str, tuple[int, str] | None]  # language -> (parts, "GSM-7" | "UCS-2")
+    missing: tuple[str, ...]
+
+
+def translations(flow: Flow, languages: tuple[str, ...]) -> list[Translated]:
+    """Every text of a flow, with its parts per language and its missing translations."""
+    by_where: dict[str, dict[str, Sent]] = {}
+    for sent in sent_texts(flow):
+        by_where.setdefault(sent.where, {})[sent.language] = sent
+    return [Translated(where, {language: None if sent.spoken or sent.problem else
+                               (encoding(sent.text).segments, encoding(sent.text).name)
+                               for language, sent in found.items()},
+                       tuple(code for code in languages if code not in found))
+            for where, found in by_where.items()]
+
+
+def _question_parts(text: str, prefix: str, where: str, language: str = "en") -> list[Finding]:
+    """A question should fit in one SMS part with its number in front, where words allow
+    (two in a language whose letters need UCS-2, 67 characters a part)."""
     parts = encoding(text).segments
-    if parts == 1 or parts > MAX_SEGMENTS:
-        return []  # over MAX_SEGMENTS is an error already
+    ideal = 1 if max_segments(text, language) == MAX_SEGMENTS else MAX_SEGMENTS
+    if parts <= ideal or parts > max_segments(text, language):
+        return []  # over the most is an error already
     return [Finding("warning", where, f"this question is {parts} SMS parts with "
                     f"'{prefix.strip()}' in front; one part costs less and is easier to read",
                     "length")]

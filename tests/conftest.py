@@ -53,6 +53,9 @@ def settings(tmp_path: Path, database_url: str, redis_url: str) -> Settings:
         twilio_phone_number="+447700900000", twilio_api_base_url=None,
         public_base_url=PUBLIC_URL, secret_key="test-secret", quiet_hours=None,
         answer_window=0,
+        # One language, as most tests are about something else; tests of languages
+        # switch on more (LANGUAGES), which also brings the choice at the start of a call.
+        languages=("en",),
     )
 
 

@@ -12,25 +12,30 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from brewline.calls import words as call_words
-from brewline.events import cancelled_call, invite_call, reminder_call
-from brewline.privacy import delete_my_data
 from brewline.texts import wording
-from brewline.themes import actions as theme_actions
-from brewline.themes import report_text
-from brewline.vouchers import by_call, by_text, claims
+from brewline.vouchers import claims
 from brewline.vouchers.models import VoucherClaim, VoucherCode, VoucherPool
-from flows import invites, sheet
-from flows.invites import EventWords, render, render_spoken, spoken_when
+from flows import invites, sheet, words
+from flows.invites import EventWords, relative_when, render, spoken_when, when
 from flows.loader import DATA_DIR, Registry
-from flows.readability import MAX_GRADE, check_text, encoding, flow_texts, reading_grade
+from flows.readability import (
+    MAX_GRADE,
+    check_flow,
+    check_text,
+    encoding,
+    flow_texts,
+    max_segments,
+    reading_grade,
+    sent_texts,
+    translations,
+)
 from tests.calls.phone import PhoneCall
 from tests.texts.test_sms_webhook import replies
 from tests.vouchers.conftest import pools  # noqa: F401 (fixture)
@@ -50,26 +55,53 @@ VALUES = {"value": "£10 Tesco gift card", "place": 3, "total": 5, "answered": 2
           "words": "questions about the ethical use of AI", "key": 2}
 
 
-def _formatted(catalogue: dict[str, str]) -> dict[str, str]:
-    return {key: text.format(**VALUES) for key, text in catalogue.items()}
+SAMPLE = VALUES | {
+    "title": EVENT.title, "when": EVENT.when, "where": EVENT.where,
+    "details": "Tea, cake and bus fares paid. ", "code": "TES-4821-9930", "pin": "4321",
+    "keyword": "BUSES", "other": "Buses and trains",
+    "listed": 'BUSES for "Buses and trains", or HEALTH for "Your doctor"'}
+# A question set's title is shorter than an event's.
+SAMPLE_IN = {"finished": {"title": "Buses and trains"},
+             # What organisers did about a theme, and the yearly report's figures.
+             "we_did": {"theme": "buses", "what": "got the bus company to run a later bus"},
+             "yearly_report": {"year": 2026, "people": 117, "sessions": 12, "vouchers": 40,
+                               "value": "£400", "ways": "by text (79), by phone call (33), "
+                               "in the room (71)", "themes": "buses, parks, housing",
+                               "theme": "buses", "what": "got the bus company to run a later bus"}}
+# Catalogue sections heard on a call rather than read (and privacy's spoken_* lines).
+SPOKEN_SECTIONS = {"voice", "event_calls", "invite_call", "reminder_call", "cancelled_call",
+                   "voucher_call", "voucher_call_explain"}
 
 
-def _invite_texts() -> dict[str, str]:
-    texts = {key: render(key, EVENT, relative="tomorrow at 2pm")
-             for key in invites.TEXTS if key != "survey_reminder"}
-    return texts | {"survey_reminder": invites.survey_reminder(2, 5)}
+def is_spoken(key: str) -> bool:
+    section, _, name = key.partition(".")
+    return (section in SPOKEN_SECTIONS or name.startswith("spoken")
+            or name.startswith(("invite_call", "rsvp_call", "invite_voicemail")))
 
 
-def _spoken_event_texts() -> dict[str, str]:
-    return {key: render_spoken(key, EVENT, SPOKEN_WHEN) for key in invites.SPOKEN}
+def rendered_catalogue(language: str) -> dict[str, str]:
+    """Every line of a language's catalogue with realistic values (a spoken date when heard)."""
+    lines = words.catalogues()[language].lines
+    return {key: words.words(key, language, **_sample(key)) for key in lines}
 
 
-def _code_texts() -> dict[str, str]:
-    """The texts that give a code, as claims.code_text() writes them."""
+def _sample(key: str) -> dict:
+    heard = {"when": SPOKEN_WHEN} if key.partition(".")[0] in SPOKEN_SECTIONS else {}
+    return SAMPLE | heard | SAMPLE_IN.get(key.partition(".")[0], {})
+
+
+def _composed() -> dict[str, str]:
+    """Lines put together from several catalogue lines, as they are sent."""
     pool = VoucherPool(name="tesco", value="£10 Tesco gift card")
     code = VoucherCode(code="TES-4821-9930", pin="4321", expires_on=date(2027, 12, 31))
     issued = claims.Issued(pool, code, VoucherClaim())
-    return {"HOW_TO_USE": claims.HOW_TO_USE, "code_text": claims.code_text(issued)}
+    others = [("BUSES", "Buses and trains"), ("HEALTH", "Your doctor")]
+    return {"code_text": claims.code_text(issued),
+            "finished_none": wording.finished_words("Buses", []),
+            "finished_one": wording.finished_words("Buses", others[:1]),
+            "finished_many": wording.finished_words("Buses", others),
+            "invite": render("invite", EVENT, relative="tomorrow at 2pm"),
+            "survey_reminder": invites.survey_reminder(2, 5)}
 
 
 def _sheet_parts(spoken: bool) -> dict[str, str]:
@@ -86,50 +118,19 @@ def _sheet_parts(spoken: bool) -> dict[str, str]:
     return found
 
 
-def _we_did_texts() -> dict[str, str]:
-    """The "you said, we did" words, filled in as an organiser's action fills them."""
-    filled = {"org": "Over a Brew", "theme": "buses",
-              "what": "got the bus company to run a later bus"}
-    return {key: text.format(**filled) for key, text in theme_actions.WORDS.items()}
-
-
-def _report_texts() -> dict[str, str]:
-    """The short yearly report's words, with the numbers a year gives them."""
-    filled = {"org": "Over a Brew", "year": 2026, "people": 117, "sessions": 12,
-              "ways": "by text (79), by phone call (33), in the room (71)", "vouchers": 40,
-              "value": "£400", "themes": "buses, parks, housing", "theme": "buses",
-              "what": "got the bus company to run a later bus", "n": 3}
-    return {key: text.format(**filled) for key, text in report_text.WORDS.items()}
-
-
 def _sheet_texts() -> dict[str, str]:
     return {"YES_NO_TEXT": sheet.YES_NO_TEXT.strip(), "OPTIONS_TEXT": sheet.OPTIONS_TEXT}
 
 
-# Each catalogue of participant words: how to render it, and whether it is heard (spoken)
-# rather than read. Keys are "path:NAME" as the source tree is searched.
+# Each catalogue of participant words in Python: how to render it, and whether it is heard
+# (spoken) rather than read. Keys are "path:NAME" as the source tree is searched. Every
+# other participant line is in the language catalogues, flows/data/words/<language>.yaml.
 CATALOGUES: dict[str, tuple[Callable[[], dict[str, str]], bool]] = {
-    "brewline/texts/wording.py:REPLIES": (lambda: _formatted(wording.REPLIES), False),
-    "brewline/calls/words.py:VOICE": (lambda: _formatted(call_words.VOICE), True),
-    "brewline/calls/words.py:TEXTS": (lambda: _formatted(call_words.TEXTS), False),
-    "flows/invites.py:TEXTS": (_invite_texts, False),
-    "flows/invites.py:SPOKEN": (_spoken_event_texts, True),
-    "brewline/events/invite_call.py:WORDS": (lambda: _formatted(invite_call.WORDS), True),
-    "brewline/events/reminder_call.py:WORDS": (lambda: _formatted(reminder_call.WORDS), True),
-    "brewline/events/cancelled_call.py:WORDS": (lambda: _formatted(cancelled_call.WORDS), True),
-    "brewline/vouchers/by_text.py:WORDS": (lambda: _formatted(by_text.WORDS), False),
-    "brewline/vouchers/by_call.py:WORDS": (lambda: _formatted(by_call.WORDS), True),
-    "brewline/vouchers/by_call.py:EXPLAIN": (lambda: _formatted(by_call.EXPLAIN), True),
-    "brewline/vouchers/claims.py:HOW_TO_USE": (_code_texts, False),
-    "brewline/privacy/delete_my_data.py:TEXTS": (
-        lambda: _formatted(delete_my_data.TEXTS), False),
     "flows/sheet.py:DEFAULT_TEXTS": (_sheet_texts, False),
     "flows/sheet.py:YES_NO_TEXT": (lambda: {}, False),  # measured with DEFAULT_TEXTS
     "flows/sheet.py:OPTIONS_TEXT": (lambda: {}, False),  # measured with DEFAULT_TEXTS
     "flows/sheet.py:DEFAULT_PARTS": (lambda: _sheet_parts(spoken=False), False),
     "flows/sheet.py:CONSENTS": (lambda: _sheet_parts(spoken=True), True),  # and parts' voice
-    "brewline/themes/actions.py:WORDS": (_we_did_texts, False),
-    "brewline/themes/report_text.py:WORDS": (_report_texts, False),
 }
 # Sentences for organisers or the terminal, not for participants.
 NOT_FOR_PARTICIPANTS = {
@@ -179,7 +180,9 @@ def test_every_catalogue_of_sentences_is_measured_here_or_named_as_for_organiser
 
 
 def catalogue_lines() -> list[tuple[str, str, bool]]:
-    lines = []
+    lines = [(f"en.yaml[{key}]", text, is_spoken(key))
+             for key, text in rendered_catalogue("en").items()]
+    lines += [(f"composed[{key}]", text, False) for key, text in _composed().items()]
     for name, (rendered, spoken) in CATALOGUES.items():
         for key, text in rendered().items():
             heard = spoken or key.startswith("spoken")
@@ -284,3 +287,109 @@ def test_every_line_of_a_call_with_help_a_voucher_and_a_change_of_mind_reads_eas
     lines = [line for twiml in heard for line in said_lines(twiml)]
     assert len(lines) > 20
     assert_all_read_easily([(line, True) for line in lines])
+
+
+# Every language: each catalogue complete, each line short and plain, each text within its
+# SMS parts in the encoding the language needs (2 parts of GSM-7, or 3 of UCS-2, which
+# holds 70 characters in one part and 67 a part when split).
+
+OTHER_LANGUAGES = [code for code in words.catalogues() if code != "en"]
+FRIDAY = datetime(2026, 6, 26, 14, 0, tzinfo=LONDON)  # "piątek": a date with Polish letters
+
+
+def translated_lines() -> list[tuple[str, str, str, bool]]:
+    lines = []
+    for language in OTHER_LANGUAGES:
+        dated = {"when": when(FRIDAY, language),
+                 "relative": relative_when(FRIDAY, FRIDAY - timedelta(days=1), language)}
+        for key in words.catalogues()[language].lines:
+            values = _sample(key) | dated | SAMPLE_IN.get(key.partition(".")[0], {})
+            if key.partition(".")[0] in SPOKEN_SECTIONS:
+                values["when"] = spoken_when(FRIDAY, FRIDAY - timedelta(days=1), language)
+            lines.append((f"{language}.yaml[{key}]", language, words.words(key, language, **values),
+                          is_spoken(key)))
+    return lines
+
+
+TRANSLATED = translated_lines()
+
+
+@pytest.mark.parametrize("where, language, text, spoken", TRANSLATED,
+                         ids=[w for w, _, _, _ in TRANSLATED])
+def test_every_translated_line_is_short_plain_and_within_its_sms_parts(where, language, text,
+                                                                       spoken):
+    assert "{" not in text, "a placeholder was left unfilled"
+    found = [f.message for f in check_text(text, where, language, spoken=spoken)]
+    assert found == [], text
+    if not spoken:
+        assert encoding(text).segments <= max_segments(text, language), text
+
+
+def test_every_language_has_every_line_and_only_the_values_english_has():
+    english = words.catalogues()["en"].lines
+    assert OTHER_LANGUAGES == ["ar", "pl"]
+    for language in OTHER_LANGUAGES:
+        lines = words.catalogues()[language].lines
+        assert words.missing(language) == [] and set(lines) == set(english)
+        assert [k for k, t in lines.items()
+                if not words.placeholders(t) <= words.placeholders(english[k])] == []
+        assert words.catalogues()[language].checked is False  # until a fluent speaker reads it
+
+
+def test_arabic_and_polish_letters_are_counted_as_ucs2_parts_and_plain_polish_as_gsm7():
+    assert [encoding("ب" * n).segments for n in (70, 71, 134, 135, 201, 202)] == [1, 2, 2, 3, 3, 4]
+    assert max_segments("شكرًا", "ar") == 3 and max_segments("Dziękujemy", "pl") == 3
+    assert max_segments("Przyjdziesz? YES/NO/MAYBE", "pl") == 2  # no Polish letters: GSM-7
+    assert max_segments("Thank you 🙂", "en") == 2  # English never gets a third part
+
+
+def test_the_shipped_question_set_is_translated_and_each_text_fits_its_parts():
+    for flow in Registry.from_dir(DATA_DIR):
+        sent = [s for s in sent_texts(flow) if s.language != "en"]
+        assert {s.language for s in sent} == set(OTHER_LANGUAGES)
+        assert [t.where for t in translations(flow, tuple(OTHER_LANGUAGES)) if t.missing] == []
+        too_long = [(s.where, s.language, encoding(s.text).segments) for s in sent
+                    if not s.spoken and encoding(s.text).segments > max_segments(s.text, s.language)]
+        assert too_long == []
+        assert [f for f in check_flow(flow) if f.level == "error"] == []
+
+
+# No participant-facing English left outside the catalogues: the modules that text or speak
+# to people hold no sentence of their own, only organiser-facing ones named here.
+PARTICIPANT_MODULES = ("brewline/texts", "brewline/calls", "brewline/events", "brewline/vouchers",
+                       "brewline/privacy", "brewline/surveys", "flows/invites.py",
+                       "flows/words.py", "flows/engine.py", "flows/keywords.py")
+FOR_ORGANISERS = {
+    "brewline/events/invite_words.py", "brewline/events/editing.py",
+    "brewline/events/scheduled.py", "brewline/surveys/broadcast.py",
+    "brewline/surveys/question_sets.py", "brewline/surveys/asking.py",
+    "brewline/vouchers/loading.py", "brewline/vouchers/rules.py", "brewline/vouchers/ledger.py"}
+ORGANISER_SENTENCES = {
+    ("brewline/events/invitations.py", "No problems found with the wording."),
+    ("brewline/events/invitations.py",
+     "The event is cancelled or has started, so no invites can go."),
+    ("brewline/events/events.py", "The event was cancelled."),
+    ("brewline/privacy/delete_my_data.py", "[They asked us to delete their data. We ask them "
+                                           "to confirm by text or at the start of their next "
+                                           "call.]"),
+}
+
+
+def _sentences_in(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text())
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and id(node) not in docstrings and _SENTENCE.search(node.value)):
+            yield node.value
+
+
+def test_no_participant_facing_english_sentence_is_left_outside_the_catalogues():
+    paths = [p for top in PARTICIPANT_MODULES for p in
+             (sorted((ROOT / top).rglob("*.py")) if (ROOT / top).is_dir() else [ROOT / top])]
+    found = {(str(p.relative_to(ROOT)), s) for p in paths
+             if str(p.relative_to(ROOT)) not in FOR_ORGANISERS for s in _sentences_in(p)}
+    assert len(paths) > 60
+    assert found == ORGANISER_SENTENCES

@@ -6,7 +6,7 @@ import logging
 from sqlalchemy import select
 
 from brewline.calls.calls import queue_call
-from brewline.calls.words import TEXTS
+from flows.words import words
 from brewline.delivery.models import Outbox
 from brewline.people.phones import mask
 from brewline.texts.inbound import Context
@@ -20,7 +20,7 @@ def call_me(ctx: Context) -> list[str]:
         Outbox.contact_id == ctx.contact.id, Outbox.channel == "call",
         Outbox.status.in_(("pending", "sending")))).first()
     if waiting is not None:
-        return [TEXTS["call_already"]]
+        return [words("call_texts.call_already", ctx.language)]
     queue_call(ctx.runtime, ctx.session, ctx.contact, ctx.now)
     log.info("%s asked to be called", mask(ctx.contact.phone))
-    return [TEXTS["call_queued"]]
+    return [words("call_texts.call_queued", ctx.language)]

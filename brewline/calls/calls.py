@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from brewline.calls.models import Call
-from brewline.calls.words import TEXTS
+from flows.words import words
 from brewline.delivery import outbox, placing
 from brewline.delivery.models import Outbox
 from brewline.people.models import Contact
@@ -115,7 +115,7 @@ def voicemail_text(runtime: Runtime, session: Session, contact: Contact, call: C
     already = session.scalars(select(Outbox.id).where(
         Outbox.dedupe_key == f"voicemail:{call.sid}")).first()
     if already is None:
-        outbox.add(runtime, session, contact.id, TEXTS["voicemail"], "call_voicemail",
+        outbox.add(runtime, session, contact.id, words("call_texts.voicemail", contact.language), "call_voicemail",
                    not_before=outbox.civil_time(runtime.settings, now),
                    dedupe_key=f"voicemail:{call.sid}")
 

@@ -1,5 +1,6 @@
-"""The start of a call: a voicemail, steps before the questions, then the questions, with a
-short menu first when there is more than one thing to choose (several open question sets).
+"""The start of a call: a voicemail, the choice of language (when more than one is on),
+steps before the questions, then the questions, with a short menu first when there is more
+than one thing to choose (several open question sets).
 
 With one open set there is no menu. A call we placed (a "call me", or an organiser asking
 someone who cannot get texts) goes straight to the person's own set, as does an organiser
@@ -12,11 +13,10 @@ from typing import Callable
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from brewline.calls import calls, turns
+from brewline.calls import calls, language_choice, turns
 from brewline.calls.models import Call
 from brewline.calls.turns import VOICE_KEYS, CallTurn, keys
 from brewline.calls.twiml import CHOICE_TIMEOUT, goodbye, url
-from brewline.calls.words import VOICE
 from brewline.delivery.models import Outbox
 from brewline.surveys import asking, conversations
 
@@ -36,16 +36,26 @@ class Option:
 # Things a caller may be offered besides the open question sets: each returns its
 # options for this caller (none, usually), listed after the sets.
 MENU_OPTIONS: list[Callable[[CallTurn], list[Option]]] = []
-# What a voicemail is told, by the purpose of the call we placed (else VOICE["voicemail"]).
+# What a voicemail is told, by the purpose of the call we placed (else "voicemail").
 VOICEMAIL = {asking.CALL_PURPOSE: "voicemail_asked"}
 
 
 def answer_call(turn: CallTurn) -> str:
-    """A new call: a voicemail gets a message, a person gets any step before the questions
-    (an open invite), then the questions or the menu."""
+    """A new call: a voicemail gets a message, a person the choice of language (when more
+    than one is on), then any step before the questions (an open invite), then the
+    questions or the menu."""
     if turns.MACHINE.match(turn.heard.answered_by or ""):
         calls.voicemail_text(turn.runtime, turn.session, turn.contact, turn.call, turn.now)
-        return goodbye(turn.speaker, [VOICE[VOICEMAIL.get(_purpose(turn), "voicemail")]])
+        said = "voice." + VOICEMAIL.get(_purpose(turn), "voicemail")
+        return goodbye(turn.speaker, [turn.speaker.line(said)])
+    languages = language_choice.offered(turn)
+    if languages:
+        return language_choice.ask(turn, languages)
+    return after_language(turn)
+
+
+def after_language(turn: CallTurn) -> str:
+    """Any step before the questions (an open invite), then the questions or the menu."""
     for step in turns.BEFORE_QUESTIONS:
         asked = step(turn)
         if asked is not None:
@@ -61,7 +71,7 @@ def start(turn: CallTurn) -> str:
     if len(options) == 1:
         return options[0].choose(turn)
     if not options:
-        return goodbye(turn.speaker, [VOICE["nothing_open"]])
+        return goodbye(turn.speaker, [turn.speaker.line("voice.nothing_open")])
     return _menu(turn, options)
 
 
@@ -71,7 +81,7 @@ def chosen(turn: CallTurn, offered_keys: list[str]) -> str:
     known = {o.key: o for o in _options(turn)}
     offered = [known[k] for k in offered_keys if k in known] or list(known.values())
     if not offered:
-        return goodbye(turn.speaker, [VOICE["nothing_open"]])
+        return goodbye(turn.speaker, [turn.speaker.line("voice.nothing_open")])
     pressed = keys(turn.heard.digits)
     if pressed in VOICE_KEYS:
         turn.lines.append(VOICE_KEYS[pressed](turn))
@@ -79,8 +89,8 @@ def chosen(turn: CallTurn, offered_keys: list[str]) -> str:
     if pressed and pressed.isdigit() and 1 <= int(pressed) <= len(offered):
         return offered[int(pressed) - 1].choose(turn)
     if pressed is None and turn.silences >= MAX_SILENCES:
-        return goodbye(turn.speaker, [VOICE["menu_goodbye"]])
-    turn.lines.append(VOICE["not_understood"] if pressed else VOICE["menu_again"])
+        return goodbye(turn.speaker, [turn.speaker.line("voice.menu_goodbye")])
+    turn.lines.append(turn.speaker.line("voice.not_understood" if pressed else "voice.menu_again"))
     return _menu(turn, offered, turn.silences)
 
 
@@ -105,8 +115,9 @@ def _menu(turn: CallTurn, options: list[Option], silences: int = 0) -> str:
     offered = ",".join(o.key for o in options)
     gather = response.gather(action=url("menu", o=offered, n=silences), method="POST",
                              input="dtmf", num_digits=1, timeout=CHOICE_TIMEOUT)
-    lines = turn.lines + ([] if turn.lines else [VOICE["menu"]])
-    lines += [VOICE["menu_option"].format(words=o.words, key=n) for n, o in enumerate(options, 1)]
+    lines = turn.lines + ([] if turn.lines else [turn.speaker.line("voice.menu")])
+    lines += [turn.speaker.line("voice.menu_option", words=o.words, key=n)
+              for n, o in enumerate(options, 1)]
     for text in lines:
         turn.speaker.say(gather, text)
     response.redirect(url("menu", o=offered, n=silences + 1), method="POST")
@@ -116,7 +127,7 @@ def _menu(turn: CallTurn, options: list[Option], silences: int = 0) -> str:
 def _own_set(turn: CallTurn) -> str:
     conversation = turn.conversation
     if conversation is not None and not _takes_answers(turn):
-        return goodbye(turn.speaker, [VOICE["closed"]])
+        return goodbye(turn.speaker, [turn.speaker.line("voice.closed")])
     return turns.begin(turn)
 
 

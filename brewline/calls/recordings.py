@@ -26,7 +26,6 @@ from brewline.calls.turns import (
     take_turn,
 )
 from brewline.calls.twiml import record, review
-from brewline.calls.words import VOICE
 from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
 from brewline.surveys import conversations
@@ -84,11 +83,11 @@ def _play(turn: CallTurn, pending: dict) -> str:
 
 def _record_again(turn: CallTurn, pending: dict) -> str:
     _discard_pending(turn.call, "recorded again")
-    return record(turn.speaker, [VOICE["record_again"]], pending["step"])
+    return record(turn.speaker, [turn.speaker.line("voice.record_again")], pending["step"])
 
 
 def _review_again(turn: CallTurn, pending: dict) -> str:
-    return review(turn.speaker, [VOICE["review_again"]], pending["step"])
+    return review(turn.speaker, [turn.speaker.line("voice.review_again")], pending["step"])
 
 
 def _skip_instead(turn: CallTurn, pending: dict) -> str:

@@ -20,7 +20,7 @@ from brewline.calls.twiml import (
     record,
     without_goodbye,
 )
-from brewline.calls.words import CANNOT_TEXT_PHRASES, VOICE
+from brewline.calls.words import CANNOT_TEXT_PHRASES
 from brewline.delivery import stopping
 from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
@@ -29,6 +29,7 @@ from brewline.surveys.models import Conversation
 from flows.engine import KEY_INTENTS, current_question
 from flows.keywords import classify, normalise
 from flows.model import Ask, Recording, Reply, Say, Start, State, TimedOut
+from flows.words import words
 
 CHANNEL = "voice"
 MACHINE = re.compile(r"^(machine_|fax)")
@@ -67,7 +68,8 @@ class CallTurn:
 
     @property
     def speaker(self) -> Speaker:
-        return Speaker.for_rate(self.contact.voice_rate, self.runtime.settings.public_base_url)
+        return Speaker.for_rate(self.contact.voice_rate, self.runtime.settings.public_base_url,
+                                self.contact.language)
 
     @property
     def flow(self):
@@ -154,7 +156,7 @@ BEFORE_QUESTIONS: list[Callable[[CallTurn], str | None]] = []
 def begin(turn: CallTurn) -> str:
     """The questions from where the person is: a welcome, or a welcome back."""
     if turn.conversation is None:
-        return goodbye(turn.speaker, [VOICE["nothing_open"]])
+        return goodbye(turn.speaker, [turn.speaker.line("voice.nothing_open")])
     return speak(turn, take_turn(turn, Start(channel=CHANNEL)).outputs)
 
 
@@ -164,12 +166,12 @@ def slower(contact: Contact) -> str:
     """One step slower for this person (remembered, on every kind of call), said in words."""
     rate = next_rate(contact.voice_rate)
     contact.voice_rate = rate or contact.voice_rate
-    return VOICE["slower"] if rate else VOICE["slowest"]
+    return words("voice.slower" if rate else "voice.slowest", contact.language or "en")
 
 
 def _phone_only(turn: CallTurn) -> str:
     calls.mark_phone_only(turn.runtime, turn.session, turn.contact, turn.now)
-    return VOICE["phone_only"]
+    return turn.speaker.line("voice.phone_only")
 
 
 # Keys that work at every point of a call; each changes the person and says what it did.
@@ -193,7 +195,7 @@ def answered(turn: CallTurn) -> str:
         turn.lines.append(VOICE_KEYS[pressed or "8"](turn))
         return again(turn)
     if not pressed and not said:
-        turn.lines.append(VOICE["not_understood"])
+        turn.lines.append(turn.speaker.line("voice.not_understood"))
         return again(turn)
     return _answer(turn, pressed, said)
 
@@ -218,7 +220,7 @@ def _answer(turn: CallTurn, pressed: str | None, said: str) -> str:
         return act(turn)
     if keyword and keyword.intent == "opt_out":
         stopping.opt_out(turn.session, turn.contact, turn.now)
-        return goodbye(turn.speaker, [VOICE["opted_out"]])
+        return goodbye(turn.speaker, [turn.speaker.line("voice.opted_out")])
     if turn.conversation.step and _is_open(turn) and pressed not in KEY_INTENTS and not keyword:
         # Open answers are spoken after the tone; any other key there just means "ready".
         return record(turn.speaker, [], turn.conversation.step)
@@ -238,18 +240,18 @@ def silent(turn: CallTurn) -> str:
     if not turn.in_step:
         return again(turn)
     if turn.silences <= 1:
-        turn.lines.append(VOICE["silence_1"])
+        turn.lines.append(turn.speaker.line("voice.silence_1"))
         return again(turn, silences=1)
     if turn.silences == 2:
         return more_time(turn.speaker, turn.step)
     take_turn(turn, TimedOut(channel=CHANNEL))
-    return goodbye(turn.speaker, [VOICE["goodbye_saved"]])
+    return goodbye(turn.speaker, [turn.speaker.line("voice.goodbye_saved")])
 
 
 def wants_more_time(turn: CallTurn) -> str:
     """They pressed a key (or spoke) when offered more time."""
     if not turn.in_step:
         return again(turn)
-    turn.lines.append(VOICE["more_time"])
+    turn.lines.append(turn.speaker.line("voice.more_time"))
     return again(turn)
 

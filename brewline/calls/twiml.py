@@ -7,11 +7,26 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from brewline.calls.words import VOICE
 from flows.model import Ask
+from flows.words import words
 
-VOICE_NAME = "Polly.Amy-Neural"
-LANGUAGE = "en-GB"
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How Twilio speaks and listens in one language: a <Say> voice and its language, and
+    the language <Gather> recognises speech in."""
+
+    name: str  # Amazon Polly neural voices, as Twilio names them
+    language: str  # BCP-47, for <Say language> and <Gather language>
+    transcribes: bool = False  # Twilio transcribes recordings in English only
+
+
+# Per catalogue language. Polly's neural voices: Amy (en-GB), Ola (pl-PL), Hala (ar-AE,
+# Gulf Arabic, which Twilio's speech recognition also takes as ar-AE).
+VOICES = {"en": Voice("Polly.Amy-Neural", "en-GB", transcribes=True),
+          "pl": Voice("Polly.Ola-Neural", "pl-PL"),
+          "ar": Voice("Polly.Hala-Neural", "ar-AE")}
 # Slower and slower each time the person presses 9; the last one is the slowest we go.
 RATES = ("90%", "75%", "60%")
 # A voucher code is spelled a step slower than the words around it, at each of those speeds.
@@ -39,11 +54,22 @@ class Speaker:
     rate: str = RATES[0]
     # Our public address: Twilio wants callbacks (not actions) as absolute URLs.
     base_url: str = ""
+    language: str = "en"  # the person's language: the catalogue's code
 
     @classmethod
-    def for_rate(cls, chosen: str | None, base_url: str = "") -> "Speaker":
+    def for_rate(cls, chosen: str | None, base_url: str = "", language: str | None = None
+                 ) -> "Speaker":
         """The speaker for someone who chose `chosen` with 9 (None: not yet, the usual pace)."""
-        return cls(chosen if chosen in RATES else RATES[0], base_url)
+        return cls(chosen if chosen in RATES else RATES[0], base_url, language or "en")
+
+    @property
+    def voice(self) -> Voice:
+        """The voice and speech recognition for this person's language (else English)."""
+        return VOICES.get(self.language, VOICES["en"])
+
+    def line(self, key: str, /, **values: object) -> str:
+        """A line of the catalogue ("voice.record") in this person's language."""
+        return words(key, self.language, **values)
 
     @property
     def code_rate(self) -> str:
@@ -52,7 +78,7 @@ class Speaker:
 
     def say(self, parent, text: str):
         """Add `text` to `parent` at this person's pace; the <Say>, for more to follow."""
-        say = parent.say(voice=VOICE_NAME, language=LANGUAGE)
+        say = parent.say(voice=self.voice.name, language=self.voice.language)
         say.prosody(text, rate=self.rate)
         return say
 
@@ -82,7 +108,7 @@ def _choice(speaker: Speaker, lines: list[str], ask: Ask, silences: int) -> str:
     response = VoiceResponse()
     gather = _gather(response, url("answer", step=ask.step_id), input="dtmf speech",
                      num_digits=1, timeout=CHOICE_TIMEOUT, speech_timeout="auto",
-                     language=LANGUAGE, hints=_speech_hints(ask))
+                     language=speaker.voice.language, hints=_speech_hints(ask))
     for text in lines:
         speaker.say(gather, text)
     response.redirect(url("silence", step=ask.step_id, n=silences + 1), method="POST")
@@ -94,7 +120,7 @@ def _open(speaker: Speaker, lines: list[str], ask: Ask, silences: int) -> str:
     response = VoiceResponse()
     gather = _gather(response, url("answer", step=ask.step_id), input="dtmf",
                      num_digits=1, timeout=1)
-    for text in lines + [VOICE["record"]]:
+    for text in lines + [speaker.line("voice.record")]:
         speaker.say(gather, text)
     _record(speaker, response, ask.step_id, silences)
     return str(response)
@@ -106,16 +132,24 @@ _QUESTIONS = {"choice": _choice, "open": _open}
 def _record(speaker: Speaker, response: VoiceResponse, step_id: str, silences: int) -> None:
     response.record(action=url("recorded", step=step_id, n=silences + 1), method="POST",
                     finish_on_key="#", max_length=RECORD_MAX, timeout=RECORD_SILENCE,
-                    trim="trim-silence", play_beep=True, transcribe=True,
-                    transcribe_callback=f"{speaker.base_url}/twilio/recording")
+                    trim="trim-silence", play_beep=True,
+                    **_transcribed(speaker))
     # Twilio goes on to the next verb when nothing at all was recorded.
     response.redirect(url("silence", step=step_id, n=silences + 1), method="POST")
+
+
+def _transcribed(speaker: Speaker) -> dict:
+    # Twilio's transcription is English only; other languages keep the recording alone.
+    if not speaker.voice.transcribes:
+        return {}
+    return {"transcribe": True,
+            "transcribe_callback": f"{speaker.base_url}/twilio/recording"}
 
 
 def record(speaker: Speaker, lines: list[str], step_id: str, silences: int = 0) -> str:
     """Ask for a spoken answer straight away (after a re-record or a key press)."""
     response = VoiceResponse()
-    for text in lines + [VOICE["record"]]:
+    for text in lines + [speaker.line("voice.record")]:
         speaker.say(response, text)
     _record(speaker, response, step_id, silences)
     return str(response)
@@ -130,7 +164,7 @@ def review(speaker: Speaker, lines: list[str], step_id: str, play: str | None = 
         speaker.say(gather, text)
     if play:
         gather.play(play)
-    speaker.say(gather, VOICE["review"])
+    speaker.say(gather, speaker.line("voice.review"))
     response.redirect(url("review", step=step_id, kept="silence"), method="POST")
     return str(response)
 
@@ -151,8 +185,8 @@ def more_time(speaker: Speaker, step_id: str) -> str:
     response = VoiceResponse()
     gather = _gather(response, url("more-time", step=step_id), input="dtmf speech",
                      num_digits=1, timeout=MORE_TIME_TIMEOUT, speech_timeout="auto",
-                     language=LANGUAGE)
-    speaker.say(gather, VOICE["silence_2"])
+                     language=speaker.voice.language)
+    speaker.say(gather, speaker.line("voice.silence_2"))
     response.redirect(url("silence", step=step_id, n=3), method="POST")
     return str(response)
 
@@ -160,7 +194,7 @@ def more_time(speaker: Speaker, step_id: str) -> str:
 def goodbye(speaker: Speaker, lines: list[str]) -> str:
     """Say the last words, then hang up; never a hang-up without words."""
     response = VoiceResponse()
-    for text in [t for t in lines if t] or [VOICE["goodbye"]]:
+    for text in [t for t in lines if t] or [speaker.line("voice.goodbye")]:
         speaker.say(response, text)
     response.pause(length=1)
     response.hangup()

@@ -8,7 +8,7 @@ from typing import Callable
 
 from flask import Blueprint, Response, current_app, request
 
-from brewline.calls import calls, menu, recordings, turns
+from brewline.calls import calls, language_choice, menu, recordings, turns
 from brewline.calls.forms import (
     HeldAnswer,
     StatusChange,
@@ -20,7 +20,7 @@ from brewline.calls.forms import (
 )
 from brewline.calls.turns import CallInput, CallTurn
 from brewline.calls.twiml import Speaker, goodbye
-from brewline.calls.words import VOICE
+from flows.words import words
 from brewline.delivery import spool
 from brewline.people.phones import BadNumber, mask, normalise
 from brewline.platform.database import DATABASE_DOWN, utcnow
@@ -54,7 +54,7 @@ def _database_down(heard) -> Response:
         except Exception:
             # Sorry must still be said; Twilio keeps the audio itself in any case.
             log.exception("could not keep a spoken answer from %s", mask(heard.phone))
-    return twiml(goodbye(Speaker(), [VOICE["database_down"]]))
+    return twiml(goodbye(Speaker(), [words("voice.database_down")]))
 
 
 def _query_step() -> str | None:
@@ -91,13 +91,20 @@ def respond(handler: Callable[[CallTurn], str], heard: CallInput) -> Response:
             opened = turns.open_turn(runtime, session, heard, datetime.now(timezone.utc),
                                           _query_step(), _query_silences())
             return twiml(handler(opened))
-    return guarded(heard, turn, VOICE["hidden_number"], VOICE["error"])
+    return guarded(heard, turn, words("voice.hidden_number"), words("voice.error"))
 
 
 @bp.post("/twilio/voice")
 @call_webhook()
 def incoming(heard: CallInput) -> Response:
     return respond(menu.answer_call, heard)
+
+
+@bp.post("/twilio/voice/language")
+@call_webhook()
+def language(heard: CallInput) -> Response:
+    """A key pressed at the choice of language (or silence), then on as the call goes."""
+    return respond(lambda turn: menu.after_language(language_choice.chosen(turn)), heard)
 
 
 @bp.post("/twilio/voice/questions")

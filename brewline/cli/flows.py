@@ -2,6 +2,7 @@
 draft, publish, close, list, export as YAML, and ask people to answer one."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from brewline.cli.common import fail, now, runtime
 from brewline.events import attendance
 from brewline.surveys import asking, checks, question_sets
+from brewline.platform.settings import parse_languages
 from flows import loader
+from flows.words import switched_on
 
 
 @click.group()
@@ -23,8 +26,13 @@ def flows() -> None:
 @flows.command("check")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def flows_check(files: tuple[Path, ...]) -> None:
-    """Validate flows and check their texts are plain, short and cheap to send."""
-    sys.exit(checks.run(files, click.echo))
+    """Validate flows and check their texts are plain, short and cheap to send, in every
+    language switched on (LANGUAGES): each text's SMS parts, and translations missing."""
+    try:
+        wanted = parse_languages(os.environ.get("LANGUAGES", ""))
+    except ValueError as exc:
+        fail(str(exc))
+    sys.exit(checks.run(files, click.echo, switched_on(wanted)))
 
 
 @flows.command("import")

@@ -12,16 +12,9 @@ from __future__ import annotations
 from brewline.events import events
 from brewline.events.event_call import Script, blueprint
 
-WORDS = {
-    "gone": ("Hello, this is Over a Brew. Sorry, we rang with a message that is no longer "
-             "needed. Goodbye."),
-    "error": "Hello, this is Over a Brew. Sorry, something went wrong on our side. Goodbye.",
-    "still_there": ("There is nothing you need to do. To hear the message again, "
-                    "press star."),
-}
 
 SCRIPT = Script(route="cancelled", purpose=events.CANCELLED_CALL, news="cancelled_call",
                 keys="cancelled_call_keys", voicemail="cancelled_voicemail",
-                bye="cancelled_call_bye", words=WORDS, live=events.is_called_off,
+                bye="cancelled_call_bye", words="cancelled_call", live=events.is_called_off,
                 hints="repeat, again")
 bp = blueprint(SCRIPT)

@@ -21,12 +21,11 @@ from flask import Blueprint, Response, current_app, request
 from brewline.calls.turns import MACHINE, CallInput, keys, slower
 from brewline.calls.twiml import goodbye
 from brewline.calls.webhooks import call_webhook
-from brewline.calls.words import VOICE
 from brewline.delivery import stopping
 from brewline.events import events
 from brewline.events.invite_call import InviteCall, ask, respond
 from brewline.events.models import Event
-from flows.invites import SPOKEN, render_spoken, spoken_when
+from flows.invites import render_spoken, spoken_when
 from flows.keywords import classify
 
 
@@ -40,11 +39,12 @@ class Script:
 
     route: str          # turns are posted to /twilio/voice/<route>
     purpose: str        # the outbox rows such calls are placed for
-    news: str           # SPOKEN keys: the news, the keys, the same news on a voicemail,
+    news: str           # `event_calls` keys: the news, the keys, the same news on a voicemail,
     keys: str           # and the goodbye after silence
     voicemail: str
     bye: str
-    words: dict         # "gone" (nothing left to say), "error", "still_there" (first silence)
+    words: str          # its catalogue section: "gone" (nothing left to say), "error",
+                        # "still_there" (first silence)
     live: Callable[[Event, datetime], bool] = events.is_open  # whether there is news to give
     hints: str = "yes, no"
     # The script's own keys and words after the news: TwiML, or None when not its own.
@@ -55,8 +55,8 @@ def said(turn: InviteCall, key: str, heard_now: bool = True) -> str:
     """A spoken text about the event, its time counted from now (or given in full)."""
     zone = ZoneInfo(current_app.extensions["brewline"].settings.tz_default)
     when = spoken_when(turn.event.starts_at.astimezone(zone),
-                       turn.now.astimezone(zone) if heard_now else None)
-    return render_spoken(key, events.words(turn.event, zone), when)
+                       turn.now.astimezone(zone) if heard_now else None, turn.speaker.language)
+    return render_spoken(key, events.words(turn.event, zone), when, turn.speaker.language)
 
 
 def ask_again(script: Script, turn: InviteCall, lines: list[str], silences: int = 0) -> str:
@@ -66,7 +66,7 @@ def ask_again(script: Script, turn: InviteCall, lines: list[str], silences: int 
 
 def tell(script: Script, turn: InviteCall) -> str:
     """The news and the keys, waiting for a key."""
-    return ask_again(script, turn, [said(turn, script.news), SPOKEN[script.keys]])
+    return ask_again(script, turn, [said(turn, script.news), turn.speaker.line(f"event_calls.{script.keys}")])
 
 
 def answered(script: Script, turn: InviteCall) -> str:
@@ -84,24 +84,24 @@ def replied(script: Script, turn: InviteCall) -> str:
     if pressed == "*" or (keyword and keyword.intent in ("repeat", "help")):
         return tell(script, turn)  # "say that again", "who is this?": the news from the top
     if pressed == "9":
-        return ask_again(script, turn, [slower(turn.contact), SPOKEN[script.keys]])
+        return ask_again(script, turn, [slower(turn.contact), turn.speaker.line(f"event_calls.{script.keys}")])
     if pressed == "0":
-        return ask_again(script, turn, [SPOKEN[script.keys]])
+        return ask_again(script, turn, [turn.speaker.line(f"event_calls.{script.keys}")])
     if keyword and keyword.intent == "opt_out":
         stopping.opt_out(turn.session, turn.contact, turn.now)
-        return goodbye(turn.speaker, [VOICE["opted_out"]])
+        return goodbye(turn.speaker, [turn.speaker.line("voice.opted_out")])
     own = script.reply(script, turn)
     if own is not None:
         return own
-    return ask_again(script, turn, [VOICE["not_understood"], SPOKEN[script.keys]])
+    return ask_again(script, turn, [turn.speaker.line("voice.not_understood"), turn.speaker.line(f"event_calls.{script.keys}")])
 
 
 def silent(script: Script, turn: InviteCall) -> str:
     """Nothing heard (nothing is needed): once more the keys, then a kind goodbye."""
     raw = request.args.get("n", "1")
     if raw.isdigit() and int(raw) <= 1:
-        return ask_again(script, turn, [script.words["still_there"]], silences=1)
-    return goodbye(turn.speaker, [SPOKEN[script.bye]])
+        return ask_again(script, turn, [turn.speaker.line(f"{script.words}.still_there")], silences=1)
+    return goodbye(turn.speaker, [turn.speaker.line(f"event_calls.{script.bye}")])
 
 
 def blueprint(script: Script) -> Blueprint:

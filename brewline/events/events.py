@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from brewline.delivery import outbox
 from brewline.delivery.models import Outbox
 from brewline.events.models import Event, Invite, Rsvp, ScheduledInvites
+from brewline.people import contacts
 from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
 from flows.invites import EventWords, render, render_spoken, spoken_when, when
@@ -75,8 +76,8 @@ def create(session: Session, title: str, starts_at: datetime, where: str,
 
 def words(event: Event, zone: ZoneInfo) -> EventWords:
     """The event as a text mentions it, in the organiser's time zone."""
-    return EventWords(event.title, when(event.starts_at.astimezone(zone)), event.where,
-                      event.details)
+    starts = event.starts_at.astimezone(zone)
+    return EventWords(event.title, when(starts), event.where, event.details, starts)
 
 
 def is_open(event: Event | None, now: datetime) -> bool:
@@ -107,12 +108,19 @@ def cancel(runtime: Runtime, session: Session, event: Event, now: datetime) -> i
                     .values(status="cancelled", error="event cancelled"))
     people = coming(session, event.id)
     rung = cannot_be_texted(session, event.id)
-    body = render("event_cancelled", words(event, ZoneInfo(runtime.settings.tz_default)))
-    rows = [{"contact_id": cid, "body": body, "purpose": "event_cancelled", "ref": ref(event.id),
+    about = words(event, ZoneInfo(runtime.settings.tz_default))
+    language_of = contacts.languages(session, sorted(people))
+    rows = [{"contact_id": cid, "body": render("event_cancelled", about, language_of.get(cid, "en")),
+             "purpose": "event_cancelled", "ref": ref(event.id),
              "dedupe_key": f"event-cancelled:{event.id}:{cid}"}
             for cid in people if cid not in rung]
     outbox.add_many(runtime, session, rows)
     return len(rows) + ring_called_off(runtime, session, event, sorted(rung), now)
+
+
+def _said_off(event: Event, zone: ZoneInfo, due: datetime, language: str) -> str:
+    when_said = spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone), language)
+    return render_spoken("cancelled_call", words(event, zone), when_said, language)
 
 
 def ring_called_off(runtime: Runtime, session: Session, event: Event, contact_ids: list[int],
@@ -126,9 +134,9 @@ def ring_called_off(runtime: Runtime, session: Session, event: Event, contact_id
     taken = outbox.existing_keys(session, list(keys.values()))
     zone = ZoneInfo(runtime.settings.tz_default)
     # The body is a record of what the call will say; the call itself words it when heard.
-    said = render_spoken("cancelled_call", words(event, zone),
-                         spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone)))
-    rows = [{"contact_id": cid, "body": said, "purpose": CANCELLED_CALL, "channel": "call",
+    language_of = contacts.languages(session, contact_ids)
+    rows = [{"contact_id": cid, "purpose": CANCELLED_CALL, "channel": "call",
+             "body": _said_off(event, zone, due, language_of.get(cid, "en")),
              "not_before": due, "ref": ref(event.id), "dedupe_key": key}
             for cid, key in keys.items() if key not in taken]
     outbox.add_many(runtime, session, rows)

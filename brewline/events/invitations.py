@@ -1,7 +1,7 @@
 """`brewline invites send`: invite everyone who agreed to hear from us, once per event."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from brewline.delivery import outbox
 from brewline.events import events, invite_words
 from brewline.events.models import Event, Invite
-from brewline.people import audience
+from brewline.people import audience, contacts
 from brewline.people.models import Contact
 from brewline.platform import bulk
 from brewline.platform.runtime import Runtime
@@ -37,6 +37,14 @@ class Plan:
     call_text: str
     encoding: Encoding
     findings: list[Finding]
+    # The text and the call's words in each language of the people it goes to.
+    worded: dict[str, tuple[str, str]] = field(default_factory=dict)
+    language_of: dict[int, str] = field(default_factory=dict)
+
+    def words_for(self, contact_id: int) -> tuple[str, str]:
+        """(text, call words) in this person's language."""
+        return self.worded.get(self.language_of.get(contact_id, "en"),
+                               (self.text, self.call_text))
 
     @property
     def errors(self) -> list[Finding]:
@@ -79,9 +87,12 @@ def plan(runtime: Runtime, session: Session, event: Event, tag: str | None) -> P
     # Phone-only people are rung; others whose number cannot take texts are left out.
     calls = [cid for cid, phone_only, _ in people if phone_only]
     texts = [cid for cid, phone_only, no_text in people if not phone_only and not no_text]
+    language_of = contacts.languages(session, texts + calls)
+    worded = {lang: (render("invite", said, lang), render("invite_call", said, lang))
+              for lang in sorted(set(language_of.values()))}
     return Plan(event, texts=texts, calls=calls, cannot_text=len(people) - len(texts) - len(calls),
                 text=text, call_text=render("invite_call", said), encoding=encoding(text),
-                findings=check_text(text, "invite"))
+                findings=check_text(text, "invite"), worded=worded, language_of=language_of)
 
 
 def invite_text(runtime: Runtime, event: Event) -> str:
@@ -103,10 +114,11 @@ def send(runtime: Runtime, session: Session, chosen: Plan, now: datetime) -> int
     if chosen.errors:
         raise events.EventProblem(chosen.problems.refusal())
     event_id, ref = chosen.event.id, events.ref(chosen.event.id)
-    rows = [_row(cid, chosen.text, "invite", "sms", event_id, ref) for cid in chosen.texts]
+    rows = [_row(cid, chosen.words_for(cid)[0], "invite", "sms", event_id, ref)
+            for cid in chosen.texts]
     # Calls wait for civil hours from `now`, as every call does (outbox.civil_time).
     rung = {"not_before": outbox.civil_time(runtime.settings, now)}
-    rows += [_row(cid, chosen.call_text, "invite_call", "call", event_id, ref) | rung
+    rows += [_row(cid, chosen.words_for(cid)[1], "invite_call", "call", event_id, ref) | rung
              for cid in chosen.calls]
     ids = outbox.add_many(runtime, session, rows)
     if rows:

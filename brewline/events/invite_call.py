@@ -16,9 +16,8 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from brewline.calls import calls
 from brewline.calls.turns import MACHINE, CallInput, keys, slower
-from brewline.calls.twiml import CHOICE_TIMEOUT, LANGUAGE, Speaker, goodbye, url
+from brewline.calls.twiml import CHOICE_TIMEOUT, Speaker, goodbye, url
 from brewline.calls.webhooks import call_webhook, guarded, twiml
-from brewline.calls.words import VOICE
 from brewline.delivery import stopping
 from brewline.delivery.models import Outbox
 from brewline.events import events, reminders, rsvps
@@ -27,20 +26,11 @@ from brewline.people import contacts
 from brewline.people.models import Contact
 from flows.invites import render, rsvp_answer
 from flows.keywords import classify
+from flows.words import words as say
 
 bp = Blueprint("voice_invite", __name__)
 PURPOSE = "invite_call"
 KEY_ANSWERS = {"1": "yes", "2": "no", "3": "maybe"}
-WORDS = {
-    "keys": ("Press 1 if you would like to come, 2 if you cannot come, or 3 if you might. "
-             "To hear it all again, press star."),
-    "also": "You can also just say yes or no. To hear this again, press star.",
-    "gone": "Hello, this is Over a Brew. Sorry, this invite is no longer open. Goodbye.",
-    "thanks": "Thank you for your time. Goodbye.",
-    "error": "Hello, this is Over a Brew. Sorry, something went wrong on our side. Goodbye.",
-    "no_answer": ("That is fine. We have not put you down either way. If you decide, you "
-                  "can ring this number and tell us. Thank you for listening. Goodbye."),
-}
 
 
 @dataclass
@@ -55,11 +45,11 @@ class InviteCall:
 
     @property
     def speaker(self) -> Speaker:
-        return Speaker.for_rate(self.contact.voice_rate)
+        return Speaker.for_rate(self.contact.voice_rate, language=self.contact.language)
 
     def words(self, key: str) -> str:
         zone = ZoneInfo(current_app.extensions["brewline"].settings.tz_default)
-        return render(key, events.words(self.event, zone))
+        return render(key, events.words(self.event, zone), self.speaker.language)
 
 
 def _outbox_id() -> int | None:
@@ -67,28 +57,31 @@ def _outbox_id() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def respond(heard: CallInput, act, purpose: str = PURPOSE, words: dict = WORDS,
+def respond(heard: CallInput, act, purpose: str = PURPOSE, words: str = PURPOSE,
             live: Callable[[Event, datetime], bool] = events.is_open) -> Response:
     """Find the person and the event their call (a `purpose` row) is about, then `act`.
 
-    `words` gives "gone" (when `live` says the call has nothing left to say, by default
-    once the event is cancelled or over) and "error" for this kind of call.
+    `words` is the catalogue section with "gone" (when `live` says the call has nothing
+    left to say, by default once the event is cancelled or over) and "error" for this kind
+    of call.
     """
     now = datetime.now(timezone.utc)
 
     def turn(runtime, heard: CallInput) -> Response:
         return _turn(runtime, heard, now, act, purpose, words, live)
-    return guarded(heard, turn, hidden=words["gone"], error=words["error"], kind=purpose)
+    return guarded(heard, turn, hidden=say(f"{words}.gone"), error=say(f"{words}.error"),
+                   kind=purpose)
 
 
-def _turn(runtime, heard: CallInput, now: datetime, act, purpose: str, words: dict,
+def _turn(runtime, heard: CallInput, now: datetime, act, purpose: str, words: str,
           live: Callable[[Event, datetime], bool]) -> Response:
     with runtime.store.transaction() as session:
         contact = contacts.locked(session, heard.phone)
         row = session.get(Outbox, _outbox_id() or 0)
         event = _event(session, row, contact, purpose)
         if event is None or not live(event, now):
-            return twiml(goodbye(Speaker(), [words["gone"]]))
+            speaker = Speaker.for_rate(contact.voice_rate, language=contact.language)
+            return twiml(goodbye(speaker, [speaker.line(f"{words}.gone")]))
         call = calls.find_or_create(session, heard.call_sid, contact, True, now)
         # Marks the call as ours (not the survey's) before the worker has stored its sid.
         call.outbox_id, call.answered_by = row.id, heard.answered_by or call.answered_by
@@ -112,7 +105,8 @@ def ask(turn: InviteCall, lines: list[str], silences: int = 0, route: str = "inv
     query = {"outbox": request.args.get("outbox")} if query is None else query
     gather = response.gather(action=url(f"{route}/answer", **query), method="POST",
                              input="dtmf speech", num_digits=1, finish_on_key="#",
-                             timeout=CHOICE_TIMEOUT, speech_timeout="auto", language=LANGUAGE,
+                             timeout=CHOICE_TIMEOUT, speech_timeout="auto",
+                             language=turn.speaker.voice.language,
                              hints=hints)
     for text in lines:
         turn.speaker.say(gather, text)
@@ -124,24 +118,26 @@ def answered(turn: InviteCall) -> str:
     """A new invite call: a voicemail gets a short message, a person hears the invite."""
     if MACHINE.match(turn.heard.answered_by or ""):
         return goodbye(turn.speaker, [turn.words("invite_voicemail")])
-    return ask(turn, [turn.words("invite_call"), WORDS["also"]])
+    return ask(turn, [turn.words("invite_call"), turn.speaker.line("invite_call.also")])
 
 
 def replied(turn: InviteCall) -> str:
     """Keys or speech after the invite: an RSVP, a repeat, slower, stop, or ask again."""
     pressed, said = keys(turn.heard.digits), (turn.heard.speech or "").strip()
     if pressed == "*":
-        return ask(turn, [turn.words("invite_call"), WORDS["also"]])
+        return ask(turn, [turn.words("invite_call"), turn.speaker.line("invite_call.also")])
     if pressed == "9":
-        return ask(turn, [slower(turn.contact), WORDS["keys"]])
+        return ask(turn, [slower(turn.contact), turn.speaker.line("invite_call.keys")])
     keyword = classify(said) if said else None
     if keyword and keyword.intent == "opt_out":
         stopping.opt_out(turn.session, turn.contact, turn.now)
-        return goodbye(turn.speaker, [VOICE["opted_out"]])
+        return goodbye(turn.speaker, [turn.speaker.line("voice.opted_out")])
     answer = KEY_ANSWERS.get(pressed or "") or rsvp_answer(said)
     if answer is None:
-        return ask(turn, [VOICE["not_understood"], WORDS["keys"]])
-    return goodbye(turn.speaker, [*confirm(turn, answer, said or pressed), WORDS["thanks"]])
+        return ask(turn, [turn.speaker.line("voice.not_understood"),
+                          turn.speaker.line("invite_call.keys")])
+    return goodbye(turn.speaker, [*confirm(turn, answer, said or pressed),
+                                  turn.speaker.line("invite_call.thanks")])
 
 
 def confirm(turn: InviteCall, answer: str, said: str | None) -> list[str]:
@@ -176,8 +172,9 @@ def silent(turn: InviteCall) -> str:
     """Nothing heard: once more gently with the keys, then a kind goodbye."""
     raw = request.args.get("n", "1")
     if raw.isdigit() and int(raw) <= 1:
-        return ask(turn, [VOICE["silence_1"], WORDS["keys"]], silences=1)
-    return goodbye(turn.speaker, [WORDS["no_answer"]])
+        return ask(turn, [turn.speaker.line("voice.silence_1"),
+                          turn.speaker.line("invite_call.keys")], silences=1)
+    return goodbye(turn.speaker, [turn.speaker.line("invite_call.no_answer")])
 
 
 @bp.post("/twilio/voice/invite")

@@ -14,16 +14,9 @@ from brewline.calls.twiml import goodbye
 from brewline.events.event_call import Script, blueprint, said
 from brewline.events.invite_call import InviteCall, record_once
 from brewline.events.reminders import CALL_PURPOSE
-from flows.invites import SPOKEN, rsvp_answer
+from flows.invites import rsvp_answer
 
 KEY_ANSWERS = {"1": "yes", "2": "no"}
-WORDS = {
-    "gone": ("Hello, this is Over a Brew. Sorry, we rang with a reminder that is no longer "
-             "needed. Goodbye."),
-    "error": "Hello, this is Over a Brew. Sorry, something went wrong on our side. Goodbye.",
-    "still_there": ("If you can no longer come, press 2. To hear the reminder again, "
-                    "press star."),
-}
 
 
 def rsvp(_script: Script, turn: InviteCall) -> str | None:
@@ -34,11 +27,11 @@ def rsvp(_script: Script, turn: InviteCall) -> str | None:
         record_once(turn, "no", words or pressed)
         return goodbye(turn.speaker, [said(turn, "reminder_call_no")])
     if answer == "yes":  # still coming: nothing to change
-        return goodbye(turn.speaker, [SPOKEN["reminder_call_yes"]])
+        return goodbye(turn.speaker, [turn.speaker.line("event_calls.reminder_call_yes")])
     return None
 
 
 SCRIPT = Script(route="reminder", purpose=CALL_PURPOSE, news="reminder_call",
                 keys="reminder_call_keys", voicemail="reminder_voicemail",
-                bye="reminder_call_bye", words=WORDS, reply=rsvp)
+                bye="reminder_call_bye", words="reminder_call", reply=rsvp)
 bp = blueprint(SCRIPT)

@@ -1,7 +1,7 @@
 """Event reminders for those coming: texts, or calls for people who cannot get texts."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -13,7 +13,7 @@ from brewline.events import events
 from brewline.events.models import Event
 from brewline.people.models import Contact
 from brewline.platform.runtime import Runtime
-from flows.invites import relative_when, reminder_time, render, render_spoken, spoken_when, when
+from flows.invites import relative_when, reminder_time, render, render_spoken, spoken_when
 
 # Reminders by phone call, for people who cannot get texts (phone-only).
 CALL_PURPOSE = "reminder_call"
@@ -34,17 +34,18 @@ def for_event(runtime: Runtime, session: Session, event: Event, contact_id: int,
     if contact is not None and contact.phone_only:
         return _ring_for_event(runtime, session, event, contact_id, starts, now)
     written = 0
+    language = contact.language if contact is not None else "en"
     for spec in runtime.settings.reminders:
         due = reminder_time(spec, starts)
         if now < due < starts:
-            written += _remind(runtime, session, event, contact_id, spec, due)
+            written += _remind(runtime, session, event, contact_id, spec, due, language)
     return written
 
 
 def _remind(runtime: Runtime, session: Session, event: Event, contact_id: int, spec: str,
-            due: datetime) -> int:
+            due: datetime, language: str) -> int:
     return _write_once(runtime, session, f"event-reminder:{event.id}:{contact_id}:{spec}",
-                       contact_id, _reminder_text(runtime, event, due), "reminder",
+                       contact_id, _reminder_text(runtime, event, due, language), "reminder",
                        not_before=due, ref=events.ref(event.id))
 
 
@@ -86,8 +87,10 @@ def _ring(runtime: Runtime, session: Session, event: Event, contact_id: int, spe
           due: datetime) -> int:
     # The body is a record of what the call will say; the call itself words it when heard.
     zone = ZoneInfo(runtime.settings.tz_default)
+    language = session.get(Contact, contact_id).language
     said = render_spoken("reminder_call", events.words(event, zone),
-                         spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone)))
+                         spoken_when(event.starts_at.astimezone(zone), due.astimezone(zone),
+                                     language), language)
     return _write_once(runtime, session, f"event-reminder-call:{event.id}:{contact_id}:{spec}",
                        contact_id, said, CALL_PURPOSE, channel="call", not_before=due,
                        ref=events.ref(event.id))
@@ -124,9 +127,10 @@ def _ring_instead(runtime: Runtime, session: Session, purpose: str, event: Event
     return 0
 
 
-def _reminder_text(runtime: Runtime, event: Event, due: datetime) -> str:
+def _reminder_text(runtime: Runtime, event: Event, due: datetime, language: str = "en") -> str:
     starts = event.starts_at.astimezone(due.tzinfo)
     # Quiet hours may hold a reminder until morning, so "tomorrow" could turn out wrong.
     held = outbox.civil_time(runtime.settings, due) != due
-    relative = f"on {when(starts)}" if held else relative_when(starts, due)
-    return render("reminder", events.words(event, due.tzinfo), relative=relative)
+    relative = (relative_when(starts, starts - timedelta(days=7), language) if held
+                else relative_when(starts, due, language))
+    return render("reminder", events.words(event, due.tzinfo), language, relative=relative)

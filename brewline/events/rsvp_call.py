@@ -17,7 +17,7 @@ from brewline.calls import turns
 from brewline.calls.turns import VOICE_KEYS, CallInput, CallTurn, keys
 from brewline.calls.twiml import carry_on, goodbye, url
 from brewline.calls.webhooks import call_webhook, respond
-from brewline.calls.words import CANNOT_TEXT_PHRASES, VOICE
+from brewline.calls.words import CANNOT_TEXT_PHRASES
 from brewline.delivery import stopping
 from brewline.events import rsvps
 from brewline.events.event_call import said
@@ -25,7 +25,7 @@ from brewline.events.invite_call import KEY_ANSWERS, InviteCall, ask, confirm
 from brewline.people import audience
 from brewline.people.contacts import latest_consent
 from flows.engine import SKIP_KEY
-from flows.invites import SPOKEN, rsvp_answer
+from flows.invites import rsvp_answer
 from flows.keywords import classify, normalise
 
 bp = Blueprint("voice_rsvp", __name__)
@@ -64,7 +64,7 @@ def _question(call: InviteCall) -> list[str]:
     """Which session, when and where, then the one question and its keys."""
     last = rsvps.latest(call.session, call.event.id, call.contact.id)
     opening = "rsvp_ask_maybe" if last is not None and last.answer == "maybe" else "rsvp_ask_new"
-    return [said(call, opening), SPOKEN["rsvp_ask_keys"]]
+    return [said(call, opening), call.speaker.line("event_calls.rsvp_ask_keys")]
 
 
 def _ask(call: InviteCall, lines: list[str], tries: int = 0) -> str:
@@ -88,29 +88,29 @@ def replied(turn: CallTurn) -> str:
     if pressed == "*" or intent in ("repeat", "help"):
         return _ask(call, _question(call))
     if pressed == "0":
-        return _ask(call, [SPOKEN["rsvp_ask_keys"]])
+        return _ask(call, [turn.speaker.line("event_calls.rsvp_ask_keys")])
     if pressed in VOICE_KEYS or normalise(words) in CANNOT_TEXT_PHRASES:
-        return _ask(call, [VOICE_KEYS[pressed or "8"](turn), SPOKEN["rsvp_ask_keys"]])
+        return _ask(call, [VOICE_KEYS[pressed or "8"](turn), turn.speaker.line("event_calls.rsvp_ask_keys")])
     if intent in turns.SPOKEN_INTENTS:
         return turns.SPOKEN_INTENTS[intent](turn)
     if intent == "opt_out":
         stopping.opt_out(turn.session, turn.contact, turn.now)
-        return goodbye(turn.speaker, [VOICE["opted_out"]])
+        return goodbye(turn.speaker, [turn.speaker.line("voice.opted_out")])
     if pressed == SKIP_KEY or intent == "skip":
-        return _questions(turn, [SPOKEN["rsvp_ask_later"]])
+        return _questions(turn, [turn.speaker.line("event_calls.rsvp_ask_later")])
     answer = (KEY_ANSWERS.get(pressed or "") or rsvp_answer(words)
               or ("maybe" if normalise(words) in LATER else None))
     if answer is not None:
         return _questions(turn, confirm(call, answer, words or pressed))
     if request.args.get("tries"):
         # Asked twice already: the questions are what they rang for.
-        return _questions(turn, [VOICE["not_understood"], SPOKEN["rsvp_ask_later"]])
-    return _ask(call, [VOICE["not_understood"], SPOKEN["rsvp_ask_keys"]], tries=1)
+        return _questions(turn, [turn.speaker.line("voice.not_understood"), turn.speaker.line("event_calls.rsvp_ask_later")])
+    return _ask(call, [turn.speaker.line("voice.not_understood"), turn.speaker.line("event_calls.rsvp_ask_keys")], tries=1)
 
 
 def silent(turn: CallTurn) -> str:
     """Nothing heard: nothing is kept, and on to the questions."""
-    return _questions(turn, [SPOKEN["rsvp_ask_later"]])
+    return _questions(turn, [turn.speaker.line("event_calls.rsvp_ask_later")])
 
 
 @bp.post(f"/twilio/voice/{ROUTE}/answer")

@@ -79,7 +79,8 @@ def record(runtime: Runtime, session: Session, event: Event, contact: Contact, a
         reminders.for_event(runtime, session, event, contact.id, now)
     else:
         _drop_reminders(session, event.id, contact.id)
-    return [render(f"rsvp_{answer}", events.words(event, ZoneInfo(runtime.settings.tz_default)))]
+    about = events.words(event, ZoneInfo(runtime.settings.tz_default))
+    return [render(f"rsvp_{answer}", about, contact.language)]
 
 
 def _drop_reminders(session: Session, event_id: int, contact_id: int) -> None:

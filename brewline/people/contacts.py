@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from brewline.people.models import Consent, Contact
+from flows.words import language_of
 
 
 def find_or_create(session: Session, phone: str, source: str = "inbound", **fields) -> Contact:
@@ -50,3 +51,13 @@ def latest_consent(session: Session, contact_id: int, topic: str) -> bool | None
         Consent.contact_id == contact_id, Consent.topic == topic)
         .order_by(Consent.created_at.desc(), Consent.id.desc())).first()
     return row.granted if row else None
+
+
+def languages(session: Session, contact_ids: list[int]) -> dict[int, str]:
+    """Each person's language (a catalogue code; English when none is known), by id."""
+    found: dict[int, str] = {}
+    for start in range(0, len(contact_ids), 1000):  # a bound list per query stays small
+        chunk = contact_ids[start:start + 1000]
+        found |= {cid: language_of(lang) for cid, lang in session.execute(
+            select(Contact.id, Contact.language).where(Contact.id.in_(chunk)))}
+    return found

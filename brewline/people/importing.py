@@ -16,6 +16,7 @@ from brewline.people import tags as tagging
 from brewline.people.models import Consent, Contact, new_pid
 from brewline.people.phones import BadNumber, dialable, is_drama
 from brewline.platform import bulk
+from flows.words import code_for
 
 COLUMNS = ("phone", "name", "language", "invites")
 ANSWERS = {"yes": True, "y": True, "true": True, "1": True,
@@ -165,7 +166,9 @@ def _person(columns: dict[str, int], row: list[str], line: int, region: str):
         # Keep the person; only a clear yes or no is their answer about invites.
         note = (f"{cells['invites'][:20]!r} under invites is not yes or no, so the person "
                 "was kept but no invite answer was recorded")
-    language = (cells.get("language") or "").lower()[:10] or None
+    raw = cells.get("language") or ""
+    # "Polish", "polski", "PL" -> "pl"; a code we have no words for yet is kept as given.
+    language = code_for(raw) or raw.lower()[:10] or None
     name = (cells.get("name") or "")[:200] or None
     return Person(line, phone, name, language, ANSWERS.get(invites), note), None
 

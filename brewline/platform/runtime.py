@@ -17,6 +17,7 @@ from rq import Queue
 from brewline.platform import embedded_redis
 from brewline.platform.database import Store
 from brewline.platform.settings import Settings
+from flows import words
 
 log = logging.getLogger("brewline")
 QUEUE_NAME = "brewline"
@@ -35,6 +36,11 @@ class Runtime:
     """Settings plus the connections built from them, created lazily, never at import."""
 
     settings: Settings
+
+    def __post_init__(self) -> None:
+        # Every line people read or hear speaks for the organisation these settings name.
+        words.use_org(self.settings.org_name, self.settings.org_description,
+                      self.settings.org_phone)
 
     @cached_property
     def store(self) -> Store:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Mapping
 
 from flows.invites import parse_reminders
+from flows.words import catalogues, code_for
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Settings:
     org_name: str = "Over a Brew"  # what people are told they are talking to
     org_description: str = "a chat about local services"  # one short phrase, reading age 9
     org_phone: str | None = None  # a number people can ring us on; None: our Twilio number
+    # Languages people may take part in (catalogue codes); () means every shipped catalogue
+    # with no line missing (flows.words.switched_on).
+    languages: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -80,6 +84,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         org_name=env.get("ORG_NAME") or "Over a Brew",
         org_description=env.get("ORG_DESCRIPTION") or "a chat about local services",
         org_phone=env.get("ORG_PHONE") or None,
+        languages=parse_languages(env.get("LANGUAGES", "")),
         extra={k: v for k, v in env.items() if k.startswith("BREWLINE_")},
     )
 
@@ -94,6 +99,18 @@ def parse_quiet_hours(value: str) -> tuple[time, time] | None:
     except ValueError:
         raise ValueError(f"QUIET_HOURS must look like 20:00-09:00, not {value!r}") from None
     return start, end
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """'en, pl, Arabic' -> ('en', 'pl', 'ar'); empty -> () (every complete catalogue)."""
+    found = []
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        code = code_for(part)
+        if code is None:
+            shipped = ", ".join(catalogues())
+            raise ValueError(f"LANGUAGES: there are no words for {part!r}; we have {shipped}")
+        found.append(code)
+    return tuple(dict.fromkeys(found))
 
 
 def local_token(instance: Path) -> str:

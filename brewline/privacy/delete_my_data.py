@@ -25,6 +25,7 @@ from brewline.privacy import erasure
 from brewline.privacy.models import ErasureRequest
 from brewline.texts.inbound import Context, question_again
 from flows.keywords import normalise
+from flows.words import words
 
 AWAITING = "erase"
 PURPOSE = "erase_question"  # the question texted after "delete my data" said in a recording
@@ -32,27 +33,6 @@ CONFIRM_WORDS = frozenset({"delete", "delete it", "yes delete", "delete please",
 # A DELETE counts only soon after the question, so an old request cannot surprise anyone.
 CONFIRM_WITHIN = timedelta(days=1)
 CONFIRM_KEY = "1"
-TEXTS = {
-    "ask": ("We can delete your phone number, your answers and all our texts with you. "
-            "You cannot undo this. To go ahead, reply DELETE today."),
-    "asked_on_a_call": (
-        "This is Over a Brew. On the phone, you asked us to delete your data. We can delete "
-        "your number, your answers and our texts with you. You cannot undo this. To go "
-        "ahead, reply DELETE today."),
-    "kept": "No problem, we will keep your data.",
-    "lapsed": ("Sorry, that was more than a day ago, so we kept your data. To delete it, "
-               "text DELETE MY DATA."),
-    "done": ("Done. We are deleting your phone number, answers and messages now. "
-             "You will not hear from us again. Thank you for your time."),
-    "spoken_ask": (
-        "We can delete your phone number, your answers and your recordings. You cannot undo "
-        "this. To delete them now, press 1. To keep them and carry on, press 2."),
-    "spoken_asked_before": (
-        "Hello, this is Over a Brew. On your last call, you asked us to delete your data."),
-    "spoken_kept": "No problem. We will keep your data.",
-    "spoken": ("We will delete your phone number, your answers and your recordings now. "
-               "You will not hear from us again. Thank you for your time. Goodbye."),
-}
 # Kept as the transcript of a recorded answer that asked for erasure (organisers read it).
 TRANSCRIPT = ("[They asked us to delete their data. We ask them to confirm by text or at "
               "the start of their next call.]")
@@ -64,7 +44,7 @@ bp = Blueprint("voice_erase", __name__)
 def ask(ctx: Context) -> list[str]:
     """'delete my data': confirm first, because it cannot be undone."""
     _asked(ctx.session, ctx.contact, ctx.now)
-    return [TEXTS["ask"]]
+    return [words("privacy.ask", ctx.language)]
 
 
 def confirm(ctx: Context) -> list[str] | None:
@@ -77,12 +57,12 @@ def confirm(ctx: Context) -> list[str] | None:
     pending = _request(ctx.session, ctx.contact)
     if normalise(ctx.body) not in CONFIRM_WORDS:
         withdraw(ctx.session, ctx.contact, pending)
-        return [TEXTS["kept"]] + question_again(ctx)
+        return [words("privacy.kept", ctx.language)] + question_again(ctx)
     if pending is None or ctx.now - pending.asked_at > CONFIRM_WITHIN:
         withdraw(ctx.session, ctx.contact, pending)
-        return [TEXTS["lapsed"]] + question_again(ctx)
+        return [words("privacy.lapsed", ctx.language)] + question_again(ctx)
     erasure.confirm(ctx.runtime, ctx.session, ctx.contact, ctx.now)
-    return [TEXTS["done"]]
+    return [words("privacy.done", ctx.language)]
 
 
 def while_opted_out(ctx: Context) -> list[str]:
@@ -90,7 +70,7 @@ def while_opted_out(ctx: Context) -> list[str]:
     say it is done. After Twilio's own STOP, Twilio drops this reply until START; after
     our words ("stop texting me") it is delivered."""
     erasure.confirm(ctx.runtime, ctx.session, ctx.contact, ctx.now)
-    return [TEXTS["done"]]
+    return [words("privacy.done", ctx.language)]
 
 
 # On a call: "delete my data" said at a question (or key 6), then 1 to confirm.
@@ -98,14 +78,15 @@ def while_opted_out(ctx: Context) -> list[str]:
 def by_call(turn: CallTurn) -> str:
     """'Delete my data' said (or 6 pressed) on a call: ask for a key to confirm."""
     _asked(turn.session, turn.contact, turn.now, channel="voice")
-    return _menu(turn, [TEXTS["spoken_ask"]], step=turn.conversation.step)
+    return _menu(turn, [turn.speaker.line("privacy.spoken_ask")], step=turn.conversation.step)
 
 
 def before_questions(turn: CallTurn) -> str | None:
     """At the start of a call: the question left waiting by a recorded "delete my data"."""
     if turn.contact.awaiting != AWAITING:
         return None
-    return _menu(turn, [TEXTS["spoken_asked_before"], TEXTS["spoken_ask"]])
+    return _menu(turn, [turn.speaker.line("privacy.spoken_asked_before"),
+                        turn.speaker.line("privacy.spoken_ask")])
 
 
 def _menu(turn: CallTurn, lines: list[str], step: str | None = None) -> str:
@@ -125,9 +106,9 @@ def _confirmed_on_call(turn: CallTurn, by_silence: bool) -> str:
     if not by_silence and keys(turn.heard.digits) == CONFIRM_KEY:
         erasure.confirm(turn.runtime, turn.session, turn.contact, turn.now, channel="voice")
         turn.contact.awaiting = None
-        return goodbye(turn.speaker, [TEXTS["spoken"]])
+        return goodbye(turn.speaker, [turn.speaker.line("privacy.spoken")])
     withdraw(turn.session, turn.contact, _request(turn.session, turn.contact))
-    turn.lines.append(TEXTS["spoken_kept"])
+    turn.lines.append(turn.speaker.line("privacy.spoken_kept"))
     # Asked at a question: that question again; asked as the call began: the questions.
     return again(turn) if turn.step else begin(turn)
 
@@ -139,8 +120,8 @@ def said_in_an_answer(runtime: Runtime, session: Session, contact: Contact,
     """Ask by text (if we can) and on their next call; the transcript says so."""
     _asked(session, contact, now, channel="voice")
     if _can_text(contact):
-        outbox.add(runtime, session, contact.id, TEXTS["asked_on_a_call"], PURPOSE,
-                   not_before=now)
+        outbox.add(runtime, session, contact.id,
+                   words("privacy.asked_on_a_call", contact.language), PURPOSE, not_before=now)
     return TRANSCRIPT
 
 

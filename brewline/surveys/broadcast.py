@@ -60,8 +60,9 @@ def plan(runtime: Runtime, session: Session, flow_id: str, text: str) -> Plan:
         exists().where(Answer.contact_id == Contact.id, Answer.flow_id == flow_id))
     ids = [cid for cid, *_ in session.execute(query)]
     findings = check_text(text, "broadcast")
-    if "over a brew" not in text.lower():
-        findings.append(Finding("warning", "broadcast", "does not say it is from Over a Brew"))
+    name = runtime.settings.org_name
+    if name.lower() not in text.lower():
+        findings.append(Finding("warning", "broadcast", f"does not say it is from {name}"))
     return Plan(flow_id, text, ids, encoding(text), findings)
 
 

@@ -91,6 +91,15 @@ def join(session: Session, flows: Catalogue, contact: Contact, flow_id: str) -> 
     return conversation
 
 
+def speak_in(session: Session, contact: Contact, language: str) -> None:
+    """From now on, everything to this person is in `language`; their place in every set
+    is kept (each conversation's state carries the language its texts are rendered in)."""
+    contact.language = language
+    for conversation in session.scalars(select(Conversation).where(
+            Conversation.contact_id == contact.id)):
+        conversation.state = {**conversation.state, "language": language}
+
+
 def take_turn(session: Session, flows: Catalogue, conversation: Conversation, event,
               now: datetime, window: int | None = None) -> Turn:
     """Advance one conversation by one event and keep answers, consent and state.

@@ -49,10 +49,11 @@ def _quiet_conversations(session: Session, before: datetime) -> list[Conversatio
 def _nudge(runtime: Runtime, session: Session, conversation: Conversation) -> int:
     flow = runtime.flows.get(conversation.flow_id, conversation.flow_version)
     answered = sum(1 for s in conversation.state.get("answered", ()) if flow.step(s).number)
+    language = conversation.state.get("language") or "en"
     try:
         with session.begin_nested():
             outbox.add(runtime, session, conversation.contact_id,
-                       survey_reminder(answered, flow.total_questions), PURPOSE,
+                       survey_reminder(answered, flow.total_questions, language), PURPOSE,
                        ref=f"conversation:{conversation.id}",
                        dedupe_key=SURVEY_KEY.format(conversation.id))
         return 1

@@ -19,7 +19,7 @@ from brewline.platform.runtime import Runtime
 from brewline.surveys import conversations
 from brewline.surveys.catalogue import SetInfo
 from brewline.surveys.models import Conversation
-from brewline.texts.wording import REPLIES, finished_words
+from brewline.texts.wording import finished_words, own_reply
 from flows.keywords import Keyword, classify
 from flows.model import Reply, Start
 
@@ -54,6 +54,11 @@ class Context:
     @property
     def body(self) -> str:
         return self.message.body
+
+    @property
+    def language(self) -> str:
+        """The language the person takes part in (English if none is known)."""
+        return self.contact.language or "en"
 
 
 Handler = Callable[[Context], list[str]]
@@ -98,9 +103,9 @@ def _receive(runtime: Runtime, session: Session, phone: str, text: InboundText,
 
 
 def _keep_failed(runtime: Runtime, phone: str, text: InboundText, now: datetime) -> list[str]:
-    replies = [REPLIES["error"]]
     with runtime.store.transaction() as session:
         contact = contacts.locked(session, phone)
+        replies = [own_reply("error", contact.language)]
         earlier = _earlier(session, contact, text)
         if earlier is not None:
             return earlier
@@ -164,7 +169,7 @@ def _keep_unanswerable(runtime: Runtime, text: InboundText, now: datetime) -> No
 def route(ctx: Context) -> list[str]:
     """Decide what an incoming text means and act on it."""
     if not ctx.body.strip():
-        return [REPLIES["words_only"]]
+        return [own_reply("words_only", ctx.language)]
     if ctx.contact.opted_out_at is not None:
         return _while_opted_out(ctx)
     handler = INTENTS.get(ctx.keyword.intent) if ctx.keyword else None
@@ -187,9 +192,9 @@ def converse(ctx: Context) -> list[str]:
     settings, flows = ctx.runtime.settings, ctx.runtime.flows
     conversation = ctx.conversation or conversations.current(ctx.session, flows, ctx.contact)
     if conversation is None:
-        return [REPLIES["nothing_open"]]
+        return [own_reply("nothing_open", ctx.language)]
     if not _still_open(flows, conversation):
-        return [closed(flows, conversation.flow_id)]
+        return [closed(flows, conversation.flow_id, ctx.language)]
     reply = Reply(text=ctx.body, channel="sms", window=settings.answer_window,
                   intent=ctx.keyword.intent if ctx.keyword else None)
     return _turn(ctx, conversation, reply)
@@ -221,7 +226,7 @@ def start_set(ctx: Context, chosen: SetInfo) -> list[str]:
     Their place in the set they were in before is kept with that set.
     """
     if not chosen.is_open:
-        return [closed(ctx.runtime.flows, chosen.id)]
+        return [closed(ctx.runtime.flows, chosen.id, ctx.language)]
     conversation = conversations.join(ctx.session, ctx.runtime.flows, ctx.contact, chosen.id)
     return _turn(ctx, conversation, Start(channel="sms"))
 
@@ -239,12 +244,12 @@ def _still_open(flows, conversation: Conversation) -> bool:
     return trial or (info is not None and info.is_open)
 
 
-def closed(flows, flow_id: str) -> str:
+def closed(flows, flow_id: str, language: str = "en") -> str:
     """A kind word that a set has finished, naming the open sets and how to start them."""
     info = flows.info(flow_id)
     title = info.title if info else flow_id
     others = [s for s in flows.open_sets() if s.keyword and s.id != flow_id]
-    return finished_words(title, [(s.keyword, s.title) for s in others])
+    return finished_words(title, [(s.keyword, s.title) for s in others], language)
 
 
 def _while_opted_out(ctx: Context) -> list[str]:
@@ -259,14 +264,14 @@ def _opt_out(ctx: Context) -> list[str]:
     stopping.opt_out(ctx.session, ctx.contact, ctx.now)
     log.info("%s opted out", mask(ctx.contact.phone))
     # Twilio answers its own single-word keywords; a second reply would be noise.
-    return [] if ctx.keyword.twilio_handles else [REPLIES["opted_out"]]
+    return [] if ctx.keyword.twilio_handles else [own_reply("opted_out", ctx.language)]
 
 
 def _opt_in(ctx: Context) -> list[str]:
     was_out = ctx.contact.opted_out_at is not None
     stopping.opt_in(ctx.session, ctx.contact)
     twilio_replied = ctx.keyword is None or ctx.keyword.twilio_handles
-    return [REPLIES["opted_in"]] if was_out and not twilio_replied else (
+    return [own_reply("opted_in", ctx.language)] if was_out and not twilio_replied else (
         [] if was_out else converse(ctx))
 
 

@@ -15,15 +15,10 @@ from sqlalchemy.orm import Session
 
 from brewline.themes.models import AnswerTag, ThemeAction
 from flows.readability import MAX_SEGMENTS, encoding
+from flows.words import words
 
 MAX_WHAT = 300
 MAX_IN_TEXT = 3  # themes in one "you said, we did" text: it stays within a few SMS parts
-# Participant words (tests/test_participant_words.py measures them, filled in).
-WORDS = {
-    "hello": "Hello from {org}. Thank you for your views.",
-    "pair": "You told us about {theme}. We did this: {what}.",
-    "more": "See our report for the year for more.",
-}
 
 
 class Problem(ValueError):
@@ -73,14 +68,14 @@ def by_theme(session: Session, since: date | None = None,
 
 def you_said_we_did(org: str, actions: dict[str, list[ThemeAction]]) -> str:
     """The short text: the newest action of up to three themes, as many as fit in the
-    SMS parts a broadcast may take."""
+    SMS parts a broadcast may take (the words are the catalogue's `we_did` lines)."""
     newest = sorted(((a[0].done_on, t, a[0]) for t, a in actions.items() if a), reverse=True)
-    hello, pairs = WORDS["hello"].format(org=org), []
+    hello, more, pairs = words("we_did.hello", org_name=org), words("we_did.more"), []
     for _, theme, action in newest[:MAX_IN_TEXT]:
-        pair = WORDS["pair"].format(theme=theme, what=_sentence(action.what))
-        if encoding(" ".join([hello, *pairs, pair, WORDS["more"]])).segments <= MAX_SEGMENTS:
+        pair = words("we_did.pair", theme=theme, what=_sentence(action.what))
+        if encoding(" ".join([hello, *pairs, pair, more])).segments <= MAX_SEGMENTS:
             pairs.append(pair)
-    return " ".join([hello, *pairs, WORDS["more"]])
+    return " ".join([hello, *pairs, more])
 
 
 def _sentence(what: str) -> str:

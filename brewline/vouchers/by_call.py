@@ -22,7 +22,6 @@ from brewline.people.models import Contact
 from brewline.people.phones import BadNumber, normalise
 from brewline.platform.twilio_edge import plain, required
 from brewline.vouchers import claims, rules
-from brewline.vouchers.by_text import WORDS as TEXT_WORDS
 from brewline.vouchers.by_text import explain
 from brewline.vouchers.claims import Issued, Outcome
 from brewline.vouchers.models import VoucherPool
@@ -31,42 +30,6 @@ from brewline.vouchers.speech import add_code
 
 bp = Blueprint("voice_voucher", __name__, url_prefix="/twilio/voice/voucher")
 GATHER = {"num_digits": 1, "timeout": 10, "method": "POST"}
-
-WORDS = {
-    "offer": "As a thank-you for your time, we have a {value} for you.",
-    "yours": "You have a {value} from us, as a thank-you for your time.",
-    "keys_yours": "To hear your voucher code, press 1.",
-    "keys_hear": "To hear your code now, press 1.",
-    "keys_text": "To hear it and get it by text as well, press 2.",
-    "keys_no": "If you would rather not have it, press 3.",
-    "choose": "We have more than one kind of voucher. ",
-    "choose_one": "For a {value}, press {n}.",
-    "pen": "Here is your code for your {value}. You may like to have a pen ready.",
-    "code_is": "Your code is:",
-    "once_more": "Once more, your code is:",
-    "pin_is": "Your PIN is:",
-    "use_by": "Use it by {day}.",
-    "after": ("To hear the code again, press star. To hear it more slowly, press 9. To get "
-              "it by text as well, press 2. When you are done, press hash, or just hang up."),
-    "texted": "We have sent it to you by text as well.",
-    "cannot_text": "Sorry, we cannot send texts to this number, so please write the code down.",
-    "waiting_text": "We will text your code as soon as we have more.",
-    "waiting_call": "Please ring us again in a few days, and we will read it to you.",
-    "no_key": "We did not hear a key, so here it is again.",
-    "wrong_key": "Sorry, that key does nothing here.",
-    "declined": "No problem, we will not give you a voucher. Thank you for your time. Goodbye.",
-    "goodbye": "Thank you for your time. Goodbye.",
-    "later": "Your thank-you will wait for you: ring us any time. Goodbye.",
-}
-# How to earn a voucher, said on a call (the text versions say "text HELLO").
-EXPLAIN = TEXT_WORDS | {
-    "not_started": ("Vouchers are our thank-you for answering our {total} short questions. "
-                    "Call or text us to start, and we will give you yours when you finish."),
-    "questions_left": ("Vouchers are our thank-you for answering the questions. You have "
-                       "{left} left. Call or text us to carry on, and we will give you yours "
-                       "when you finish."),
-    "last_step": "Nearly there! Answer the last question, then we will give you your voucher.",
-}
 
 
 @dataclass(frozen=True)
@@ -128,7 +91,7 @@ def pick(call: VoucherCall) -> Response:
         index = int(call.digits) - 1 if (call.digits or "").isdigit() else -1
         if 0 <= index < len(pools):
             return _offer_menu(_speaker(contact), pools[index], contact)
-        return _offer(runtime, session, contact, True, prefix=WORDS["wrong_key"])
+        return _offer(runtime, session, contact, True, prefix=_line(contact, "wrong_key"))
     return _with_contact(call, act)
 
 
@@ -152,7 +115,7 @@ def after(call: VoucherCall) -> Response:
     def act(runtime, session, contact, now):
         pool = _pool_arg(session)
         if pool is None or call.digits not in ("*", "2", "9"):
-            return _say_end(_speaker(contact), VoiceResponse(), WORDS["goodbye"])
+            return _say_end(_speaker(contact), VoiceResponse(), _line(contact, "goodbye"))
         first = slower(contact) if call.digits == "9" else ""
         return _claim_and_read(runtime, session, contact, pool, call, now,
                                text_it=call.digits == "2", first=first)
@@ -161,7 +124,12 @@ def after(call: VoucherCall) -> Response:
 
 def _speaker(contact: Contact) -> Speaker:
     """The person's own pace: slower if they pressed 9 on an earlier part of a call."""
-    return Speaker.for_rate(contact.voice_rate)
+    return Speaker.for_rate(contact.voice_rate, language=contact.language)
+
+
+def _line(contact: Contact, key: str, /, **values: object) -> str:
+    """A line of the catalogue's `voucher_call` section in the person's language."""
+    return _speaker(contact).line(f"voucher_call.{key}", **values)
 
 
 def _offer(runtime, session: Session, contact: Contact, first: bool, prefix: str = ""):
@@ -185,12 +153,14 @@ def _offer_menu(speaker: Speaker, pool: VoucherPool, contact: Contact, prefix: s
                 first: bool = True, has_code: bool = False):
     """The keys for one pool; for a code already given, no 'no thanks'."""
     response = VoiceResponse()
-    texts = [WORDS["keys_text"]] if rules.can_text(contact) else []
+    texts = [speaker.line("voucher_call.keys_text")] if rules.can_text(contact) else []
     if has_code:
-        words = [prefix, WORDS["yours"].format(value=pool.value), WORDS["keys_yours"], *texts]
+        words = [prefix, speaker.line("voucher_call.yours", value=pool.value),
+                 speaker.line("voucher_call.keys_yours"), *texts]
     else:
-        words = [prefix, WORDS["offer"].format(value=pool.value), WORDS["keys_hear"], *texts,
-                 WORDS["keys_no"]]
+        words = [prefix, speaker.line("voucher_call.offer", value=pool.value),
+                 speaker.line("voucher_call.keys_hear"), *texts,
+                 speaker.line("voucher_call.keys_no")]
     gather = response.gather(action=url_for("voice_voucher.answer", pool=pool.id), **GATHER)
     _slowly(speaker, gather, " ".join(w for w in words if w))
     _no_key(speaker, response, first)
@@ -209,10 +179,10 @@ def _has_code(session: Session, contact: Contact, pool: VoucherPool) -> bool:
 
 def _choose_menu(speaker: Speaker, pools: list[VoucherPool], prefix: str = ""):
     response = VoiceResponse()
-    options = " ".join(WORDS["choose_one"].format(value=p.value, n=n)
+    options = " ".join(speaker.line("voucher_call.choose_one", value=p.value, n=n)
                        for n, p in enumerate(pools[:9], start=1))
     gather = response.gather(action=url_for("voice_voucher.pick"), **GATHER)
-    _slowly(speaker, gather, f"{prefix} {WORDS['choose']}{options}".strip())
+    _slowly(speaker, gather, f"{prefix} {speaker.line('voucher_call.choose')} {options}".strip())
     _no_key(speaker, response, True)
     return response
 
@@ -220,10 +190,10 @@ def _choose_menu(speaker: Speaker, pools: list[VoucherPool], prefix: str = ""):
 def _no_key(speaker: Speaker, response: VoiceResponse, first: bool) -> None:
     # Never hang up in silence: once more with time to think, then a kind goodbye.
     if first:
-        _slowly(speaker, response, WORDS["no_key"])
+        _slowly(speaker, response, speaker.line("voucher_call.no_key"))
         response.redirect(url_for("voice_voucher.offer", tries=1), method="POST")
     else:
-        _say_end(speaker, response, WORDS["later"])
+        _say_end(speaker, response, speaker.line("voucher_call.later"))
 
 
 def _hear(runtime, session, contact, pool, call, now):
@@ -238,7 +208,7 @@ def _decline(runtime, session, contact, pool, call, now):
     if _has_code(session, contact, pool):
         return _wrong_key(runtime, session, contact, pool, call, now)  # given is given
     claims.decline(session, contact, [pool], now)
-    return _say_end(_speaker(contact), VoiceResponse(), WORDS["declined"])
+    return _say_end(_speaker(contact), VoiceResponse(), _line(contact, "declined"))
 
 
 def _repeat(runtime, session, contact, pool, call, now):
@@ -250,7 +220,7 @@ def _slower(runtime, session, contact, pool, call, now):
 
 
 def _wrong_key(runtime, session, contact, pool, call, now):
-    return _menu_for(session, contact, pool, prefix=WORDS["wrong_key"])
+    return _menu_for(session, contact, pool, prefix=_line(contact, "wrong_key"))
 
 
 _ANSWERS = {"1": _hear, "2": _hear_and_text, "3": _decline, "*": _repeat, "9": _slower}
@@ -273,27 +243,28 @@ def _claim_and_read(runtime, session, contact, pool, call, now, text_it: bool,
 
 def _text_it(runtime, session, contact, result: Issued, call: VoucherCall, now) -> str:
     if not rules.can_text(contact):
-        return WORDS["cannot_text"]
+        return _line(contact, "cannot_text")
     # Asked for during the call, so it is a direct reply; one text per call however often.
     claims.send_code(runtime, session, result, now, key=f"call:{call.call_sid}",
                        direct_reply=True)
-    return WORDS["texted"]
+    return _line(contact, "texted")
 
 
 def _read_code(speaker: Speaker, response: VoiceResponse, result: Issued,
                note: str = "") -> VoiceResponse:
     code = result.code
-    _slowly(speaker, response, WORDS["pen"].format(value=result.pool.value))
-    for lead in (WORDS["code_is"], WORDS["once_more"]):
+    _slowly(speaker, response, speaker.line("voucher_call.pen", value=result.pool.value))
+    for lead in (speaker.line("voucher_call.code_is"), speaker.line("voucher_call.once_more")):
         _spell(speaker, response, lead, code.code)
         response.pause(length=1)
     if code.pin:
-        _spell(speaker, response, WORDS["pin_is"], code.pin)
-    extra = [WORDS["use_by"].format(day=claims.long_date(code.expires_on))] if code.expires_on else []
+        _spell(speaker, response, speaker.line("voucher_call.pin_is"), code.pin)
+    extra = ([speaker.line("voucher_call.use_by", day=claims.long_date(code.expires_on))]
+             if code.expires_on else [])
     _slowly(speaker, response, " ".join(extra + ([note] if note else [])) or None)
     gather = response.gather(action=url_for("voice_voucher.after", pool=result.pool.id), **GATHER)
-    _slowly(speaker, gather, WORDS["after"])
-    return _say_end(speaker, response, WORDS["goodbye"])
+    _slowly(speaker, gather, speaker.line("voucher_call.after"))
+    return _say_end(speaker, response, speaker.line("voucher_call.goodbye"))
 
 
 def _spell(speaker: Speaker, response: VoiceResponse, lead: str, characters: str) -> None:
@@ -305,14 +276,16 @@ def _spell(speaker: Speaker, response: VoiceResponse, lead: str, characters: str
 
 def _read_waiting(speaker: Speaker, response: VoiceResponse, result: Outcome,
                   contact: Contact) -> VoiceResponse:
-    words = TEXT_WORDS["waiting"].split(" We will text")[0].format(
-        value=result.pool.value, place=result.place)
-    then = WORDS["waiting_text"] if rules.can_text(contact) else WORDS["waiting_call"]
-    return _say_end(speaker, response, f"{words} {then} {WORDS['goodbye']}")
+    words = speaker.line("voucher_call.waiting", value=result.pool.value, place=result.place)
+    then = speaker.line("voucher_call.waiting_text" if rules.can_text(contact)
+                        else "voucher_call.waiting_call")
+    goodbye = speaker.line("voucher_call.goodbye")
+    return _say_end(speaker, response, f"{words} {then} {goodbye}")
 
 
 def _not_eligible_words(session: Session, contact: Contact) -> str:
-    return explain(current_app.extensions["brewline"], session, contact, EXPLAIN)
+    return explain(current_app.extensions["brewline"], session, contact,
+                   "voucher_call_explain")
 
 
 def _slowly(speaker: Speaker, parent, text: str | None) -> None:

@@ -16,6 +16,7 @@ from brewline.vouchers.claims import Issued, Outcome
 from brewline.vouchers.models import VoucherOffer, VoucherPool
 from flows.keywords import normalise
 from flows.model import Finished
+from flows.words import words
 
 # Replies to an offer, compared after flows.keywords.normalise.
 YES = frozenset({
@@ -36,34 +37,6 @@ OFFER_REPLIES = YES | THANKS | NO
 CHOICE = re.compile(r"^(?:voucher\s*|number\s*)?(\d{1,2})$")
 OFFER_LIFETIME = timedelta(days=30)
 
-WORDS = {
-    "offer_one": (
-        "As a thank-you for your time, we have a {value} for you. Reply VOUCHER to get "
-        "your code, or NO THANKS if you would rather not have it."),
-    "offer_many": (
-        "As a thank-you for your time, we have a voucher for you. Reply VOUCHER to choose "
-        "one, or NO THANKS if you would rather not have it."),
-    "event_offer": (
-        "Thank you for coming to Over a Brew. As a thank-you for your time, we have a "
-        "{value} for you. Reply VOUCHER to get your code, or NO THANKS if you would rather not."),
-    "choose": "Which voucher would you like? Reply with its number: {options}.",
-    "choose_again": "Sorry, we need just a number. Reply {options}.",
-    "waiting": (
-        "Thank you. Your {value} is on its way. We have run out for the moment, so you are "
-        "number {place} on our list. We will text your code as soon as we have more."),
-    "declined": "No problem, we will not send you a voucher. Thank you for your time.",
-    "not_started": (
-        "Vouchers are our way to thank you for answering our {total} short questions. Text "
-        "HELLO to start. We will send yours when you finish."),
-    "questions_left": (
-        "Vouchers are our thank-you for answering the questions. You have {left} left. "
-        "Text anything to carry on, and we will send yours when you finish."),
-    "last_step": "Nearly there! Reply to the last question, then we will send your voucher.",
-    "event_only": (
-        "We give vouchers to say thank you for coming to an Over a Brew session. If you "
-        "came and have not had one, please tell the organiser. They will sort it out."),
-    "none": "Sorry, we do not have any vouchers to give out at the moment.",
-}
 
 
 def on_voucher(ctx: Context) -> list[str]:
@@ -94,7 +67,7 @@ def on_reply(ctx: Context) -> list[str] | None:
     if plain in NO:
         claims.decline(ctx.session, ctx.contact, pools, ctx.now)
         offers.clear_offer(ctx.session, ctx.contact)
-        return [WORDS["declined"]]
+        return [words("vouchers.declined", ctx.language)]
     if plain in YES or plain in THANKS:
         return on_voucher(ctx)
     return None
@@ -110,8 +83,8 @@ def offer_after_flow(ctx: Context, turn: Turn) -> list[str]:
         return []
     offers.set_offer(ctx.session, ctx.contact, "offer", pools, ctx.now)
     if len(pools) == 1:
-        return [WORDS["offer_one"].format(value=pools[0].value)]
-    return [WORDS["offer_many"]]
+        return [words("vouchers.offer_one", ctx.language, value=pools[0].value)]
+    return [words("vouchers.offer_many", ctx.language)]
 
 
 def offer_for_event(runtime, session, contact, event_id: int, now) -> bool:
@@ -121,64 +94,71 @@ def offer_for_event(runtime, session, contact, event_id: int, now) -> bool:
         return False
     offers.set_offer(session, contact, "offer", pools, now)
     value = pools[0].value if len(pools) == 1 else "voucher"
-    outbox.add(runtime, session, contact.id, WORDS["event_offer"].format(value=value),
+    outbox.add(runtime, session, contact.id, words("vouchers.event_offer", contact.language, value=value),
                "voucher_offer", not_before=outbox.civil_time(runtime.settings, now),
                dedupe_key=f"voucher-offer:{event_id}:{contact.id}")
     return True
 
 
-def describe(result: Outcome) -> str:
+def describe(result: Outcome, language: str = "en") -> str:
     """What to text about a claim: the code, or the waiting-list place."""
     if isinstance(result, Issued):
-        return claims.code_text(result)
-    return WORDS["waiting"].format(value=result.pool.value, place=result.place)
+        return claims.code_text(result, language)
+    return words("vouchers.waiting", language, value=result.pool.value, place=result.place)
 
 
 def _claim(ctx: Context, pool: VoucherPool) -> str:
     offers.clear_offer(ctx.session, ctx.contact)
-    return describe(claims.claim(ctx.runtime, ctx.session, ctx.contact, pool, ctx.now))
+    return describe(claims.claim(ctx.runtime, ctx.session, ctx.contact, pool, ctx.now),
+                    ctx.language)
 
 
 def _ask_choice(ctx: Context, pools: list[VoucherPool]) -> str:
     offers.set_offer(ctx.session, ctx.contact, "choose", pools, ctx.now)
-    return WORDS["choose"].format(options=_options(pools))
+    return words("vouchers.choose", ctx.language, options=_options(pools, ctx.language))
 
 
 def _picked(ctx: Context, pools: list[VoucherPool], number: int) -> list[str]:
     if not 1 <= number <= len(pools):
-        return [WORDS["choose_again"].format(n=len(pools), options=_options(pools))]
+        return [words("vouchers.choose_again", ctx.language, n=len(pools),
+                      options=_options(pools, ctx.language))]
     return [_claim(ctx, pools[number - 1])]
 
 
-def _options(pools: list[VoucherPool]) -> str:
-    return ", ".join(f"{n} for a {p.value}" for n, p in enumerate(pools, start=1))
+def _options(pools: list[VoucherPool], language: str) -> str:
+    return ", ".join(words("vouchers.option", language, n=n, value=p.value)
+                     for n, p in enumerate(pools, start=1))
 
 
 def _again(ctx: Context) -> list[str]:
     """Asking again sends the same code (or waiting-list place) again."""
     rows = rules.claims(ctx.session, ctx.contact, "issued", "waiting")
-    return [describe(claims.outcome(ctx.session, row, again=True)) for row in rows]
+    return [describe(claims.outcome(ctx.session, row, again=True), ctx.language)
+            for row in rows]
 
 
-def explain(runtime, session, contact, words: dict = WORDS) -> str:
+def explain(runtime, session, contact, section: str = "vouchers") -> str:
     """A kind explanation of how to earn a voucher, from what the pools are tied to."""
     pools = session.scalars(select(VoucherPool).order_by(VoucherPool.id)).all()
     flow_ids = [p.flow_id for p in pools if p.flow_id]
     if flow_ids:
-        return _finish_flow_first(runtime, session, contact, flow_ids, words)
-    return words["event_only"] if pools else words["none"]
+        return _finish_flow_first(runtime, session, contact, flow_ids, section)
+    return words(f"{section}.event_only" if pools else f"{section}.none", contact.language)
 
 
-def _finish_flow_first(runtime, session, contact, flow_ids: list[str], words: dict) -> str:
+def _finish_flow_first(runtime, session, contact, flow_ids: list[str], section: str) -> str:
     wanted = conversations.set_of(runtime.flows, contact)
     flow_id = wanted if wanted in flow_ids else flow_ids[0]
     conversation = session.scalars(select(Conversation).where(
         Conversation.contact_id == contact.id, Conversation.flow_id == flow_id)).first()
     if conversation is None or conversation.status in ("new", "declined"):
-        return words["not_started"].format(total=runtime.flows.get(flow_id).total_questions)
+        return words(f"{section}.not_started", contact.language,
+                     total=runtime.flows.get(flow_id).total_questions)
     left = offers.questions_left(runtime, conversation)
     if left <= 0:
-        return words["last_step"]
-    return words["questions_left"].format(left=f"{left} question" + ("s" if left > 1 else ""))
+        return words(f"{section}.last_step", contact.language)
+    counted = words("vouchers.left_one" if left == 1 else "vouchers.left_many",
+                    contact.language, n=left)
+    return words(f"{section}.questions_left", contact.language, left=counted)
 
 

@@ -27,11 +27,11 @@ from brewline.vouchers.rules import (
     lock_pool,
     plural,
 )
+from flows.words import words
 
 log = logging.getLogger("brewline.vouchers")
 PURPOSE = "voucher"
 DEFAULT_LOW_STOCK = 10
-HOW_TO_USE = "Show this text at the till, or type the code in when you pay online."
 # Called with (pool name, codes left) once a pool drops to its low-stock threshold.
 LOW_STOCK: list[Callable[[str, int], None]] = []
 
@@ -176,20 +176,24 @@ def send_code(runtime: Runtime, session: Session, issued: Issued, not_before: da
     dedupe = f"voucher:{issued.claim.id}{':' + key if key else ''}"
     if session.scalar(select(Outbox.id).where(Outbox.dedupe_key == dedupe)):
         return None
-    return outbox.add(runtime, session, issued.claim.contact_id, code_text(issued), PURPOSE,
+    language = session.get(Contact, issued.claim.contact_id).language
+    return outbox.add(runtime, session, issued.claim.contact_id, code_text(issued, language),
+                      PURPOSE,
                       not_before=not_before, ref=f"voucher_claim:{issued.claim.id}",
                       dedupe_key=dedupe, direct_reply=direct_reply)
 
 
-def code_text(issued: Issued) -> str:
+def code_text(issued: Issued, language: str = "en") -> str:
     """The text that gives a person their code: value, code, PIN, expiry and how to use it."""
     pool, code = issued.pool, issued.code
-    parts = [f"Your thank-you from Over a Brew: a {pool.value}.", f"Code: {code.code}"]
+    parts = [words("voucher_code.thanks", language, value=pool.value),
+             words("voucher_code.code", language, code=code.code)]
     if code.pin:
-        parts.append(f"PIN: {code.pin}")
+        parts.append(words("voucher_code.pin", language, pin=code.pin))
     if code.expires_on:
-        parts.append(f"Use it by {long_date(code.expires_on)}.")
-    parts += [pool.how_to_use or HOW_TO_USE, "Text VOUCHER to get this again."]
+        parts.append(words("voucher_code.use_by", language, day=long_date(code.expires_on)))
+    parts += [pool.how_to_use or words("voucher_code.how_to_use", language),
+              words("voucher_code.again", language)]
     # One item a line, so nobody takes a full stop or a word for part of the code.
     return "\n".join(parts)
 

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import func, select
 
+from brewline.calls.twiml import VOICES
 from tests.conftest import ACCOUNT_SID, PHONE, Twilio
 
 OUR_NUMBER = "+447700900000"
@@ -24,12 +25,14 @@ class Twiml:
         self._check_it_is_kind()
 
     def _check_it_is_kind(self) -> None:
-        """Rules every call answer keeps: words before any hang-up, slow UK English."""
+        """Rules every call answer keeps: words before any hang-up, slowly, in one of our
+        voices (UK English unless the person chose another language)."""
         tags = self.verbs
         if "Hangup" in tags:
             assert "Say" in tags[:tags.index("Hangup")], "a hang-up without words before it"
+        voices = {(v.name, v.language) for v in VOICES.values()}
         for say in self.root.iter("Say"):
-            assert (say.get("voice"), say.get("language")) == ("Polly.Amy-Neural", "en-GB")
+            assert (say.get("voice"), say.get("language")) in voices
             assert say.find("prosody").get("rate") in ("90%", "75%", "60%")
 
     @property
@@ -56,6 +59,13 @@ class Twiml:
     def redirect(self) -> str | None:
         found = self.root.find("Redirect")
         return found.text if found is not None else None
+
+    @property
+    def languages(self) -> set[tuple[str | None, str | None]]:
+        """(voice, language) of every <Say>, and (None, language) of every <Gather>."""
+        return ({(s.get("voice"), s.get("language")) for s in self.root.iter("Say")}
+                | {(None, g.get("language")) for g in self.root.iter("Gather")
+                   if g.get("language")})
 
     @property
     def verbs(self) -> list[str]:

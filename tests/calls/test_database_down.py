@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from brewline.calls.models import Call
-from brewline.calls.words import VOICE
+from flows.words import words as catalogue_words
 from brewline.delivery import spool
 from brewline.delivery.models import Message, Outbox
 from brewline.people.models import Contact
@@ -40,7 +40,7 @@ def down(broken_runtime) -> Twilio:
 
 def is_sorry(twiml: Twiml) -> bool:
     """Our words for an outage, said in full, then a pause and a hang-up."""
-    return twiml.said == VOICE["database_down"] and twiml.verbs[-2:] == ["Pause", "Hangup"]
+    return twiml.said == catalogue_words("voice.database_down") and twiml.verbs[-2:] == ["Pause", "Hangup"]
 
 
 def transcribe(twilio, call_sid: str, recording_sid: str = RECORDING, text: str = WORDS):
@@ -66,7 +66,7 @@ def spooled(runtime) -> int:
 
 
 def test_the_words_say_sorry_that_nothing_is_lost_to_ring_later_or_carry_on_by_text():
-    words = VOICE["database_down"]
+    words = catalogue_words("voice.database_down")
     assert "sorry" in words and "cannot take answers just at the moment" in words
     assert "Nothing you have told us so far is lost" in words
     assert "ring this number again a little later" in words

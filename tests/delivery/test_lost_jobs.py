@@ -1,6 +1,8 @@
 """No due row waits for its "queued" marker: early jobs, lost jobs, dead workers (#12)."""
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 from rq import SimpleWorker
@@ -99,3 +101,25 @@ def test_a_send_job_run_by_rq_sends_its_batch_and_leaves_no_alive_key(sender, fa
     assert sorted(m["Body"] for m in fake.messages) == ["text 0", "text 1", "text 2"]
     assert {row(sender, i).status for i in ids} == {"sent"}
     assert sender.redis.keys(leases.ALIVE_KEY.format("*")) == []
+
+
+def test_a_send_job_run_by_rq_is_marked_alive_under_its_own_id_while_it_sends(sender, fake):
+    row_id = a_text(sender, a_contact(sender))
+    job = marker(sender, row_id)
+    fake.delay = 0.5  # Twilio is slow, so the job is seen running
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set() and not seen:
+            seen.extend(sender.redis.keys(leases.ALIVE_KEY.format("*")))
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    SimpleWorker([sender.queue], connection=sender.redis).work(burst=True)
+    stop.set()
+    watcher.join()
+
+    assert seen == [leases.ALIVE_KEY.format(job).encode()]
+    assert row(sender, row_id).status == "sent"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from brewline.delivery import spool
 from brewline.delivery.models import Message, Outbox
 from brewline.platform.runtime import Runtime
-from brewline.texts.wording import REPLIES
+from brewline.texts.wording import own_reply
 from brewline.web.app import create_app
 from tests.conftest import PHONE, Twilio
 from tests.texts.test_sms_webhook import replies
@@ -30,7 +30,7 @@ def inbound_bodies(runtime) -> list[str]:
 
 
 def test_a_text_while_the_database_is_down_gets_a_holding_reply_and_is_spooled(broken, runtime):
-    assert replies(broken.text("hi")) == [REPLIES["holding"]]
+    assert replies(broken.text("hi")) == [own_reply("holding")]
     assert runtime.redis.llen(spool.KEY) == 1
     assert inbound_bodies(runtime) == []
 
@@ -49,7 +49,7 @@ def test_spooled_texts_are_handled_in_order_once_the_database_is_back(broken, ru
 
 def test_a_text_arriving_while_others_wait_in_the_spool_queues_behind_them(broken, twilio, runtime):
     replies(broken.text("hi"))
-    assert replies(twilio.text("yes")) == [REPLIES["holding"]]
+    assert replies(twilio.text("yes")) == [own_reply("holding")]
     spool.drain(runtime)
     assert inbound_bodies(runtime) == ["hi", "yes"]
     assert replies(twilio.text("Tea"))[0].startswith("Question 2 of 5")
@@ -74,7 +74,7 @@ def test_draining_while_the_database_is_still_down_keeps_everything(broken, sett
 def test_with_redis_down_too_the_text_is_kept_in_a_file_and_drained(settings, runtime):
     both_down = Runtime(settings.with_(database_url=NOWHERE, redis_url="redis://127.0.0.1:1/0"))
     twilio = Twilio(create_app(runtime=both_down).test_client())
-    assert replies(twilio.text("hi", sender=PHONE)) == [REPLIES["holding"]]
+    assert replies(twilio.text("hi", sender=PHONE)) == [own_reply("holding")]
     both_down.close()
     assert len(list((settings.instance_dir / "spool").glob("*.json"))) == 1
     assert spool.drain(runtime) == 1

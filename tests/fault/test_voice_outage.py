@@ -10,7 +10,7 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from brewline.calls.models import Call
-from brewline.calls.words import VOICE
+from flows.words import words as catalogue_words
 from brewline.surveys.models import Answer
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL
 from tests.fault.conftest import free_port, wait_until
@@ -70,12 +70,12 @@ def test_a_spoken_answer_and_callbacks_during_an_outage_are_kept_and_applied_onc
     sorry = turn(port, record.get("action"), RecordingSid=RECORDING, RecordingDuration="17",
                  RecordingUrl=f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}"
                               f"/Recordings/{RECORDING}")
-    assert said(sorry) == VOICE["database_down"] and sorry[-1].tag == "Hangup"
+    assert said(sorry) == catalogue_words("voice.database_down") and sorry[-1].tag == "Hangup"
     assert post(port, "/twilio/call-status", CallSid=CALL, CallStatus="completed")[0] == 200
     assert post(port, "/twilio/recording", CallSid=CALL, RecordingSid=RECORDING,
                 TranscriptionStatus="completed", TranscriptionText=WORDS)[0] == 200
     another = turn(port, "/twilio/voice", sid="CA" + "5" * 32)  # they ring straight back
-    assert said(another) == VOICE["database_down"]
+    assert said(another) == catalogue_words("voice.database_down")
     proxy.start()
     found = wait_until(lambda: kept_answer(runtime), 30, "the spoken answer being kept")
     assert found == (RECORDING, 17, WORDS)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from brewline.delivery.models import Message
-from brewline.texts.wording import REPLIES
+from brewline.texts.wording import own_reply
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 from tests.fault.conftest import free_port, wait_until
 
@@ -94,7 +94,7 @@ def test_texts_while_the_database_is_unreachable_get_a_holding_reply_and_are_han
     proxy.cut()
     for n, words in enumerate(["yes", "Tea, chat and being heard", "More buses"], start=2):
         status, body = post_text(port, phone, words, "SM" + str(n) * 32)
-        assert (status, twiml_texts(body)) == (200, [REPLIES["holding"]])
+        assert (status, twiml_texts(body)) == (200, [own_reply("holding")])
     proxy.start()
     wait_until(lambda: len(fake_twilio.messages) >= 3, 40, "the held replies being sent")
     with runtime.store.transaction() as session:

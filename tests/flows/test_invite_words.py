@@ -7,8 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.invites import (
-    SPOKEN,
-    TEXTS,
     EventWords,
     clock,
     ordinal,
@@ -24,6 +22,7 @@ from flows.invites import (
     when,
 )
 from flows.readability import check_text, encoding
+from flows.words import catalogues, words
 
 LONDON = ZoneInfo("Europe/London")
 EVENT = EventWords(
@@ -89,6 +88,11 @@ def test_the_invite_says_who_we_are_what_when_where_and_how_to_reply():
         assert part in text
 
 
+TEXTS = sorted(k.partition(".")[2] for k in catalogues()["en"].lines if k.startswith("invites."))
+SPOKEN = sorted(k.partition(".")[2] for k in catalogues()["en"].lines
+                if k.startswith("event_calls."))
+
+
 @pytest.mark.parametrize("key", sorted(set(TEXTS) - {"survey_reminder"}))
 def test_every_event_text_is_plain_gsm7_and_at_most_two_segments(key):
     text = render(key, EVENT, relative="tomorrow at 2pm")
@@ -143,5 +147,6 @@ def test_every_reminder_call_text_is_plain_and_short_sentences(key):
 def test_the_reminder_call_says_what_when_where_and_the_keys():
     said = render_spoken("reminder_call", EVENT, "tomorrow, Thursday the 26th of June, at two")
     assert EVENT.title in said and EVENT.where in said and "tomorrow, Thursday the 26th" in said
-    assert "press star" in SPOKEN["reminder_call_keys"] and "press 2" in SPOKEN["reminder_call_keys"]
+    keys = words("event_calls.reminder_call_keys")
+    assert "press star" in keys and "press 2" in keys
     assert render_spoken("reminder_voicemail", EVENT, "on Thursday").endswith("Goodbye.")

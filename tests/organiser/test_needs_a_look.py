@@ -327,6 +327,7 @@ def test_texts_twilio_has_not_taken_yet_are_counted_as_still_being_tried(signed_
     assert "Not sent yet. Twilio is having a fault on its side" in trying
     assert "for up to 2 hours" in trying and "You do not need to do anything" in trying
     assert "None." in _section(_page(signed_in), "failed")
+    assert "2 texts or calls Twilio has not taken yet" in signed_in.get("/").get_data(as_text=True)
     fake.recover()
     assert deliver(runtime, invites[ann], now=utcnow() + timedelta(minutes=1)) == "sent"
     assert "Still trying to send (1)" in _section(_page(signed_in), "trying")

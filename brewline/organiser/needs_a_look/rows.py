@@ -41,6 +41,12 @@ RECENT = timedelta(days=30)
 UNKNOWN_ROWS = Outbox.status == "unknown"
 FAILED_ROWS = or_(Outbox.status == "failed",
                   and_(Outbox.status == "sent", Outbox.delivery.in_(UNDELIVERED)))
+def _still_trying_rows(now: datetime):
+    """Rows waiting to be tried again after Twilio failed to take them (a filter)."""
+    return and_(Outbox.status == "pending", Outbox.not_before >= now - RECENT,
+                Outbox.error.like(f"{explained.TRYING_AGAIN}%"))
+
+
 NO_TEXTS = and_(Contact.cannot_text.is_(True), Contact.phone_only.is_(False),
                 Contact.phone.is_not(None), Contact.opted_out_at.is_(None))
 
@@ -117,7 +123,9 @@ def counts(session: Session, now: datetime) -> dict[str, int]:
     return {"unknown": session.scalar(_problem_rows(rows, UNKNOWN_ROWS, now)),
             "failed": session.scalar(_problem_rows(rows, FAILED_ROWS, now)),
             "no_texts": session.scalar(select(func.count(Contact.id)).where(NO_TEXTS)),
-            "scheduled": scheduled.count_needing_a_look(session, now, now - RECENT)}
+            "scheduled": scheduled.count_needing_a_look(session, now, now - RECENT),
+            "trying": session.scalar(select(func.count(Outbox.id))
+                                     .where(_still_trying_rows(now)))}
 
 
 def find(session: Session, now: datetime, limit: int = SHOWN) -> Found:
@@ -136,9 +144,7 @@ def still_trying(session: Session, now: datetime) -> list[StillTrying]:
     found: dict[str, StillTrying] = {}
     for error, count, since in session.execute(
             select(Outbox.error, func.count(Outbox.id), func.min(Outbox.retrying_since))
-            .where(Outbox.status == "pending", Outbox.not_before >= now - RECENT,
-                   Outbox.error.like(f"{explained.TRYING_AGAIN}%"))
-            .group_by(Outbox.error)):
+            .where(_still_trying_rows(now)).group_by(Outbox.error)):
         why = explained.still_trying("pending", error)
         before = found.get(why)
         if before:

@@ -31,7 +31,8 @@ HAND_TAGGED = "buses"  # one theme an organiser already gave by hand, with what 
 
 
 @click.command("demo")
-@click.option("--year", type=click.IntRange(2000, 2100), help="The year to fill (default: this one).")
+@click.option("--year", type=click.IntRange(2000, 2100),
+              help="The year to fill (default: this one).")
 @click.option("--force", is_flag=True, help="Add the demo data even if there are people already.")
 @with_appcontext
 def demo(year: int | None, force: bool) -> None:
@@ -66,13 +67,15 @@ def _flow(flows):
 
 
 def _moment(year: int, rng: random.Random) -> datetime:
-    return datetime(year, 1, 1, 9, tzinfo=UTC) + timedelta(days=rng.randrange(360), minutes=rng.randrange(600))
+    return datetime(year, 1, 1, 9, tzinfo=UTC) + timedelta(days=rng.randrange(360),
+                                                          minutes=rng.randrange(600))
 
 
 def _people(db, year: int, rng: random.Random) -> list[Contact]:
     taken = set(db.scalars(select(Contact.phone).where(Contact.phone.like("+447700900%"))))
     free = [DRAMA.format(n) for n in range(1000) if DRAMA.format(n) not in taken][:PEOPLE]
-    people = [Contact(phone=phone, source="demo", created_at=datetime(year, 1, 1, tzinfo=UTC)) for phone in free]
+    people = [Contact(phone=phone, source="demo", created_at=datetime(year, 1, 1, tzinfo=UTC))
+              for phone in free]
     db.add_all(people)
     db.flush()
     for person in people:

@@ -60,7 +60,7 @@ class ThemeAction(Base):
     theme: Mapped[str] = mapped_column(String(80), index=True)
     what: Mapped[str] = mapped_column(Text)
     done_on: Mapped[date] = mapped_column(Date)
-    done_by: Mapped[str] = mapped_column(String(120))  # a team or organisation, not a person's number
+    done_by: Mapped[str] = mapped_column(String(120))  # a team or organisation, not a person
     changed: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

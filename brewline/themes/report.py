@@ -87,7 +87,8 @@ def build(session: Session, org: str, year: int, now: datetime) -> Report:
 
 
 def _bounds(year: int) -> tuple[datetime, datetime]:
-    return (datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc))
+    return (datetime(year, 1, 1, tzinfo=timezone.utc),
+            datetime(year + 1, 1, 1, tzinfo=timezone.utc))
 
 
 def _naive(moment: datetime) -> datetime:

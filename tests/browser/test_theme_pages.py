@@ -58,7 +58,8 @@ def test_an_organiser_accepts_two_themes_links_an_action_and_downloads_the_repor
     page.get_by_label("When").fill(f"{YEAR}-09-01")
     page.get_by_label("Who did it").fill("The community team")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status").first).to_contain_text("Saved what was done about first theme")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Saved what was done about first theme")
     no_serious_axe_violations(page)
 
     page.get_by_role("link", name="Yearly report").click()

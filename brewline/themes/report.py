@@ -7,7 +7,7 @@ Never a phone number, a name or a voucher code; any count from 1 to 4 people is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -68,7 +68,6 @@ class Report:
     other_answers: int  # answers in themes given by fewer than 5 people
     next_sessions: int
     next_date: date | None
-    extra: dict = field(default_factory=dict)
 
 
 def build(session: Session, org: str, year: int, now: datetime) -> Report:
@@ -91,19 +90,19 @@ def _bounds(year: int) -> tuple[datetime, datetime]:
             datetime(year + 1, 1, 1, tzinfo=timezone.utc))
 
 
-def _naive(moment: datetime) -> datetime:
+def _utc(moment: datetime) -> datetime:
     # The database takes times with their zone (stored as UTC on every back-end).
     return moment.astimezone(timezone.utc)
 
 
 def _answer_people(start: datetime, end: datetime):
-    return select(Answer.contact_id).where(Answer.created_at >= _naive(start),
-                                           Answer.created_at < _naive(end))
+    return select(Answer.contact_id).where(Answer.created_at >= _utc(start),
+                                           Answer.created_at < _utc(end))
 
 
 def _room_people(start: datetime, end: datetime):
     return (select(Attendance.contact_id).join(Event, Event.id == Attendance.event_id)
-            .where(Event.starts_at >= _naive(start), Event.starts_at < _naive(end)))
+            .where(Event.starts_at >= _utc(start), Event.starts_at < _utc(end)))
 
 
 def _people(session: Session, start: datetime, end: datetime) -> int:
@@ -132,13 +131,13 @@ def _came_by_phone(session: Session, start: datetime, end: datetime) -> int:
 
 def _sessions(session: Session, start: datetime, until: datetime) -> int:
     return session.scalar(select(func.count(Event.id)).where(
-        Event.status != "cancelled", Event.starts_at >= _naive(start),
-        Event.starts_at < _naive(until))) or 0
+        Event.status != "cancelled", Event.starts_at >= _utc(start),
+        Event.starts_at < _utc(until))) or 0
 
 
 def _upcoming(session: Session, now: datetime) -> list[date]:
     return [when.date() for when in session.scalars(
-        select(Event.starts_at).where(Event.status != "cancelled", Event.starts_at >= _naive(now))
+        select(Event.starts_at).where(Event.status != "cancelled", Event.starts_at >= _utc(now))
         .order_by(Event.starts_at))]
 
 
@@ -146,8 +145,8 @@ def _vouchers(session: Session, start: datetime, end: datetime) -> tuple[int, st
     rows = session.execute(
         select(VoucherPool.value, func.count(VoucherClaim.id))
         .join(VoucherPool, VoucherPool.id == VoucherClaim.pool_id)
-        .where(VoucherClaim.status == "issued", VoucherClaim.issued_at >= _naive(start),
-               VoucherClaim.issued_at < _naive(end)).group_by(VoucherPool.value)).all()
+        .where(VoucherClaim.status == "issued", VoucherClaim.issued_at >= _utc(start),
+               VoucherClaim.issued_at < _utc(end)).group_by(VoucherPool.value)).all()
     total = sum((Decimal(m.group(1)) * n for value, n in rows
                  if (m := POUNDS.search(value or ""))), Decimal(0))
     return sum(n for _, n in rows), f"£{total:,.2f}".replace(".00", "")
@@ -157,12 +156,12 @@ def _themes(session: Session, start: datetime, end: datetime) -> tuple[list[Them
     rows = session.execute(
         select(AnswerTag.theme, func.count(Answer.id), func.count(distinct(Answer.contact_id)))
         .join(Answer, Answer.id == AnswerTag.answer_id)
-        .where(Answer.created_at >= _naive(start), Answer.created_at < _naive(end))
+        .where(Answer.created_at >= _utc(start), Answer.created_at < _utc(end))
         .group_by(AnswerTag.theme)).all()
     did = done.by_theme(session, start.date(), date(start.year, 12, 31))
     big = sorted((r for r in rows if r[2] >= SMALLEST), key=lambda r: (-r[1], r[0]))
     themes = [Theme(name, answers, Count(people),
-                    quotes.consented(session, name, _naive(start), _naive(end)),
+                    quotes.consented(session, name, _utc(start), _utc(end)),
                     [Done(a.what, a.done_on, a.done_by, a.changed) for a in did.get(name, [])])
               for name, answers, people in big]
     return themes, sum(r[1] for r in rows if r[2] < SMALLEST)

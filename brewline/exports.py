@@ -43,7 +43,8 @@ def _answers(session: Session, include_phone: bool, flow: str | None = None,
             "flow": answer.flow_id, "flow_version": answer.flow_version,
             "question_id": answer.question_id, "question": answer.question_text,
             "answer": answer.text, "value": answer.value, "skipped": answer.skipped,
-            "channel": answer.channel, "recording_url": answer.recording_url,
+            "channel": answer.channel, "answer_language": answer.language,
+            "recording_url": answer.recording_url,
             "transcript": answer.transcript, "time": answer.created_at.isoformat()}
 
 
@@ -139,7 +140,7 @@ DELIVERY_COLUMNS = ("delivery", "delivery_problem", "delivery_reported")
 # its header. tests/test_exports.py checks them against a row of each table.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "answers": ("flow", "flow_version", "question_id", "question", "answer", "value", "skipped",
-                "channel", "recording_url", "transcript", "time"),
+                "channel", "answer_language", "recording_url", "transcript", "time"),
     "contacts": ("name", "language", "source", "created", "opted_out", "phone_only", "tags",
                  "invites"),
     "messages": ("direction", "channel", "body", "media_count", "status", "time")

@@ -18,6 +18,9 @@ RSVP_WORDS: dict[str, frozenset[str]] = {
         "im coming", "i am coming", "coming", "count me in", "see you there", "yes definitely",
         "sounds good", "lovely", "yes ill be there", "yes i will be there", "i would love to",
         "id love to", "love to", "👍", "✅", "👌", "🙋", "🙋‍♀️", "🙋‍♂️", "😀", "🙂", "😊",
+        # In the other languages Brewline speaks (the texts ask for YES, but people write
+        # their own word): Polish, Arabic.
+        "tak", "tak przyjdę", "przyjdę", "نعم", "أجل", "سأحضر",
     }),
     "no": frozenset({
         "no", "n", "nope", "nah", "no thanks", "no thank you", "not this time", "sorry no",
@@ -26,12 +29,14 @@ RSVP_WORDS: dict[str, frozenset[str]] = {
         "i cannot come", "not coming", "im not coming", "i am not coming", "wont be there",
         "i wont be there", "i will not be there", "cant go", "i cant go", "unable to come",
         "not able to come", "im busy that day", "👎", "❌",
+        "nie", "nie mogę", "nie przyjdę", "لا", "لن أحضر", "لا أستطيع",
     }),
     "maybe": frozenset({
         "maybe", "might", "might come", "i might come", "i might", "might do", "possibly",
         "perhaps", "not sure", "im not sure", "unsure", "dont know yet", "i dont know yet",
         "dont know", "i dont know", "not sure yet", "hopefully", "probably", "maybe yes",
         "i will try", "ill try", "will try", "i hope so", "hope so", "🤔", "🤷", "🤷‍♀️", "🤷‍♂️",
+        "może", "moze", "nie wiem", "ربما", "لا أعرف",
     }),
 }
 # Polite words people add around an answer ("yes please, thanks x"): ignored when matching.

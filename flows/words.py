@@ -53,6 +53,7 @@ class Catalogue:
     also_called: tuple[str, ...] = ()  # more names people use for it ("po polsku")
     # Days, months and how a time is written ("dziś, 14:00"); empty: English's own words.
     calendar: Mapping[str, object] = field(default_factory=dict)
+    goodbye: str = "Goodbye."  # a call's last words, left off when the call goes on
 
     @property
     def names(self) -> frozenset[str]:
@@ -155,4 +156,5 @@ def _load(path: Path) -> Catalogue:
                      english_name=data["english_name"], direction=data.get("direction", "ltr"),
                      checked=bool(data.get("checked_by_fluent_speaker")), lines=lines,
                      also_called=tuple(data.get("also_called") or ()),
-                     calendar=data.get("calendar") or {})
+                     calendar=data.get("calendar") or {},
+                     goodbye=str(data.get("goodbye") or "Goodbye."))

@@ -6,6 +6,7 @@ import threading
 from typing import Callable
 
 from brewline.delivery import spool, sweeper
+from brewline.platform.database import DATABASE_DOWN
 from brewline.platform.runtime import Runtime
 from brewline.privacy import retention
 from brewline.surveys import answer_window, reminders
@@ -36,9 +37,26 @@ def start(runtime: Runtime, stop: threading.Event) -> None:
 
 
 def _repeat(runtime: Runtime, stop: threading.Event, tasks: list[Task], seconds: float) -> None:
+    waiting: set[str] = set()  # tasks that found the database away, and said so once
     while not stop.wait(seconds):
         for task in tasks:
-            try:
-                task(runtime)
-            except Exception:
-                log.exception("%s failed; trying again later", task.__name__)
+            _run(runtime, task, waiting)
+
+
+def _run(runtime: Runtime, task: Task, waiting: set[str]) -> None:
+    """Run a task once; a database that is away gets one plain line until it is back."""
+    name = task.__name__
+    try:
+        task(runtime)
+    except DATABASE_DOWN as exc:
+        if name not in waiting:
+            waiting.add(name)
+            log.warning("%s: the database is not answering (%s); trying again every "
+                        "sweep", name, type(exc.orig or exc).__name__)
+        return
+    except Exception:
+        log.exception("%s failed; trying again later", name)
+        return
+    if name in waiting:
+        waiting.discard(name)
+        log.warning("%s: the database answers again", name)

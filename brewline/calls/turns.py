@@ -29,7 +29,7 @@ from brewline.surveys.models import Conversation
 from flows.engine import KEY_INTENTS, current_question
 from flows.keywords import classify, normalise
 from flows.model import Ask, Recording, Reply, Say, Start, State, TimedOut
-from flows.words import words
+from flows.words import catalogues, words
 
 CHANNEL = "voice"
 MACHINE = re.compile(r"^(machine_|fax)")
@@ -134,7 +134,9 @@ def _after_finish(turn: CallTurn, lines: list[str]) -> str:
         target = hook(turn)
         if target is not None:
             # The thank-you, then whatever comes next says goodbye itself.
-            return carry_on(turn.speaker, [without_goodbye(line) for line in lines], target)
+            word = catalogues().get(turn.speaker.language, catalogues()["en"]).goodbye
+            return carry_on(turn.speaker, [without_goodbye(line, word) for line in lines],
+                            target)
     return goodbye(turn.speaker, lines)
 
 

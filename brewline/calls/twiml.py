@@ -210,6 +210,7 @@ def carry_on(speaker: Speaker, lines: list[str], target: str) -> str:
     return str(response)
 
 
-def without_goodbye(text: str) -> str:
-    """`text` without a closing "Goodbye.", for when the call goes on after it."""
-    return re.sub(r"\s*Goodbye\.?\s*$", "", text)
+def without_goodbye(text: str, word: str = "Goodbye.") -> str:
+    """`text` without its closing goodbye ("Goodbye.", "Do widzenia."), for when the call
+    goes on after it."""
+    return re.sub(rf"\s*{re.escape(word.rstrip('.'))}\.?\s*$", "", text)

@@ -5,7 +5,11 @@ group (whose app, made by Flask's CLI, wires every capability before a command r
 """
 from __future__ import annotations
 
+import os
+import sys
+
 import click
+from sqlalchemy.exc import DBAPIError
 
 from brewline.cli import (
     broadcast,
@@ -16,6 +20,7 @@ from brewline.cli import (
     events,
     export,
     flows,
+    no_database,
     processes,
     report,
     users,
@@ -40,5 +45,15 @@ def build() -> click.Group:
 
 
 def main() -> None:
-    """Entry point of the `brewline` console script."""
-    build()(prog_name="brewline")
+    """Entry point of the `brewline` console script: a plain line, never a traceback,
+    for a missing or unreachable database, and a quiet stop on Ctrl-C."""
+    group = build()
+    try:
+        no_database.refuse_if_missing(sys.argv[1:])
+        group(prog_name="brewline")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except DBAPIError as exc:
+        from brewline.platform.settings import from_env
+
+        no_database.explain(exc, os.environ.get("DATABASE_URL") or from_env().database_url)

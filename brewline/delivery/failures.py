@@ -11,6 +11,7 @@ from urllib3.exceptions import NewConnectionError
 from brewline.delivery import outbox, stopping
 from brewline.delivery.backoff import gives_up, retry_delay, retry_for
 from brewline.delivery.claiming import Claim, settle
+from brewline.delivery.explained import TRYING_AGAIN
 from brewline.delivery.models import Outbox
 from brewline.delivery.twilio_rest import (
     CannotReceive,
@@ -44,14 +45,14 @@ def _retry(runtime: Runtime, claim: Claim, exc: SendError) -> str:
             return "failed"
         delay = retry_delay(row.attempts, getattr(exc, "retry_after", None))
         row.status, row.claimed_at, row.lease_until = "pending", None, None
-        row.retrying_since, row.error = since, f"trying again: {exc}"[:300]
+        row.retrying_since, row.error = since, f"{TRYING_AGAIN}{exc}"[:300]
         row.not_before = now + timedelta(seconds=delay)
         outbox.queue_after_commit(runtime, session, row.id, row.not_before)
         return "retry"
     return settle(runtime, claim, change)
 
 
-def gave_up(tries: int, over: timedelta, exc: SendError) -> str:
+def gave_up(tries: int, over: timedelta, exc: SendError | str) -> str:
     """The error kept on a row we stopped trying (explained.py puts it in plain words)."""
     return f"gave up after {tries} tries in {round(over.total_seconds() / 60)} minutes: {exc}"[:300]
 
@@ -60,7 +61,17 @@ def _transient(runtime: Runtime, claim: Claim, exc: TransientError) -> str:
     """A 5xx or refused connection is safe to retry; a lost reply is not (see the top)."""
     if exc.status is not None or _never_connected(exc):
         return _retry(runtime, claim, exc)
-    return "unknown"  # stays "sending": the sweeper asks Twilio once the lease is over
+    return settle(runtime, claim, _lost_reply(claim, exc))
+
+
+def _lost_reply(claim: Claim, exc: SendError):
+    """The row stays "sending": once its lease is over the sweeper asks Twilio, and sends it
+    again only if Twilio never had it, for as long as retry_for() from the first loss."""
+    def change(session: Session, row: Outbox) -> str:
+        row.retrying_since = row.retrying_since or claim.claimed_at
+        row.error = f"{TRYING_AGAIN}{exc}"[:300]
+        return "unknown"
+    return change
 
 
 def _never_connected(exc: Exception) -> bool:

@@ -13,7 +13,10 @@ from typing import Callable
 from sqlalchemy import and_, or_, select, update
 
 from brewline.delivery import clients, leases, outbox
+from brewline.delivery.backoff import gives_up, retry_for
 from brewline.delivery.claiming import ADDRESSLESS, release
+from brewline.delivery.explained import TRYING_AGAIN
+from brewline.delivery.failures import gave_up
 from brewline.delivery.models import Outbox
 from brewline.delivery.sending import record_sent
 from brewline.delivery.twilio_rest import SendError
@@ -54,12 +57,12 @@ def settle_stale(runtime: Runtime, now: datetime | None = None) -> dict[str, int
                 Outbox.lease_until.is_(None), Outbox.claimed_at < now - leases.lease(runtime))))))
     counts: dict[str, int] = {}
     for row_id, claimed_at in stale:
-        outcome = _settle_one(runtime, row_id, claimed_at)
+        outcome = _settle_one(runtime, row_id, claimed_at, now)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
 
-def _settle_one(runtime: Runtime, row_id: int, claimed_at: datetime) -> str:
+def _settle_one(runtime: Runtime, row_id: int, claimed_at: datetime, now: datetime) -> str:
     with runtime.store.transaction() as session:
         row = session.get(Outbox, row_id)
         phone = session.get(Contact, row.contact_id).phone if row else None
@@ -74,7 +77,20 @@ def _settle_one(runtime: Runtime, row_id: int, claimed_at: datetime) -> str:
         return "unsettled"
     if sid:
         return "sent" if record_sent(runtime, row_id, sid, claimed_at) else "skipped"
+    if row.retrying_since and gives_up(row.retrying_since, now, retry_for(runtime)):
+        return _give_up(runtime, row, claimed_at, now)
     return release(runtime, row_id, claimed_at)
+
+
+def _give_up(runtime: Runtime, row: Outbox, claimed_at: datetime, now: datetime) -> str:
+    """Twilio never had it, and replies have been lost for as long as we try: stop."""
+    error = gave_up(row.attempts, now - row.retrying_since,
+                    (row.error or "").removeprefix(TRYING_AGAIN))
+    with runtime.store.transaction() as session:
+        session.execute(update(Outbox).where(
+            Outbox.id == row.id, Outbox.status == "sending", Outbox.claimed_at == claimed_at)
+            .values(status="failed", error=error))
+    return "failed"
 
 
 def _give_up_unknown(runtime: Runtime, row_id: int, claimed_at: datetime) -> str:

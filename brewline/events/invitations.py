@@ -46,6 +46,15 @@ class Plan:
         return self.worded.get(self.language_of.get(contact_id, "en"),
                                (self.text, self.call_text))
 
+    def texted_in(self) -> dict[str, int]:
+        """How many people get the text in each language other than English."""
+        found: dict[str, int] = {}
+        for cid in self.texts:
+            language = self.language_of.get(cid, "en")
+            if language != "en":
+                found[language] = found.get(language, 0) + 1
+        return found
+
     @property
     def errors(self) -> list[Finding]:
         return errors_in(self.findings)

@@ -15,7 +15,16 @@ from pathlib import Path
 
 from flask import Flask
 
-from brewline.organiser import auth, dates, overview, vouchers, we_did, yearly_report
+from brewline.organiser import (
+    auth,
+    dates,
+    guard,
+    languages,
+    overview,
+    vouchers,
+    we_did,
+    yearly_report,
+)
 from brewline.organiser.answers import page as answers
 from brewline.organiser.answers import themes as answer_themes
 from brewline.organiser.contacts import page as contacts
@@ -26,6 +35,7 @@ from brewline.organiser.question_sets import editor as question_set_editor
 from brewline.organiser.question_sets import page as question_sets
 from brewline.organiser.simulator import page as simulator
 from brewline.platform import hooks
+from brewline.platform.database import DATABASE_DOWN
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -38,6 +48,9 @@ def register(app: Flask) -> None:
                  yearly_report):
         app.register_blueprint(page.bp)
     dates.register(app)
+    for error in DATABASE_DOWN:
+        app.register_error_handler(error, guard.database_down)
+    languages.register(app)
     hooks.add(overview.NOTICES, ("overview_problems.html", needs_a_look.counts))
     hooks.add(overview.PANELS, ("overview_events.html", invites.upcoming))
     hooks.add(overview.PANELS, ("overview_vouchers.html", vouchers.stock))

@@ -46,6 +46,16 @@ def page_error(status: int, title: str, message: str):
     return render_template("error.html", title=title, message=message), status
 
 
+def database_down(_error):
+    """A page that cannot reach the database says so, and what goes on meanwhile (the
+    webhooks never get here: they keep what comes in, in the spool)."""
+    return page_error(503, "The database is not answering",
+                      "Brewline cannot reach its database just now, so this page cannot "
+                      "be shown. Texts and calls that come in meanwhile are kept, people "
+                      "get a short holding reply, and everything is dealt with once the "
+                      "database is back. Try this page again in a minute.")
+
+
 def check_csrf():
     """before_request: refuse unsafe requests without this session's token."""
     if request.method in UNSAFE and not _csrf_ok():

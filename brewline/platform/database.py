@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from brewline.platform.database_limits import DatabaseLimits, bound_postgres, postgres_kwargs
 from brewline.platform.writer_lock import writer_lock
 
 # What "the database is unreachable" looks like from SQLAlchemy.
@@ -54,25 +55,41 @@ def normalise_url(database_url: str) -> str:
     return database_url
 
 
-def make_engine(database_url: str, **kwargs: Any) -> Engine:
-    """An engine tuned for the back-end: SQLite gets WAL and write-serialising BEGINs."""
+def make_engine(database_url: str, limits: DatabaseLimits | None = None,
+                **kwargs: Any) -> Engine:
+    """An engine tuned for the back-end: SQLite gets WAL and write-serialising BEGINs.
+
+    With `limits`, a database that hangs fails within them, as if it were down
+    (migrations pass none: they may rightly take long)."""
     database_url = normalise_url(database_url)
     if database_url.startswith("sqlite"):
-        engine = create_engine(database_url, connect_args={"timeout": 30}, **kwargs)
-        event.listen(engine, "connect", _sqlite_connect)
+        wait = limits.statement if limits else 30.0
+        engine = create_engine(database_url, connect_args={"timeout": wait}, **kwargs)
+        event.listen(engine, "connect", _sqlite_connector(wait))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(database_url, pool_pre_ping=True, **kwargs)
+    if limits is None:
+        return create_engine(database_url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(database_url, pool_pre_ping=True,
+                           **(postgres_kwargs(limits) | kwargs))
+    bound_postgres(engine, limits)
+    return engine
 
 
-def _sqlite_connect(dbapi_conn, _record) -> None:
-    # pysqlite's own BEGIN is deferred; we issue BEGIN IMMEDIATE so writers queue up.
-    dbapi_conn.isolation_level = None
-    cursor = dbapi_conn.cursor()
-    for pragma in ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON",
-                   "synchronous=NORMAL"):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
+def _sqlite_connector(wait: float) -> Callable:
+    """What each new SQLite connection is set up with; a lock waits at most `wait` s."""
+    pragmas = ("journal_mode=WAL", f"busy_timeout={int(wait * 1000)}", "foreign_keys=ON",
+               "synchronous=NORMAL")
+
+    def connect(dbapi_conn, _record) -> None:
+        # pysqlite's own BEGIN is deferred; we issue BEGIN IMMEDIATE so writers queue up.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    return connect
 
 
 def _sqlite_begin(conn) -> None:
@@ -82,11 +99,14 @@ def _sqlite_begin(conn) -> None:
 class Store:
     """The database for one process: engine, sessions and after-commit hooks."""
 
-    def __init__(self, database_url: str, **engine_kwargs: Any):
-        self.url = database_url
-        self.engine = make_engine(database_url, **engine_kwargs)
+    def __init__(self, database_url: str, limits: DatabaseLimits | None = None,
+                 **engine_kwargs: Any):
+        self.url, self.limits = database_url, limits
+        self.engine = make_engine(database_url, limits, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = writer_lock(self.engine) if self.is_sqlite else nullcontext()
+        wait = limits.statement if limits else None
+        self._writer = (writer_lock(self.engine).within(wait) if self.is_sqlite
+                        else nullcontext())
 
     @property
     def is_sqlite(self) -> bool:
@@ -98,8 +118,9 @@ class Store:
             return self.engine
         # In WAL mode a reader never waits for a writer, and this one takes no writer
         # lock: so it may read while this very thread is in the middle of a transaction.
-        reader = create_engine(self.engine.url, connect_args={"timeout": 30})
-        event.listen(reader, "connect", _sqlite_connect)
+        wait = self.limits.statement if self.limits else 30.0
+        reader = create_engine(self.engine.url, connect_args={"timeout": wait})
+        event.listen(reader, "connect", _sqlite_connector(wait))
         return reader
 
     @contextmanager

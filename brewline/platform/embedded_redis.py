@@ -19,9 +19,11 @@ def ensure(directory: Path, persist: bool = True) -> str:
     url = socket_url(directory)
     if _answers(url):
         return url
+    # Its own session: Ctrl-C in the terminal stops `brewline run`, which stops its
+    # children first; this Redis is stopped last, at exit.
     process = subprocess.Popen(
         [_executable(), *_arguments(directory, persist)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     atexit.register(_stop, process)
     _wait_until_up(url, process)
     return url

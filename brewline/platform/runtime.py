@@ -16,6 +16,7 @@ from rq import Queue
 
 from brewline.platform import embedded_redis
 from brewline.platform.database import Store
+from brewline.platform.database_limits import DatabaseLimits
 from brewline.platform.settings import Settings
 from flows import words
 
@@ -44,7 +45,11 @@ class Runtime:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.settings.database_url)
+        settings = self.settings
+        return Store(settings.database_url, DatabaseLimits(
+            connect=settings.database_connect_timeout,
+            statement=settings.database_statement_timeout,
+            pool=settings.database_pool_timeout))
 
     @cached_property
     def redis_url(self) -> str:

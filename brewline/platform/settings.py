@@ -38,6 +38,10 @@ class Settings:
     org_name: str = "Over a Brew"  # what people are told they are talking to
     org_description: str = "a chat about local services"  # one short phrase, reading age 9
     org_phone: str | None = None  # a number people can ring us on; None: our Twilio number
+    # Seconds before a silent database counts as down (well inside Twilio's 15 s).
+    database_connect_timeout: float = 3.0
+    database_statement_timeout: float = 5.0
+    database_pool_timeout: float = 3.0
     # Languages people may take part in (catalogue codes); () means every shipped catalogue
     # with no line missing (flows.words.switched_on).
     languages: tuple[str, ...] = ()
@@ -84,9 +88,36 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         org_name=env.get("ORG_NAME") or "Over a Brew",
         org_description=env.get("ORG_DESCRIPTION") or "a chat about local services",
         org_phone=env.get("ORG_PHONE") or None,
+        database_connect_timeout=_seconds(env, "DATABASE_CONNECT_TIMEOUT", 3.0),
+        database_statement_timeout=_seconds(env, "DATABASE_STATEMENT_TIMEOUT", 5.0),
+        database_pool_timeout=_seconds(env, "DATABASE_POOL_TIMEOUT", 3.0),
         languages=parse_languages(env.get("LANGUAGES", "")),
         extra={k: v for k, v in env.items() if k.startswith("BREWLINE_")},
     )
+
+
+def sqlite_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """The SQLite file these settings would use (None for another database), found
+    without creating anything, as from_env() would (it makes instance/ for secrets)."""
+    env = os.environ if env is None else env
+    url = env.get("DATABASE_URL") or ""
+    if not url:
+        return Path(env.get("BREWLINE_INSTANCE", "instance")).resolve() / "brewline.db"
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url[len("sqlite:///"):]).resolve()
+    return None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number of seconds from the environment, or a plain error naming it."""
+    value = env.get(name, "").strip()
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise ValueError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return seconds
 
 
 def parse_quiet_hours(value: str) -> tuple[time, time] | None:

@@ -3,10 +3,17 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+# How often a process waiting for another process's turn looks again (flock() cannot
+# wait with a time limit). Threads of one process queue on a lock, so only one polls.
+POLL_SECONDS = 0.002
 
 
 class WriterLock:
@@ -26,21 +33,69 @@ class WriterLock:
         self._thread, self._depth, self._fd, self._pid = threading.RLock(), 0, -1, os.getpid()
 
     def __enter__(self) -> "WriterLock":
+        return self.take(None)
+
+    def take(self, wait: float | None) -> "WriterLock":
+        """Take the turn, waiting at most `wait` seconds (None: as long as it takes);
+        past that, raise OperationalError, as SQLite does for a lock it cannot get."""
         if self._pid != os.getpid():  # forked: the parent's lock and open file are not ours
             self._fresh()
-        self._thread.acquire()
+        deadline = None if wait is None else time.monotonic() + wait
+        if not self._thread.acquire(timeout=-1 if wait is None else wait):
+            raise _locked()
         self._depth += 1
         if self._depth == 1 and self._path is not None:
-            if self._fd < 0:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                self._flock(deadline)
+            except BaseException:
+                self._depth -= 1
+                self._thread.release()
+                raise
         return self
+
+    def _flock(self, deadline: float | None) -> None:
+        if self._fd < 0:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        if deadline is None:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            return
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _locked() from None
+                time.sleep(POLL_SECONDS)
+
+    def within(self, wait: float | None) -> "Bounded":
+        """The lock as a (reusable) context that waits at most `wait` seconds for its turn."""
+        return Bounded(self, wait)
 
     def __exit__(self, *exc) -> None:
         self._depth -= 1
         if self._depth == 0 and self._path is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._thread.release()
+
+
+class Bounded:
+    """A writer lock taken with a time limit, for `with`."""
+
+    def __init__(self, lock: WriterLock, wait: float | None):
+        self.lock, self.wait = lock, wait
+
+    def __enter__(self) -> WriterLock:
+        return self.lock.take(self.wait)
+
+    def __exit__(self, *exc) -> None:
+        self.lock.__exit__(*exc)
+
+
+def _locked() -> OperationalError:
+    """What a writer that waited too long raises: what callers take as "database down"."""
+    words = "database is locked: another writer kept it too long"
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(words))
 
 
 _WRITERS: dict[str, WriterLock] = {}

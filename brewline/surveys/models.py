@@ -86,6 +86,8 @@ class Answer(Base):
     value: Mapped[str | None] = mapped_column(String(80))
     skipped: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[str] = mapped_column(String(20))
+    # The language the person was taking part in when they answered (a catalogue code).
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     recording_url: Mapped[str | None] = mapped_column(String(500))
     recording_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     recording_duration: Mapped[int | None] = mapped_column(Integer)

@@ -9,8 +9,8 @@ from typing import Callable
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from brewline.delivery import stopping
-from brewline.delivery.models import Message
+from brewline.delivery import outbox, stopping
+from brewline.delivery.models import Message, Outbox
 from brewline.people import contacts
 from brewline.people.models import Contact
 from brewline.people.phones import BadNumber, is_textable_sender, mask, normalise
@@ -70,8 +70,13 @@ AFTER_TURN: list[Callable[[Context, conversations.Turn], list[str]]] = []
 OPTED_OUT_INTENTS: dict[str, Handler] = {}
 
 
-def receive_text(runtime: Runtime, text: InboundText, now: datetime | None = None) -> list[str]:
-    """Keep the text, act on it, and return the replies (the same ones on a redelivery)."""
+def receive_text(runtime: Runtime, text: InboundText, now: datetime | None = None,
+                 held: list[str] | None = None) -> list[str]:
+    """Keep the text, act on it, and return the replies (the same ones on a redelivery).
+
+    `held`: the text was spooled and Twilio carried back these words instead (the holding
+    reply); they are kept as what we said, and the replies go out as texts of their own.
+    """
     now = now or datetime.now(timezone.utc)
     phone = _phone(runtime, text.sender)
     if phone is None:
@@ -79,17 +84,17 @@ def receive_text(runtime: Runtime, text: InboundText, now: datetime | None = Non
         return []
     try:
         with runtime.store.transaction() as session:
-            return _receive(runtime, session, phone, text, now)
+            return _receive(runtime, session, phone, text, now, held)
     except DATABASE_DOWN:
         raise  # the database itself failed: the caller spools the text
     except Exception:
         # Handling failed and everything it did is rolled back; the words are still kept.
         log.exception("could not handle a text from %s", mask(phone))
-        return _keep_failed(runtime, phone, text, now)
+        return _keep_failed(runtime, phone, text, now, held)
 
 
 def _receive(runtime: Runtime, session: Session, phone: str, text: InboundText,
-             now: datetime) -> list[str]:
+             now: datetime, held: list[str] | None) -> list[str]:
     contact, conversation = conversations.locked_person(session, phone,
                                                         runtime.flows.default_id())
     earlier = _earlier(session, contact, text)
@@ -98,11 +103,12 @@ def _receive(runtime: Runtime, session: Session, phone: str, text: InboundText,
     message = _message(contact, text, now)
     replies = route(Context(runtime, session, contact, message, classify(message.body), now,
                             conversation))
-    _keep(session, message, replies)
+    _answer(runtime, session, message, replies, held)
     return replies
 
 
-def _keep_failed(runtime: Runtime, phone: str, text: InboundText, now: datetime) -> list[str]:
+def _keep_failed(runtime: Runtime, phone: str, text: InboundText, now: datetime,
+                 held: list[str] | None) -> list[str]:
     with runtime.store.transaction() as session:
         contact = contacts.locked(session, phone)
         replies = [own_reply("error", contact.language)]
@@ -111,8 +117,23 @@ def _keep_failed(runtime: Runtime, phone: str, text: InboundText, now: datetime)
             return earlier
         message = _message(contact, text, now)
         message.status = "error"
-        _keep(session, message, replies)
+        _answer(runtime, session, message, replies, held)
     return replies
+
+
+def _answer(runtime: Runtime, session: Session, message: Message, replies: list[str],
+            held: list[str] | None) -> None:
+    """Keep the text with what Twilio carried back: our replies, or, for a spooled text,
+    the holding reply, our replies then going out as texts (kept once they are sent)."""
+    if held is None:
+        _keep(session, message, replies)
+        return
+    _keep(session, message, held)
+    for n, body in enumerate(replies):
+        key = f"reply:{message.sid}:{n}"
+        if not session.scalars(select(Outbox.id).where(Outbox.dedupe_key == key)).first():
+            outbox.add(runtime, session, message.contact_id, body, "reply",
+                       direct_reply=True, dedupe_key=key)
 
 
 def _phone(runtime: Runtime, sender: str) -> str | None:

@@ -9,7 +9,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from brewline.delivery import spool
 from brewline.platform.twilio_edge import BadForm, required, twilio_webhook
 from brewline.texts.inbound import InboundText, receive_text
-from brewline.texts.wording import own_reply
+from brewline.texts.spooled import holding
 
 bp = Blueprint("sms", __name__)
 
@@ -42,4 +42,4 @@ def incoming(text: InboundText) -> Response:
 def answer(runtime, text: InboundText) -> list[str]:
     """Handle the text now, or keep it in the spool when the database cannot be reached."""
     return spool.now_or_later(runtime, "text", text, lambda now: receive_text(runtime, text, now),
-                              [own_reply("holding")])
+                              holding())

@@ -259,8 +259,8 @@ def _read_code(speaker: Speaker, response: VoiceResponse, result: Issued,
         response.pause(length=1)
     if code.pin:
         _spell(speaker, response, speaker.line("voucher_call.pin_is"), code.pin)
-    extra = ([speaker.line("voucher_call.use_by", day=claims.long_date(code.expires_on))]
-             if code.expires_on else [])
+    used_by = claims.long_date(code.expires_on, speaker.language) if code.expires_on else None
+    extra = [speaker.line("voucher_call.use_by", day=used_by)] if used_by else []
     _slowly(speaker, response, " ".join(extra + ([note] if note else [])) or None)
     gather = response.gather(action=url_for("voice_voucher.after", pool=result.pool.id), **GATHER)
     _slowly(speaker, gather, speaker.line("voucher_call.after"))

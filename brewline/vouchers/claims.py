@@ -27,7 +27,7 @@ from brewline.vouchers.rules import (
     lock_pool,
     plural,
 )
-from flows.words import words
+from flows.words import catalogues, words
 
 log = logging.getLogger("brewline.vouchers")
 PURPOSE = "voucher"
@@ -191,15 +191,19 @@ def code_text(issued: Issued, language: str = "en") -> str:
     if code.pin:
         parts.append(words("voucher_code.pin", language, pin=code.pin))
     if code.expires_on:
-        parts.append(words("voucher_code.use_by", language, day=long_date(code.expires_on)))
+        parts.append(words("voucher_code.use_by", language,
+                           day=long_date(code.expires_on, language)))
     parts += [pool.how_to_use or words("voucher_code.how_to_use", language),
               words("voucher_code.again", language)]
     # One item a line, so nobody takes a full stop or a word for part of the code.
     return "\n".join(parts)
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def long_date(day: date, language: str = "en") -> str:
+    """'31 December 2027', or in the months of `language`'s calendar."""
+    months = catalogues().get(language, catalogues()["en"]).calendar.get("months")
+    month = months[day.month - 1] if months else f"{day:%B}"
+    return f"{day.day} {month} {day.year}"
 
 
 def fill_waiting_list(runtime: Runtime, session: Session, pool: VoucherPool, now: datetime) -> int:

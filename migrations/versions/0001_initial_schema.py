@@ -302,6 +302,7 @@ def upgrade() -> None:
     sa.Column('value', sa.String(length=80), nullable=True),
     sa.Column('skipped', sa.Boolean(), nullable=False),
     sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('language', sa.String(length=10), server_default='en', nullable=False),
     sa.Column('recording_url', sa.String(length=500), nullable=True),
     sa.Column('recording_sid', sa.String(length=64), nullable=True),
     sa.Column('recording_duration', sa.Integer(), nullable=True),

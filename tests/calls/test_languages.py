@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from brewline.people.models import Contact
-from flows.words import words
+from flows.words import catalogues, words
 from tests.calls.phone import PhoneCall
 from tests.conftest import PHONE
 from tests.texts.test_sms_webhook import replies
@@ -100,3 +100,11 @@ def test_with_one_language_switched_on_there_is_no_choice(twilio, runtime):
     welcome = PhoneCall(twilio).ring()
     assert welcome.said.startswith("Hello, this is Over a Brew")
     assert welcome.languages == {AMY, (None, "en-GB")}
+
+
+def test_a_thank_you_that_leads_on_to_more_loses_its_goodbye_in_every_language():
+    from brewline.calls.twiml import without_goodbye
+    for language, thanks in (("pl", "Dziękujemy. Do widzenia."), ("ar", "شكرًا. مع السلامة."),
+                             ("en", "Thank you. Goodbye.")):
+        said = without_goodbye(thanks, catalogues()[language].goodbye)
+        assert said == thanks.rsplit(" ", 2 if language != "en" else 1)[0]

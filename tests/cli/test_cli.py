@@ -39,6 +39,37 @@ def test_flows_check_fails_a_flow_with_curly_quotes_and_a_dangling_route(cli_run
     assert result.exit_code == 1 and "curly quotes" in result.output
 
 
+def test_flows_check_lists_each_texts_parts_per_language_and_every_missing_translation(
+        cli_run, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANGUAGES", "en,pl,ar")
+    shipped = cli_run("flows", "check")
+    assert shipped.exit_code == 0
+    assert "translations (en, pl, ar): none missing" in shipped.output
+    assert "parts: welcome.text: en 2 (GSM-7), pl 3 (UCS-2), ar 3 (UCS-2)" in shipped.output
+    assert "parts: welcome.voice: en heard, pl heard, ar heard" in shipped.output
+    half = tmp_path / "half.yaml"
+    half.write_text(
+        "id: half\nversion: 1\ntexts: {question_prefix: 'Q{n}: ', help: Text SKIP.,\n"
+        "  paused: Take your time., skipped: Skipped., no_match: Reply YES or NO.,\n"
+        "  after_end: Thank you., welcome_back: Welcome back.}\n"
+        "steps:\n - id: a\n   kind: open\n   number: 1\n"
+        "   text: {en: 'What do you like?', pl: 'Co lubisz?'}\n   next: c\n"
+        " - {id: c, kind: end, text: Thank you.}\n", encoding="utf-8")
+    result = cli_run("flows", "check", str(half))
+    assert result.exit_code == 0, result.output
+    assert "missing: a.text [ar]" in result.output and "missing: a.text [pl]" not in result.output
+    assert "missing: c.text [pl]" in result.output and "missing: c.text [ar]" in result.output
+    assert "parts: a.text: en 1 (GSM-7), pl 1 (GSM-7)" in result.output
+
+
+def test_flows_check_names_a_language_it_has_no_words_for_in_one_line(cli_run, monkeypatch):
+    monkeypatch.setenv("LANGUAGES", "en,klingon")
+    result = cli_run("flows", "check")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: LANGUAGES: there are no words for 'klingon'; we "
+                                     "have en, ar, pl")
+
+
 def answered_survey(twilio):
     for body in ["hi", "yes", "=HYPERLINK(\"http://evil\")", "Tea & cake"]:
         replies(twilio.text(body))

@@ -5,10 +5,15 @@ import random
 from datetime import timedelta
 
 import pytest
+import requests
 
 from brewline.delivery.backoff import CAP_SECONDS, RETRY_MINUTES, retry_delay
 from brewline.delivery.explained import still_trying, what_happened
+from brewline.delivery.claiming import claim_due
+from brewline.delivery.failures import after_error
 from brewline.delivery.sending import deliver
+from brewline.delivery.sweeper import LEASE, settle_stale
+from brewline.delivery.twilio_rest import TransientError
 from brewline.platform.database import utcnow
 from brewline.platform.runtime import Runtime
 from tests.delivery.outbox_rows import a_contact, a_text, contact, row
@@ -128,3 +133,22 @@ def test_backoff_is_capped_so_a_row_is_tried_again_within_a_minute_however_long_
     delays = [retry_delay(n, rand=rand) for n in range(1, 400)]
 
     assert max(delays) <= CAP_SECONDS < 60 and min(delays[10:]) >= CAP_SECONDS / 2
+
+
+def test_replies_lost_again_and_again_are_looked_up_each_time_then_given_up_after_two_hours(
+        sender, fake):
+    row_id = a_text(sender, a_contact(sender))
+    start, outcomes = utcnow(), []
+    for minutes in (0, 60, 121):
+        claim = claim_due(sender, [row_id], start + timedelta(minutes=minutes))[row_id]
+        lost = TransientError(None, "could not reach twilio (ReadTimeout)")
+        lost.__cause__ = requests.ReadTimeout()  # sent, and no answer came: did it go?
+        assert after_error(sender, claim, lost) == "unknown"
+        outcomes.append(settle_stale(sender, now=claim.claimed_at + LEASE + timedelta(seconds=1)))
+
+    assert outcomes == [{"released": 1}, {"released": 1}, {"failed": 1}]
+    failed = row(sender, row_id)
+    assert what_happened(failed.status, None, failed.error) == (
+        "We could not reach Twilio for 2 hours and 2 minutes, so we stopped trying. "
+        "It was not sent.")
+    assert fake.messages == []

@@ -82,3 +82,19 @@ def test_a_cancellation_reaches_each_person_in_their_language(cli, twilio, runti
     ids = by_phone(runtime)
     assert sent[ids[ARABIC]].startswith("آسفون، ألغى Over a Brew Buses and trains")
     assert sent[ids[ENGLISH]].startswith("Sorry, Over a Brew has had to cancel Buses and trains")
+
+
+@pytest.mark.parametrize("said, answer", [("TAK", "yes"), ("nie", "no"), ("może", "maybe"),
+                                          ("نعم", "yes"), ("لا", "no"), ("ربما", "maybe")])
+def test_an_rsvp_in_polish_or_arabic_words_is_understood(said, answer):
+    from flows.invites import rsvp_answer
+    assert rsvp_answer(said) == answer
+
+
+def test_a_voucher_code_is_dated_in_the_persons_language():
+    from datetime import date
+
+    from brewline.vouchers.claims import long_date
+    day = date(2027, 12, 31)
+    assert [long_date(day, c) for c in ("en", "pl", "ar")] == [
+        "31 December 2027", "31 grudnia 2027", "31 ديسمبر 2027"]

@@ -107,6 +107,7 @@ def fault_env(runtime, fake_twilio, tmp_path) -> dict:
             "QUIET_HOURS": "", "SEND_RATE": "1000", "BREWLINE_SWEEP_SECONDS": "0.5", "ANSWER_WINDOW": "0",
             # Short lease and queued-marker lives, so a killed worker's rows come back in seconds.
             "BREWLINE_LEASE_SECONDS": "3", "BREWLINE_QUEUED_MARKER_SECONDS": "3",
+            "LANGUAGES": "en",  # as the in-process settings: calls start with the questions
             "PYTHONPATH": str(ROOT)}
 
 

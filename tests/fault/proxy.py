@@ -1,4 +1,5 @@
-"""A TCP proxy that can be cut and restored: the database 'unreachable' on demand."""
+"""A TCP proxy that can be cut and restored, or stalled: the database 'unreachable', or
+hanging, on demand."""
 from __future__ import annotations
 
 import socket
@@ -6,13 +7,23 @@ import threading
 
 
 class Proxy:
-    """Forwards 127.0.0.1:port to a target; cut() drops every connection and stops listening."""
+    """Forwards 127.0.0.1:port to a target; cut() drops every connection and stops listening;
+    stall() keeps every connection open, and accepts new ones, but passes nothing on (a
+    server that hangs) until flow() lets everything held through."""
 
     def __init__(self, target: tuple[str, int]):
         self.target, self.port = target, 0
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
+
+    def stall(self) -> None:
+        self._flowing.clear()
+
+    def flow(self) -> None:
+        self._flowing.set()
 
     def start(self) -> "Proxy":
         listener = socket.socket()
@@ -49,6 +60,7 @@ class Proxy:
                 return
             try:
                 server = socket.create_connection(self.target, timeout=5)
+                server.settimeout(None)  # then as patient as a real network
             except OSError:
                 client.close()
                 continue
@@ -57,10 +69,10 @@ class Proxy:
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                self._flowing.wait()
                 sink.sendall(data)
         except OSError:
             pass

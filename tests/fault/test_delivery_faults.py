@@ -6,6 +6,7 @@ Only the sweep interval is shortened (a sleep, not a rule): the production sweep
 """
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import time
@@ -28,6 +29,7 @@ from tests.fault.conftest import free_port, wait_until
 pytestmark = pytest.mark.fault
 PURPOSE = "fault-text"  # no still-wanted check: these tests are about delivery alone
 A_MINUTE = 60.0
+_numbers = itertools.count()
 
 
 @pytest.fixture
@@ -40,13 +42,13 @@ def default_rules(fault_env) -> dict:
 
 
 def texts(runtime: Runtime, count: int, not_before: datetime | None = None) -> list[int]:
-    """`count` people with a text each, queued as every feature queues them (default marker)."""
+    """`count` new people with a text each, queued as every feature queues them."""
     with runtime.store.transaction() as session:
-        people = [Contact(phone=f"+4477009{n:05d}") for n in range(count)]
+        people = [Contact(phone=f"+4477009{next(_numbers):05d}") for _ in range(count)]
         session.add_all(people)
         session.flush()
-        return [outbox.add(runtime, session, p.id, f"text for person {n}", PURPOSE,
-                           not_before=not_before).id for n, p in enumerate(people)]
+        return [outbox.add(runtime, session, p.id, f"text for {p.phone[-5:]}", PURPOSE,
+                           not_before=not_before).id for p in people]
 
 
 def rows(runtime: Runtime) -> list[Outbox]:
@@ -74,19 +76,29 @@ def assert_each_sent_once(runtime: Runtime, fake, count: int) -> None:
     assert len(sent) == count and set(sent.values()) == {1}
 
 
-def test_retries_that_run_a_moment_early_are_sent_then_not_ten_minutes_later(
+def test_retries_and_jobs_that_run_early_are_sent_on_time_not_ten_minutes_later(
         runtime, default_rules, processes, fake_twilio):
-    fake_twilio.fail_next(status=429, code=20429, times=12)  # each first try: "slow down"
     processes.worker()
-    texts(runtime, 12)
+    texts(runtime, 1)
+    wait_until(lambda: all_sent(runtime, 1), A_MINUTE, "the worker starting")
+    fake_twilio.fail_next(status=429, code=20429, times=8)  # each first try: "slow down"
+    retried = texts(runtime, 8)
+    now = utcnow()
+    # Jobs that run before their rows are due, as RQ's whole seconds make them: a moment
+    # early, and well early (each row also has its own job for its time, as every row does).
+    soon = texts(runtime, 4, not_before=now + timedelta(seconds=0.9))
+    later = texts(runtime, 4, not_before=now + timedelta(seconds=5))
+    outbox.queue(runtime, [(i, None) for i in soon + later])
 
-    wait_until(lambda: all_sent(runtime, 12), A_MINUTE, "every retried text sent")
-    late = [(r.claimed_at - r.not_before).total_seconds() for r in rows(runtime)]
-    print(f"retries claimed {min(late):+.2f} s to {max(late):+.2f} s from when they were due")
-    # RQ keeps scheduled times in whole seconds, so some retries ran before they were due.
-    assert min(late) < 0 and max(late) < A_MINUTE
-    assert {r.attempts for r in rows(runtime)} == {2}
-    assert_each_sent_once(runtime, fake_twilio, 12)
+    wait_until(lambda: all_sent(runtime, 17), A_MINUTE, "every text sent")
+    found = {r.id: r for r in rows(runtime)}
+    late = {i: (found[i].claimed_at - found[i].not_before).total_seconds()
+            for i in retried + soon + later}
+    print(f"claimed {min(late.values()):+.2f} s to {max(late.values()):+.2f} s from when due")
+    assert all(late[i] < 0 for i in soon)  # their jobs ran early, and sent them
+    assert max(late.values()) < A_MINUTE and min(late.values()) > -2
+    assert {found[i].attempts for i in retried} == {2}
+    assert_each_sent_once(runtime, fake_twilio, 17)
 
 
 def test_a_worker_killed_mid_batch_leaves_nothing_waiting_for_the_marker(

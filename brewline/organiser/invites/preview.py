@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from brewline.events import invitations
 from brewline.events.models import Event
 from brewline.platform.runtime import Runtime
+from flows.readability import encoding, max_segments
+from flows.words import catalogues
 
 DEFAULT_PRICE = "0.05"  # pounds per SMS segment, a UK ballpark; BREWLINE_SMS_PRICE changes it
 
@@ -29,7 +31,17 @@ class Preview:
 
     @property
     def cost(self) -> float:
-        return len(self.plan.texts) * self.plan.encoding.segments * self.price
+        parts = sum(encoding(self.plan.words_for(cid)[0]).segments for cid in self.plan.texts)
+        return parts * self.price
+
+    @property
+    def translated(self) -> list[dict]:
+        """The text in each other language people on the list take part in."""
+        return [{"catalogue": catalogues()[code], "people": people,
+                 "text": self.plan.worded[code][0],
+                 "encoding": encoding(self.plan.worded[code][0])}
+                for code, people in sorted(self.plan.texted_in().items())
+                if code in catalogues() and code in self.plan.worded]
 
     @property
     def plain(self) -> bool:
@@ -59,6 +71,13 @@ def warnings(runtime: Runtime, plan: invitations.Plan, now: datetime) -> list[st
     if not plan.texts and not plan.calls:
         found.append("Nobody would get this now: no one has said yes to invites (with this "
                       "tag), or everyone has been invited already.")
+    for code in sorted(plan.texted_in()):
+        text = plan.worded.get(code, (plan.text,))[0]
+        parts, most = encoding(text).segments, max_segments(text, code)
+        if code in catalogues() and parts > most:
+            found.append(f"In {catalogues()[code].english_name} this text goes as {parts} "
+                         f"parts (keep to {most}): shorten the title, the place or the extra "
+                         "sentence.")
     if plan.encoding.segments > 1 and not plan.errors:
         found.append(f"This text goes as {plan.encoding.segments} parts joined together, and "
                      "each part is paid for. A shorter text costs less.")

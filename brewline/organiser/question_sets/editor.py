@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
+from brewline.organiser import languages
 from brewline.organiser.guard import organiser_blueprint, page_error, runtime
 from brewline.organiser.invites.preview import price_per_segment
 from brewline.organiser.question_sets import form
@@ -55,7 +56,7 @@ def edit(set_id: str):
 
 
 def _form(found: QuestionSet, draft: QuestionSetVersion, written: Sheet, status: int = 200):
-    checked = form.check(written, found.id, price_per_segment(runtime()))
+    checked = form.check(written, found.id, price_per_segment(runtime()), languages.switched())
     return render_template(
         "question_set_edit.html", found=found, draft=draft, sheet=written, checked=checked,
         kinds=sheet.KINDS, consents=sheet.CONSENTS, part_labels=form.PART_LABELS,
@@ -116,4 +117,5 @@ def check(set_id: str):
         except (LookupError, NotEditable):
             return jsonify(error="There is no draft here to check."), 404
     written = form.read(request.form, previous)
-    return jsonify(form.check(written, set_id, price_per_segment(runtime())).to_json())
+    return jsonify(form.check(written, set_id, price_per_segment(runtime()),
+                              languages.switched()).to_json())

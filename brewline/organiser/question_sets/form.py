@@ -14,6 +14,7 @@ from flows import loader, sheet
 from flows.model import Text
 from flows.readability import Finding, check_flow, encoding, sent_texts, sms_parts
 from flows.sheet import CONSENTS, FIXED_STEPS, KINDS, Part, Question, Sheet
+from flows.words import Catalogue
 
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 # The set's own lines the page shows first (how to skip, pause or stop), then the rest.
@@ -58,7 +59,7 @@ def read(form, previous: Sheet) -> Sheet:
         previous, title=" ".join(form.get("title", previous.title).split())[:200],
         questions=questions, consents=asked,
         parts={name: _part(form, name, part) for name, part in previous.parts.items()},
-        texts={key: _text(form.get(f"texts.{key}"), text) or text
+        texts={key: _field_text(form, f"texts.{key}", text) or text
                for key, text in previous.texts.items()})
 
 
@@ -69,13 +70,13 @@ def _question(form, question_id: str, previous: Question | None) -> Question:
     options = old.options if raw_options is None else tuple(
         o.strip() for o in raw_options.splitlines() if o.strip())
     return Question(question_id, kind if kind in KINDS else old.kind,
-                    _text(form.get(f"{question_id}.text"), old.text) or sheet.en(""),
+                    _field_text(form, f"{question_id}.text", old.text) or sheet.en(""),
                     _optional(form, f"{question_id}.voice", old.voice),
                     _optional(form, f"{question_id}.why", old.why), options)
 
 
 def _part(form, name: str, old: Part) -> Part:
-    return replace(old, text=_text(form.get(f"{name}.text"), old.text) or old.text,
+    return replace(old, text=_field_text(form, f"{name}.text", old.text) or old.text,
                    voice=_optional(form, f"{name}.voice", old.voice),
                    no_match=_optional(form, f"{name}.no_match", old.no_match))
 
@@ -84,7 +85,23 @@ def _optional(form, name: str, old: Text | None) -> Text | None:
     raw = form.get(name)
     if raw is None:
         return old
-    return _text(raw, old) if raw.strip() else None
+    return _field_text(form, name, old) if raw.strip() else None
+
+
+def _field_text(form, name: str, old: Text | None) -> Text | None:
+    """A field's English words with the translations beside them (`<name>@<language>`):
+    a translation left empty is taken away, so that line goes in English."""
+    text = _text(form.get(name), old)
+    if text is None:
+        return None
+    translations = dict(text.translations)
+    for key in form:
+        field_name, _, language = key.partition("@")
+        if field_name == name and language and language != "en":
+            words = form.get(key, "").replace("\r\n", "\n").strip()
+            translations.pop(language, None)
+            translations.update({language: words} if words else {})
+    return Text(translations)
 
 
 def _text(raw: str | None, old: Text | None) -> Text | None:
@@ -123,8 +140,10 @@ class Checked:
                 "general": [{"level": f.level, "message": f.message} for f in self.general]}
 
 
-def check(written: Sheet, set_id: str, price: float) -> Checked:
-    """Every check `brewline flows check` makes, plus what is missing, put by field."""
+def check(written: Sheet, set_id: str, price: float,
+          languages: tuple[Catalogue, ...] = ()) -> Checked:
+    """Every check `brewline flows check` makes, plus what is missing (words, and each
+    translation into `languages`, which goes in English until it is written), by field."""
     filled_sheet, filled = sheet.checkable(written)
     checked = Checked()
     readability = [f for f in _readability(filled_sheet, set_id, checked, price)
@@ -138,7 +157,28 @@ def check(written: Sheet, set_id: str, price: float) -> Checked:
             checked.general.append(finding)
     checked.facts = {name: fact for name, fact in checked.facts.items()
                      if name in fields and name not in filled}
+    for name, text in texts_of(written).items():
+        checked.findings.setdefault(name, []).extend(_untranslated(name, text, languages))
+    checked.findings = {name: found for name, found in checked.findings.items() if found}
     return checked
+
+
+def texts_of(written: Sheet) -> dict[str, Text]:
+    """Every text of a sheet with words, by its form field."""
+    found = {f"texts.{key}": text for key, text in written.texts.items()}
+    for q in written.questions:
+        found |= {f"{q.id}.{part}": getattr(q, part) for part in ("text", "voice", "why")}
+    for name, part in written.parts.items():
+        found |= {f"{name}.{field_name}": getattr(part, field_name)
+                  for field_name in ("text", "voice", "no_match")}
+    return {name: text for name, text in found.items()
+            if text is not None and (text.translations.get("en") or "").strip()}
+
+
+def _untranslated(name: str, text: Text, languages: tuple[Catalogue, ...]) -> list[Finding]:
+    return [Finding("warning", name, f"No {c.english_name} words yet: people who chose "
+                                     f"{c.english_name} get the English.", "translation")
+            for c in languages if not (text.translations.get(c.language) or "").strip()]
 
 
 def _readability(filled: Sheet, set_id: str, checked: Checked, price: float) -> list[Finding]:
@@ -231,12 +271,13 @@ def _place(where: str, numbers: dict) -> str:
     return place + (f" ({language})" if language and language != "en" else "")
 
 
-def draft_problems(data, set_id: str, price: float) -> list[Problem]:
+def draft_problems(data, set_id: str, price: float,
+                   languages: tuple[Catalogue, ...] = ()) -> list[Problem]:
     """What a draft needs before publishing, and what is worth a look, in plain words:
     the page's own checks when the page can show it, else those of `brewline flows check`."""
     written = sheet.from_data(data)
     if written is None:
         return described(question_sets.findings(data), data)
-    checked = check(written, set_id, price)
+    checked = check(written, set_id, price, languages)
     found = [f for fs in checked.findings.values() for f in fs] + checked.general
     return described(found, sheet.to_data(written, set_id, 1))

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
-from brewline.organiser import audit
+from brewline.organiser import audit, languages
 from brewline.organiser.guard import organiser_blueprint, page_error, runtime
 from brewline.organiser.invites.preview import price_per_segment
 from brewline.organiser.question_sets import form
@@ -84,7 +84,8 @@ def show(set_id: str):
             return page_error(404, "No such question set", "That question set does not exist.")
         versions = question_sets.versions(db, set_id)
     draft = next((v for v in versions if v.status == "draft"), None)
-    problems = form.draft_problems(draft.body, set_id, price_per_segment(rt)) if draft else []
+    problems = form.draft_problems(draft.body, set_id, price_per_segment(rt),
+                                   languages.switched()) if draft else []
     return render_template("question_set.html", found=found, versions=versions, draft=draft,
                            problems=problems, default_number=DEFAULT_NUMBER,
                            keyword=found.keyword or (draft.body.get("keyword") if draft else ""))

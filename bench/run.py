@@ -37,7 +37,7 @@ from bench.stack import (
 LEVELS = (1, 16, 64)
 RATES = (50, 100, 200)  # open loop, texts a second
 RESULTS = Path(__file__).resolve().parent / "results"
-OTHERS = ("pipeline", "invites", "vouchers")
+OTHERS = ("pipeline", "invites", "vouchers", "themes")
 APPS = {"ceiling": CEILING_APP, "floor": FLOOR_APP, "brewline": BREWLINE_APP}
 GOAL_SHARE, GOAL_P99_MS, GOAL_CLIENTS = 0.5, 25.0, 16
 # A busy evening: 10,000 invited and thousands replying within minutes is ~10-30 texts a

@@ -14,6 +14,7 @@ from brewline.organiser import models as organiser  # noqa: F401
 from brewline.people import models as people  # noqa: F401
 from brewline.platform.database import Base
 from brewline.privacy import models as privacy  # noqa: F401
+from brewline.themes import models as themes  # noqa: F401
 from brewline.surveys import models as surveys  # noqa: F401
 from brewline.vouchers import models as vouchers  # noqa: F401
 

@@ -104,7 +104,17 @@ CONSENTS: dict[str, Consent] = {
            "press 1. Say no or press 2."),
         en("Sorry, I did not catch that. Reply YES for texts about future sessions, or NO."),
         YES_WORDS, NO_WORDS)),
+    # Only answers from people who said yes here are ever quoted in public (the report).
+    "quotes": Consent("Ask if we may share their words, without their name", Part(
+        en("Can we share your words, without your name? We may put them in our report for "
+           "the year. Reply YES or NO."),
+        en("Can we share your words, without your name? We may put them in our report for "
+           "the year. Say yes or press 1. Say no or press 2."),
+        en("Sorry, I did not catch that. Reply YES if we can share your words without your "
+           "name, or NO."),
+        YES_WORDS, NO_WORDS)),
 }
+DEFAULT_CONSENTS = ("invites",)  # a new set asks these; the page can add the others
 
 DEFAULT_PARTS: dict[str, Part] = {
     WELCOME: Part(
@@ -154,7 +164,7 @@ class Sheet:
     questions: tuple[Question, ...] = ()
     parts: Mapping[str, Part] = field(default_factory=lambda: dict(DEFAULT_PARTS))
     texts: Mapping[str, Text] = field(default_factory=lambda: dict(DEFAULT_TEXTS))
-    consents: tuple[str, ...] = tuple(CONSENTS)  # the consent questions asked, in order
+    consents: tuple[str, ...] = DEFAULT_CONSENTS  # the consent questions asked, in order
     offers_voucher: bool = False
 
     def question(self, question_id: str) -> Question | None:

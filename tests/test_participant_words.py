@@ -68,7 +68,13 @@ SAMPLE = VALUES | {
     "keyword": "BUSES", "other": "Buses and trains",
     "listed": 'BUSES for "Buses and trains", or HEALTH for "Your doctor"'}
 # A question set's title is shorter than an event's.
-SAMPLE_IN = {"finished": {"title": "Buses and trains"}}
+SAMPLE_IN = {"finished": {"title": "Buses and trains"},
+             # What organisers did about a theme, and the yearly report's figures.
+             "we_did": {"theme": "buses", "what": "got the bus company to run a later bus"},
+             "yearly_report": {"year": 2026, "people": 117, "sessions": 12, "vouchers": 40,
+                               "value": "£400", "ways": "by text (79), by phone call (33), "
+                               "in the room (71)", "themes": "buses, parks, housing",
+                               "theme": "buses", "what": "got the bus company to run a later bus"}}
 # Catalogue sections heard on a call rather than read (and privacy's spoken_* lines).
 SPOKEN_SECTIONS = {"voice", "event_calls", "invite_call", "reminder_call", "cancelled_call",
                    "voucher_call", "voucher_call_explain", "live"}
@@ -161,6 +167,8 @@ NOT_FOR_PARTICIPANTS = {
     "brewline/events/scheduled.py:RACED",  # why a scheduled send stopped, for organisers
     "brewline/live/words.py:PAGE",  # the live page's notices, for organisers
     "brewline/cli/chat_voice.py:IN_ROOM",  # the terminal's note that the call is in the room
+    "brewline/themes/embedding.py:HOW_TO_TURN_ON",  # on the themes page, for organisers
+    "brewline/cli/demo_words.py:ANSWERS",  # made-up answers, as participants write them
 }
 NOT_FOR_PARTICIPANTS_UNDER = (
     "brewline/organiser/",

@@ -16,11 +16,13 @@ from brewline.cli import (
     chat,
     contacts,
     db,
+    demo,
     events,
     export,
     flows,
     no_database,
     processes,
+    report,
     users,
     vouchers,
 )
@@ -29,7 +31,7 @@ from brewline.cli.root import cli
 COMMANDS: list[click.Command] = [
     *processes.COMMANDS, db.db, flows.flows, export.export, contacts.contacts, events.events,
     events.invites, events.reminders, broadcast.broadcast, vouchers.vouchers, users.users,
-    chat.chat,
+    chat.chat, report.report, demo.demo,
 ]
 
 

@@ -1,7 +1,8 @@
 """Organiser pages: what organisers see and do in a browser, signed in.
 
 Sign-in (with a growing lockout), the overview (who got how far, and what needs a look),
-the answers (read, filter, tag, listen, export), question sets (write one, checked as
+the answers (read, filter, tag, listen, export, suggested themes), what was done about
+each theme ("we did"), the yearly report, question sets (write one, checked as
 you type, try it, publish it, ask people to answer it), contacts (import a spreadsheet, erase a
 person), invites (plan an event, preview the text, send or schedule), vouchers (load
 codes, the ledger), the Needs a look page (what went wrong, tried again safely), the live page of an
@@ -14,8 +15,18 @@ from pathlib import Path
 
 from flask import Flask
 
-from brewline.organiser import auth, dates, guard, languages, overview, vouchers
+from brewline.organiser import (
+    auth,
+    dates,
+    guard,
+    languages,
+    overview,
+    vouchers,
+    we_did,
+    yearly_report,
+)
 from brewline.organiser.answers import page as answers
+from brewline.organiser.answers import themes as answer_themes
 from brewline.organiser.contacts import page as contacts
 from brewline.organiser.invites import page as invites
 from brewline.organiser.live import page as live
@@ -34,7 +45,8 @@ STATIC = Path(__file__).parent / "static"
 def register(app: Flask) -> None:
     """Every organiser page, and what each adds to the overview."""
     for page in (auth, overview, needs_a_look, answers, contacts, invites, vouchers, simulator,
-                 question_sets, question_set_editor, question_set_asking, live):
+                 question_sets, question_set_editor, question_set_asking, live, answer_themes,
+                 we_did, yearly_report):
         app.register_blueprint(page.bp)
     dates.register(app)
     for error in DATABASE_DOWN:

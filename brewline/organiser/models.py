@@ -1,4 +1,5 @@
-"""Organiser accounts, the themes they give answers, and the audit log."""
+"""Organiser accounts and the audit log (the themes they give answers live in
+brewline.themes.models; AnswerTag is offered here too)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,11 +9,11 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from brewline.platform.database import Base, utcnow
+from brewline.themes.models import AnswerTag  # noqa: F401  (where the pages have found it)
 
 
 class User(Base):
@@ -26,18 +27,6 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     last_sign_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class AnswerTag(Base):
-    """A theme an organiser gave an answer, such as 'transport' or 'loneliness'."""
-
-    __tablename__ = "answer_tags"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
-    theme: Mapped[str] = mapped_column(String(80))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    __table_args__ = (UniqueConstraint("answer_id", "theme"),)
 
 
 class AuditLog(Base):

@@ -6,6 +6,8 @@ NAV: list[tuple[str, str]] = [
     ("overview.overview", "Overview"),
     ("problems.needs_a_look", "Needs a look"),
     ("answers.answers", "Answers"),
+    ("we_did.we_did_page", "We did"),
+    ("yearly_report.report_page", "Yearly report"),
     ("question_sets.question_sets_page", "Question sets"),
     ("contacts.contacts", "Contacts"),
     ("invites.invites", "Invites"),

@@ -58,6 +58,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('keyword')
     )
+    op.create_table('suggested_groups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('words', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('model', sa.String(length=120), nullable=False),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -259,6 +268,21 @@ def upgrade() -> None:
     with op.batch_alter_table('scheduled_invites', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_scheduled_invites_event_id'), ['event_id'], unique=False)
 
+    op.create_table('theme_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('theme', sa.String(length=80), nullable=False),
+    sa.Column('what', sa.Text(), nullable=False),
+    sa.Column('done_on', sa.Date(), nullable=False),
+    sa.Column('done_by', sa.String(length=120), nullable=False),
+    sa.Column('changed', sa.Text(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', brewline.platform.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('theme_actions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_theme_actions_theme'), ['theme'], unique=False)
+
     op.create_table('voucher_offers',
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
@@ -400,6 +424,20 @@ def upgrade() -> None:
     with op.batch_alter_table('answer_tags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_answer_tags_answer_id'), ['answer_id'], unique=False)
 
+    op.create_table('suggested_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('answer_id', sa.Integer(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['suggested_groups.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('group_id', 'answer_id')
+    )
+    with op.batch_alter_table('suggested_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_suggested_members_answer_id'), ['answer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_suggested_members_group_id'), ['group_id'], unique=False)
+
     op.create_table('voucher_claims',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pool_id', sa.Integer(), nullable=False),
@@ -433,6 +471,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_voucher_claims_contact_id'))
 
     op.drop_table('voucher_claims')
+    with op.batch_alter_table('suggested_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_suggested_members_group_id'))
+        batch_op.drop_index(batch_op.f('ix_suggested_members_answer_id'))
+
+    op.drop_table('suggested_members')
     with op.batch_alter_table('answer_tags', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_answer_tags_answer_id'))
 
@@ -466,6 +509,10 @@ def downgrade() -> None:
 
     op.drop_table('voucher_pools')
     op.drop_table('voucher_offers')
+    with op.batch_alter_table('theme_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_theme_actions_theme'))
+
+    op.drop_table('theme_actions')
     with op.batch_alter_table('scheduled_invites', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_scheduled_invites_event_id'))
 
@@ -507,6 +554,7 @@ def downgrade() -> None:
 
     op.drop_table('attendance')
     op.drop_table('users')
+    op.drop_table('suggested_groups')
     op.drop_table('question_sets')
     op.drop_table('events')
     op.drop_table('contacts')

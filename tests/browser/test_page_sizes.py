@@ -82,16 +82,36 @@ def everything(live, fake_twilio) -> dict[str, str]:
     on_now, _callers = live_session(rt, [("+447700900203", "Margaret Robson", True),
                                          ("+447700900204", None, True),
                                          ("+447700900205", None, False)])
+    _themes(rt)
     return {"sent": f"/invites/{sent}", "broken": f"/invites/{broken}",
             "edit": f"/invites/{broken}/edit", "erase": f"/contacts/{ann}/erase",
             "live": f"/events/{on_now}/live"}
+
+
+def _themes(rt) -> None:
+    """Suggested groups, a theme given by 5 people with what was done, quotable answers."""
+    from datetime import date
+
+    from brewline.themes import suggest
+    from brewline.themes.models import AnswerTag, ThemeAction
+    from tests.organiser.test_theme_pages import BUSES, PARK
+    from tests.themes.conftest import Said
+
+    ids = Said(rt).many(BUSES + PARK, quotes=True)
+    with rt.store.transaction() as db:
+        db.add_all(AnswerTag(answer_id=i, theme="buses") for i in ids[:5])
+        db.add(ThemeAction(theme="buses", what="Got the bus company to run a later 42 bus",
+                           done_on=date(2026, 6, 3), done_by="The community team",
+                           changed="The last bus now leaves at 10pm"))
+    with rt.store.transaction() as db:
+        suggest.suggest(db)
 
 
 def pages(paths: dict[str, str]) -> list[str]:
     return ["/", "/needs-a-look", "/answers", "/contacts", "/contacts?q=tyneside",
             paths["erase"], "/invites", paths["sent"], paths["broken"], paths["edit"],
             "/vouchers", "/simulator?number=07700900123", "/simulator?mode=call", paths["live"],
-            "/invites/424242"]
+            "/invites/424242", "/answers/themes", "/we-did", "/report?year=2026"]
 
 
 @pytest.mark.parametrize("size", SIZES)

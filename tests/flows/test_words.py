@@ -61,6 +61,8 @@ def test_no_line_spells_out_the_organisations_name_instead_of_using_the_setting(
 def test_every_english_line_names_only_values_the_code_knows():
     known = {"answered", "code", "day", "details", "key", "keyword", "left", "listed", "n",
              "options", "org_description", "org_name", "org_phone", "other", "pin", "place",
-             "relative", "title", "total", "value", "when", "where", "words"}
+             "relative", "title", "total", "value", "when", "where", "words",
+             # the "you said, we did" text and the yearly report (brewline/themes/)
+             "people", "sessions", "theme", "themes", "vouchers", "ways", "what", "year"}
     used = set().union(*(placeholders(t) for t in catalogues()["en"].lines.values()))
     assert used <= known and "org_name" in used

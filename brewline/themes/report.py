@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from brewline.events.attendance import BY_PHONE
 from brewline.events.models import Attendance, Event
 from brewline.surveys.models import Answer
 from brewline.themes import actions as done
@@ -23,9 +24,6 @@ from brewline.vouchers.models import VoucherClaim, VoucherPool
 
 SMALLEST = 5  # fewer people than this are never broken down further
 POUNDS = re.compile(r"£\s*(\d+(?:\.\d\d)?)")
-# How someone joined a session by phone, once attendance records it (#17): the column and
-# the value that means "by phone". Until then nobody is counted as joining by phone.
-BY_PHONE = (("by_phone", True), ("joined_by", "phone"), ("channel", "phone"), ("how", "phone"))
 
 
 @dataclass(frozen=True)
@@ -116,17 +114,17 @@ def _answered(session: Session, start: datetime, end: datetime, channel: str) ->
 
 
 def _came(session: Session, start: datetime, end: datetime) -> int:
-    query = _room_people(start, end).subquery()
-    return session.scalar(select(func.count(distinct(query.c.contact_id)))) or 0
+    # Someone marked present in the room; a caller who listened in is counted below.
+    in_room = Attendance.how.is_(None) | (Attendance.how != BY_PHONE)
+    return _distinct(session, _room_people(start, end).where(in_room))
 
 
 def _came_by_phone(session: Session, start: datetime, end: datetime) -> int:
-    columns = Attendance.__table__.c
-    for name, value in BY_PHONE:
-        if name in columns:
-            query = _room_people(start, end).where(columns[name] == value).subquery()
-            return session.scalar(select(func.count(distinct(query.c.contact_id)))) or 0
-    return 0
+    return _distinct(session, _room_people(start, end).where(Attendance.how == BY_PHONE))
+
+
+def _distinct(session: Session, query) -> int:
+    return session.scalar(select(func.count(distinct(query.subquery().c.contact_id)))) or 0
 
 
 def _sessions(session: Session, start: datetime, until: datetime) -> int:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from brewline.events import attendance
 from brewline.events.models import Attendance, Event
 from brewline.people.models import Contact
 from brewline.privacy import erasure
@@ -73,6 +74,15 @@ def test_the_report_counts_people_ways_sessions_vouchers_and_themes(said, runtim
     assert "3 more answers were about things fewer than 5 people raised" in page
     assert "parks" not in page.lower() and "swings" not in page
     assert [a.what for a in made.themes[0].actions] == ["Got a later 42 bus"]
+
+
+def test_people_who_listened_in_by_phone_are_counted_apart_from_the_room(said, runtime):
+    year_of_buses(said, runtime)
+    with runtime.store.transaction() as db:
+        for person in db.scalars(select(Attendance).order_by(Attendance.id).limit(5)):
+            person.how = attendance.BY_PHONE
+    ways = dict(built(runtime).ways)
+    assert (ways["in the room"].n, ways["by phone into the room"].n) == (1, 5)
 
 
 def test_only_people_who_said_yes_are_quoted_and_never_with_a_number(said, runtime):

@@ -78,8 +78,9 @@ def lower(action: Action) -> str | None:
 
 def announce_break(action: Action) -> str | None:
     base = action.runtime.settings.public_base_url
+    spoken = ",".join(sessions.languages_in_room(action.session, action.live)) or None
     if not action.twilio(lambda rest, sid: rest.update_conference(
-            sid, announce_url=f"{base}{url('announce', what='break')}",
+            sid, announce_url=f"{base}{url('announce', what='break', lang=spoken)}",
             announce_method="POST")):
         return None
     action.live.break_at = action.now

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from brewline.events.models import Event
 from brewline.live.models import LiveCaller, LiveSession
+from brewline.people.models import Contact
 
 OPENS_BEFORE = timedelta(minutes=15)  # callers may ring in this long before the start
 # Events have no end time: the line stays open this long after the start, unless the
@@ -80,6 +81,15 @@ def in_room(session: Session, live: LiveSession) -> list[LiveCaller]:
     return list(session.scalars(select(LiveCaller).where(
         LiveCaller.session_id == live.id, LiveCaller.state == "in")
         .order_by(LiveCaller.caller_no, LiveCaller.id)))
+
+
+def languages_in_room(session: Session, live: LiveSession) -> list[str]:
+    """The languages, other than English, of the callers on the line (an announcement is
+    said in each)."""
+    return sorted(set(session.scalars(select(Contact.language).join(
+        LiveCaller, LiveCaller.contact_id == Contact.id).where(
+        LiveCaller.session_id == live.id, LiveCaller.state.in_(("in", "menu", "joining")),
+        Contact.language.is_not(None), Contact.language != "en"))))
 
 
 def hands(session: Session, live: LiveSession) -> list[LiveCaller]:

@@ -63,7 +63,8 @@ def room(speaker: Speaker, lines: list[str], event_id: int, recorded: bool,
     dial.conference(
         conference_name(event_id), muted=not host, beep=False,
         start_conference_on_enter=host, end_conference_on_exit=host,
-        wait_url=f"{speaker.base_url}{url('wait')}", wait_method="POST",
+        wait_url=f"{speaker.base_url}{url('wait', lang=_other(speaker.language))}",
+        wait_method="POST",
         status_callback=f"{speaker.base_url}/twilio/conference-status",
         status_callback_method="POST", status_callback_event=STATUS_EVENTS, **options)
     return str(response)
@@ -77,8 +78,15 @@ def wait(speaker: Speaker) -> str:
     return str(response)
 
 
-def announce(speaker: Speaker, key: str) -> str:
-    """Words said to everyone in the room (Twilio's announceUrl)."""
+def announce(speakers: list[Speaker], key: str) -> str:
+    """Words said to everyone in the room (Twilio's announceUrl), once in each language
+    of the people in it."""
     response = VoiceResponse()
-    speaker.say(response, speaker.line(f"live.{key}"))
+    for speaker in speakers:
+        speaker.say(response, speaker.line(f"live.{key}"))
     return str(response)
+
+
+def _other(language: str) -> str | None:
+    # English is the default: its URLs carry no language.
+    return None if language == "en" else language

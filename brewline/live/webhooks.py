@@ -16,7 +16,7 @@ from brewline.delivery import spool
 from brewline.live import joining, status
 from brewline.live import twiml as live_twiml
 from brewline.live.forms import ConferenceChange, conference_change
-from flows.words import words
+from flows.words import language_of, words
 from brewline.platform.runtime import Runtime
 from brewline.platform.twilio_edge import BadForm, plain, twilio_webhook
 
@@ -31,8 +31,15 @@ def _event_id() -> int:
     return int(raw)
 
 
-def _speaker() -> Speaker:
-    return Speaker(base_url=current_app.extensions["brewline"].settings.public_base_url)
+def _speaker(language: str | None = None) -> Speaker:
+    return Speaker(base_url=current_app.extensions["brewline"].settings.public_base_url,
+                   language=language_of(language))
+
+
+def _speakers() -> list[Speaker]:
+    """English, then each language the URL's `lang` names (the people in the room)."""
+    named = [language_of(code) for code in request.args.get("lang", "").split(",")[:5]]
+    return [_speaker(code) for code in dict.fromkeys(["en", *named])]
 
 
 def _back_in_room(heard: CallInput) -> Response:
@@ -41,7 +48,7 @@ def _back_in_room(heard: CallInput) -> Response:
     try:
         event_id = _event_id()
     except BadForm:
-        return twiml(live_twiml.announce(_speaker(), "not_now"))
+        return twiml(live_twiml.announce([_speaker()], "not_now"))
     speaker = _speaker()
     return twiml(live_twiml.room(speaker, [speaker.line("live.sorry_back")], event_id,
                                  recorded=False))
@@ -91,7 +98,7 @@ def menu(given) -> Response:
 @twilio_webhook(lambda form: None)
 def wait(_nothing) -> Response:
     """Twilio's waitUrl: played until the host is in."""
-    return twiml(live_twiml.wait(_speaker()))
+    return twiml(live_twiml.wait(_speaker(request.args.get("lang"))))
 
 
 ANNOUNCEMENTS = ("break",)
@@ -104,7 +111,7 @@ def announce(_nothing) -> Response:
     what = request.args.get("what", "")
     if what not in ANNOUNCEMENTS:
         return plain(400, "unknown announcement")
-    return twiml(live_twiml.announce(_speaker(), what))
+    return twiml(live_twiml.announce(_speakers(), what))
 
 
 @bp.post("/twilio/conference-status")

@@ -6,7 +6,9 @@ import re
 from datetime import timedelta
 
 from brewline.people.models import Contact
+from flows.words import words
 from tests.calls.phone import PhoneCall
+from tests.conftest import PHONE
 from tests.live.conftest import AT, add_event
 from tests.organiser.conftest import (  # noqa: F401  (fixtures)
     organiser,
@@ -106,6 +108,20 @@ def test_a_break_is_announced_to_the_whole_room(signed_in, twilio, room, event_o
     assert said.said == "We will take ten minutes. Stay on the line, or ring back later."
     call.post(f"/twilio/voice/live/back?event={event_on}", DialCallStatus="completed")
     assert "We are having a short break" in call.press("3").said
+
+
+def test_a_break_is_announced_in_english_then_in_each_language_in_the_room(
+        signed_in, twilio, room, event_on, fake_twilio, call, runtime):
+    with runtime.store.transaction() as session:
+        session.add(Contact(phone=PHONE, source="import", language="ar"))
+    _raise_hand(call, room)
+    room.tell("conference-start")
+    signed_in.post(f"/events/{event_on}/live/break")
+    [update] = fake_twilio.conference_updates
+    assert update["AnnounceUrl"].endswith("/twilio/voice/live/announce?what=break&lang=ar")
+    said = call.post("/twilio/voice/live/announce?what=break&lang=ar")
+    assert [s.get("language") for s in said.says] == ["en-GB", "ar-AE"]
+    assert said.says[1].find("prosody").text == words("live.break", "ar")
 
 
 def test_ending_the_session_completes_the_conference(signed_in, twilio, room, event_on,

@@ -186,6 +186,18 @@ def test_a_caller_hears_the_session_in_their_own_language(call, runtime, event_o
     assert "Łączymy Cię teraz" in call.press("1").said
 
 
+def test_a_polish_caller_waits_for_the_host_with_polish_words(call, runtime, event_on,
+                                                               twilio):
+    with runtime.store.transaction() as session:
+        session.add(Contact(phone=PHONE, source="import", language="pl"))
+    call.ring()
+    wait_url = call.press("1").first("Conference").get("waitUrl")
+    assert wait_url == f"{PUBLIC_URL}/twilio/voice/live/wait?lang=pl"
+    waiting = PhoneCall(twilio, sid=call.sid).post(wait_url.removeprefix(PUBLIC_URL))
+    assert waiting.says[0].get("language") == "pl-PL"
+    assert waiting.said and "start soon" not in waiting.said
+
+
 def test_silence_at_the_offer_says_it_again_then_goes_on_to_the_questions(call, event_on):
     call.ring()
     again = call.wait()

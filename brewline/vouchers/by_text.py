@@ -93,8 +93,10 @@ def offer_for_event(runtime, session, contact, event_id: int, now) -> bool:
     if not pools or not rules.can_text(contact):
         return False
     offers.set_offer(session, contact, "offer", pools, now)
-    value = pools[0].value if len(pools) == 1 else "voucher"
-    offer = words("vouchers.event_offer", contact.language, value=value)
+    if len(pools) == 1:
+        offer = words("vouchers.event_offer", contact.language, value=pools[0].value)
+    else:
+        offer = words("vouchers.event_offer_many", contact.language)
     outbox.add(runtime, session, contact.id, offer,
                "voucher_offer", not_before=outbox.civil_time(runtime.settings, now),
                dedupe_key=f"voucher-offer:{event_id}:{contact.id}")

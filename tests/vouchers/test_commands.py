@@ -13,6 +13,8 @@ from brewline.cli.export import export
 from brewline.cli.vouchers import vouchers as group
 from brewline.delivery.models import Outbox
 from brewline.events.models import Attendance
+from brewline.people.models import Contact
+from flows.words import words
 from tests.conftest import PHONE
 from tests.texts.test_sms_webhook import replies
 from tests.vouchers.conftest import FLOW, codes, csv_of
@@ -98,6 +100,22 @@ def test_events_attended_marks_people_so_they_can_claim_the_event_voucher(
     assert offer.purpose == "voucher_offer" and not offer.direct_reply
     [code] = replies(twilio.text("Yes please"))
     assert "Code: EVENT1" in code
+
+
+def test_a_polish_attender_offered_two_vouchers_is_told_in_polish_words_only(
+        run, runtime, tmp_path, pools):
+    event = pools.event()
+    for name in ("tesco", "boots"):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(f"code\n{name.upper()}1\n")
+        run("load", path, "--pool", name, "--value", f"£10 {name}", "--event", event)
+    with runtime.store.transaction() as session:
+        session.add(Contact(phone=PHONE, source="import", language="pl"))
+    run("events", "attended", event, PHONE, command=events_group())
+    with runtime.store.transaction() as session:
+        [offer] = session.scalars(select(Outbox)).all()
+    assert offer.body == words("vouchers.event_offer_many", "pl")
+    assert "bony do wyboru" in offer.body
 
 
 def test_an_unknown_event_is_refused_by_name(run, tmp_path):

@@ -111,7 +111,7 @@ def chose(turn: CallTurn, event_id: int, silent: bool) -> str:
     mine = sessions.caller(turn.session, live, turn.contact.id, turn.call.sid)
     pressed = None if silent else keys(turn.heard.digits)
     if pressed is None:
-        return _back_in(turn, event, [turn.speaker.line("live.back")])
+        return _back_in(turn, event, mine, [turn.speaker.line("live.back")])
     if pressed in VOICE_KEYS:
         said = VOICE_KEYS[pressed](turn)  # first: 9 changes how the menu is said
         return twiml.menu(turn.speaker, [said], event.id)
@@ -122,18 +122,19 @@ def chose(turn: CallTurn, event_id: int, silent: bool) -> str:
     return act(turn, event, live, mine)
 
 
-def _back_in(turn: CallTurn, event: Event, lines: list[str]) -> str:
-    return twiml.room(turn.speaker, lines, event.id, event.record_live)
+def _back_in(turn: CallTurn, event: Event, mine: LiveCaller, lines: list[str]) -> str:
+    # Someone the host let speak who pressed * comes back still able to speak.
+    return twiml.room(turn.speaker, lines, event.id, event.record_live, muted=mine.muted)
 
 
 def _hand_up(turn: CallTurn, event: Event, live: LiveSession, mine: LiveCaller) -> str:
     said = turn.speaker.line("live.hand_already" if mine.hand_at else "live.hand_up")
     mine.hand_at = mine.hand_at or turn.now
-    return _back_in(turn, event, [said])
+    return _back_in(turn, event, mine, [said])
 
 
 def _back(turn: CallTurn, event: Event, live: LiveSession, mine: LiveCaller) -> str:
-    return _back_in(turn, event, [turn.speaker.line("live.back")])
+    return _back_in(turn, event, mine, [turn.speaker.line("live.back")])
 
 
 def _what_now(turn: CallTurn, event: Event, live: LiveSession, mine: LiveCaller) -> str:

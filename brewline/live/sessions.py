@@ -56,8 +56,9 @@ def caller(session: Session, live: LiveSession, contact_id: int, call_sid: str,
         found = LiveCaller(session_id=live.id, contact_id=contact_id, call_sid=call_sid,
                            caller_no=_number_for(session, live, contact_id))
         session.add(found)
-    found.is_host = found.is_host or is_host
-    found.muted = not found.is_host
+    if is_host and not found.is_host:
+        found.is_host, found.muted = True, False
+    # Otherwise muted stays as it is: someone the host let speak keeps that through the menu.
     session.flush()
     return found
 

@@ -51,9 +51,10 @@ def menu(speaker: Speaker, lines: list[str], event_id: int) -> str:
 
 
 def room(speaker: Speaker, lines: list[str], event_id: int, recorded: bool,
-         host: bool = False) -> str:
-    """Into the conference: a listener muted, no beep, waiting for the host with music and
-    hangupOnStar (so * brings them to our menu); the host unmuted, starting and ending it."""
+         host: bool = False, muted: bool | None = None) -> str:
+    """Into the conference: a listener muted (unless the host already let them speak), no
+    beep, waiting for the host with music and hangupOnStar (so * brings them to our menu);
+    the host unmuted, starting and ending it."""
     response = VoiceResponse()
     for text in lines:
         speaker.say(response, text)
@@ -61,7 +62,7 @@ def room(speaker: Speaker, lines: list[str], event_id: int, recorded: bool,
                          hangup_on_star=not host)
     options = {"record": "record-from-start"} if recorded else {}
     dial.conference(
-        conference_name(event_id), muted=not host, beep=False,
+        conference_name(event_id), muted=(not host) if muted is None else muted, beep=False,
         start_conference_on_enter=host, end_conference_on_exit=host,
         wait_url=f"{speaker.base_url}{url('wait', lang=_other(speaker.language))}",
         wait_method="POST",

@@ -86,6 +86,15 @@ def test_muting_again_asks_twilio_to_mute(signed_in, twilio, room, event_on, fak
     assert [u["Muted"] for u in fake_twilio.conference_updates] == ["false", "true"]
 
 
+def test_someone_let_speak_who_presses_star_comes_back_still_able_to_speak(
+        signed_in, twilio, room, event_on, call):
+    _raise_hand(call, room)
+    signed_in.post(re.search(r'action="([^"]+/unmute)"', _page(signed_in, event_on)).group(1))
+    call.post(call.last.first("Dial").get("action"), DialCallStatus="completed")
+    back = call.press("2")
+    assert back.first("Conference").get("muted") == "false"
+
+
 def test_lowering_a_hand_needs_nothing_from_twilio(signed_in, twilio, room, event_on,
                                                   fake_twilio):
     _raise_hand(PhoneCall(twilio), room)

@@ -26,3 +26,11 @@ def test_an_organiser_page_says_the_database_is_not_answering_and_what_goes_on_m
     assert response.status_code == 503, text
     assert "<h1>The database is not answering</h1>" in text
     assert "people get a short holding reply" in text and "Try this page again" in text
+
+
+def test_the_live_page_says_callers_stay_in_the_room_and_tries_again_by_itself(
+        database_gone):
+    response = database_gone.get("/events/1/live")
+    assert response.status_code == 503
+    assert "Callers are still in the room" in response.get_data(as_text=True)
+    assert response.headers["Refresh"] == "5"

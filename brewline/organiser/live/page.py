@@ -64,7 +64,9 @@ def live_page(event_id: int):
             return _page(event_id, "live_room.html")
         return _page(event_id, "live.html")
     except DATABASE_DOWN:
-        return page_error(503, "The database cannot be reached", PAGE["database_down"])
+        body, status = page_error(503, "The database cannot be reached", PAGE["database_down"])
+        # The page says it will catch up by itself: without JavaScript too.
+        return body, status, {"Refresh": str(REFRESH_SECONDS)}
 
 
 def _act(event_id: int, what: str, caller_id: int | None):

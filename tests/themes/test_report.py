@@ -94,6 +94,16 @@ def test_only_people_who_said_yes_are_quoted_and_never_with_a_number(said, runti
     assert "7700" not in page and "TES-SECRET" not in page
 
 
+def test_a_quote_naming_someone_in_our_contacts_is_never_used(said, runtime):
+    year_of_buses(said, runtime)
+    before = built(runtime).themes[0].quotes
+    with runtime.store.transaction() as db:
+        db.add(Contact(phone="+447700900999", name="Sam Evening", source="import"))
+    after = built(runtime).themes[0].quotes
+    assert "we need more buses in the evening" in before
+    assert not any("evening" in q.lower() for q in after) and len(after) == 2
+
+
 def test_an_erased_persons_words_vanish_from_the_report(said, runtime):
     year_of_buses(said, runtime)
     first = built(runtime).themes[0].quotes[0]

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from brewline.delivery import outbox
+from brewline.delivery import outbox, sending
 from brewline.delivery.models import Outbox
 from brewline.events.models import Event, Rsvp
 from brewline.people.models import Contact
@@ -128,25 +128,27 @@ def test_two_scheduler_workers_send_every_reminder_once(runtime, processes, fake
     soon = utcnow() + timedelta(seconds=2)
     ids = people(runtime, 40, REMINDER, not_before=soon)
     for row_id in ids:  # scheduled in RQ too, so both the scheduler and the sweepers race
-        runtime.queue.enqueue_at(soon, "workers.outbound.send_outbound", row_id)
+        runtime.queue.enqueue_at(soon, sending.send_outbound, row_id)
     processes.worker()
     processes.worker()
     wait_until(lambda: sent_count(runtime) == 40, 40, "every reminder sent")
     time.sleep(2)  # more sweeps and scheduler passes: a double would show up here
     assert len(fake_twilio.messages) == 40 and set(bodies(fake_twilio).values()) == {1}
+    assert runtime.queue.failed_job_registry.count == 0, "the scheduled jobs ran, not failed"
 
 
 def test_two_scheduler_workers_place_every_reminder_call_once(runtime, processes, fake_twilio):
     soon = utcnow() + timedelta(seconds=2)
     ids = phone_only_people_coming(runtime, 20, not_before=soon)
     for row_id in ids:  # scheduled in RQ too, so both the scheduler and the sweepers race
-        runtime.queue.enqueue_at(soon, "workers.outbound.send_outbound", row_id)
+        runtime.queue.enqueue_at(soon, sending.send_outbound, row_id)
     processes.worker()
     processes.worker()
     wait_until(lambda: sent_count(runtime) == 20, 40, "every reminder call placed")
     time.sleep(2)  # more sweeps and scheduler passes: a double would show up here
     urls = Counter(c["Url"] for c in fake_twilio.calls)
     assert len(urls) == 20 and set(urls.values()) == {1} and fake_twilio.messages == []
+    assert runtime.queue.failed_job_registry.count == 0, "the scheduled jobs ran, not failed"
 
 
 def phone_only_people_coming(runtime, count: int, not_before) -> list[int]:

@@ -7,7 +7,8 @@ with branches the page cannot show stays a file, and is never changed by the pag
 
 Each kind of question is a row in `KINDS`, and each question asked about consent (the
 invite question) is a row in `CONSENTS`, so a new kind or a new consent question is one
-entry more.
+entry more. A new sheet's own lines (the welcome, help, thanks...) come from the word
+catalogues' `new_set` section in every shipped language, built when the sheet is made.
 """
 from __future__ import annotations
 
@@ -69,6 +70,8 @@ def default_line(key: str) -> Text:
 
 
 def _with_org(line: str) -> str:
+    # Only the organisation's values: {total} and the like are the flow's, filled in as
+    # each text is sent, so they stay placeholders here.
     for name, value in org().items():
         line = line.replace("{" + name + "}", value)
     return line

@@ -7,7 +7,8 @@ with branches the page cannot show stays a file, and is never changed by the pag
 
 Each kind of question is a row in `KINDS`, and each question asked about consent (the
 invite question) is a row in `CONSENTS`, so a new kind or a new consent question is one
-entry more.
+entry more. A new sheet's own lines (the welcome, help, thanks...) come from the word
+catalogues' `new_set` section in every shipped language, built when the sheet is made.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from flows import loader
 from flows.keywords import classify, normalise
 from flows.model import Flow, Step, Text
 from flows.readability import Finding
+from flows.words import catalogues, org
 
 MAX_OPTIONS = 9
 MAX_OPTION_LENGTH = 60
@@ -40,39 +42,44 @@ def en(words: str) -> Text:
     return Text({"en": words})
 
 
-# The set's own shared lines, with their spoken forms. Good defaults: an organiser may
-# change any of them. {total} is the number of questions, {answered} how many are done.
-DEFAULT_TEXTS: dict[str, Text] = {key: en(words) for key, words in {
-    "question_prefix": "Question {n} of {total}: ",
-    "help": "Just text your answer in your own words. Text SKIP to skip a question or "
-            "REPEAT to see it again. PAUSE takes a break and STOP stops all texts.",
-    "skipped": "No problem, we have skipped that one.",
-    "paused": "Take your time. Your answers are saved. Text us whenever you are ready, even "
-              "days from now, and we will carry on from where you left off.",
-    "no_match": "Sorry, I did not catch that. Please reply YES or NO.",
-    "after_end": "Thank you, we have kept your message and the team will read it. You have "
-                 "already answered all our questions.",
-    "take_your_time": "Thank you. Take your time: send more if you like. We will send the "
-                      "next question when you have finished.",
-    "welcome_back": "Welcome back. You have answered {answered} of {total} questions. Here "
-                    "is the next one.",
-    "help_voice": "Here is how this call works. For yes or no, say yes or press 1, say no or "
-                  "press 2. For the other questions, speak your answer after the tone and "
-                  "press the hash key when you have finished. You can skip any question: "
-                  "just press 7. Press star to hear the question again, or 9 if I speak too "
-                  "fast. Press 8 if you cannot get text messages. To delete your phone number "
-                  "and answers, press 6. Take as long as you like.",
-    "paused_voice": "Of course, take a break. Your answers are saved. Ring this number again "
-                    "or text us when you are ready. We will carry on from where you left off.",
-    "no_match_voice": "Sorry, I did not catch that. Please say yes or press 1, or say no or "
-                      "press 2.",
-    "after_end_voice": "Hello, this is Over a Brew. You have already answered all our "
-                       "questions, thank you. The team will read everything you said.",
-    "welcome_back_voice": "Hello again, this is Over a Brew. Welcome back. You have answered "
-                          "{answered} of {total} questions. Press star to hear something "
-                          "again, 0 for help, or 9 if I speak too fast. To skip a question, "
-                          "press 7. Here is the next one.",
-}.items()}
+# A new set's own lines are in the word catalogues (flows/data/words/<language>.yaml,
+# section `new_set`), so a new set starts translated and names the organisation from
+# settings. Good defaults: an organiser may change any of them.
+SECTION = "new_set"
+# The set's shared lines, by their names in the flow and in the catalogues. {total} is the
+# number of questions, {answered} how many are done: the flow fills those as it is sent.
+SHARED_TEXTS = ("question_prefix", "help", "skipped", "paused", "no_match", "after_end",
+                "take_your_time", "welcome_back", "help_voice", "paused_voice",
+                "no_match_voice", "after_end_voice", "welcome_back_voice")
+# "Yes" and "no" in the catalogues' other languages, as the shipped set takes them: a
+# translation says "powiedz tak", so "tak" must be understood.
+SAID_YES = ("tak", "نعم")
+SAID_NO = ("nie", "لا")
+
+
+def default_line(key: str) -> Text:
+    """A new set's line `key` in every shipped language that has it, with the
+    organisation's values (from settings) filled in and the flow's own left for the flow."""
+    found = {language: _with_org(catalogue.lines[f"{SECTION}.{key}"])
+             for language, catalogue in catalogues().items()
+             if f"{SECTION}.{key}" in catalogue.lines}
+    if key == "question_prefix":
+        # The catalogues keep no space at a line's end; the question follows this one.
+        found = {language: line + " " for language, line in found.items()}
+    return Text(found)
+
+
+def _with_org(line: str) -> str:
+    # Only the organisation's values: {total} and the like are the flow's, filled in as
+    # each text is sent, so they stay placeholders here.
+    for name, value in org().items():
+        line = line.replace("{" + name + "}", value)
+    return line
+
+
+def default_texts() -> dict[str, Text]:
+    """The shared lines a new set starts from, built now (settings may have changed)."""
+    return {key: default_line(key) for key in SHARED_TEXTS}
 
 
 @dataclass(frozen=True)
@@ -87,61 +94,43 @@ class Part:
     no: tuple[str, ...] = ()
 
 
+def default_part(step: str, yes: tuple[str, ...] = (), no: tuple[str, ...] = ()) -> Part:
+    """A step's default lines from the catalogues: `<step>`, `<step>_voice` and, for a
+    question, `<step>_no_match`."""
+    return Part(default_line(step), default_line(f"{step}_voice"),
+                default_line(f"{step}_no_match") if yes else None,
+                yes + SAID_YES if yes else (), no + SAID_NO if no else ())
+
+
 @dataclass(frozen=True)
 class Consent:
     """A question about what a person agrees to (a row of CONSENTS)."""
 
     label: str  # what the page's checkbox says
-    default: Part
+    topic: str  # its step's id, and its lines' names in the catalogues
+
+    @property
+    def default(self) -> Part:
+        """The question as a new set asks it, built now from the catalogues."""
+        return default_part(self.topic, YES_WORDS, NO_WORDS)
 
 
 CONSENTS: dict[str, Consent] = {
-    "invites": Consent("Ask if they would like to hear about future sessions", Part(
-        en("One more thing, and it is up to you. Would you like a text when the next Over a "
-           "Brew session is planned? We only text about sessions. Reply YES or NO."),
-        en("One more thing, and it is up to you. Would you like us to tell you when the next "
-           "Over a Brew session is planned? We only get in touch about sessions. Say yes or "
-           "press 1. Say no or press 2."),
-        en("Sorry, I did not catch that. Reply YES for texts about future sessions, or NO."),
-        YES_WORDS, NO_WORDS)),
+    "invites": Consent("Ask if they would like to hear about future sessions", "invites"),
     # Only answers from people who said yes here are ever quoted in public (the report).
-    "quotes": Consent("Ask if we may share their words, without their name", Part(
-        en("Can we share your words, without your name? We may put them in our report for "
-           "the year. Reply YES or NO."),
-        en("Can we share your words, without your name? We may put them in our report for "
-           "the year. Say yes or press 1. Say no or press 2."),
-        en("Sorry, I did not catch that. Reply YES if we can share your words without your "
-           "name, or NO."),
-        YES_WORDS, NO_WORDS)),
+    "quotes": Consent("Ask if we may share their words, without their name", "quotes"),
 }
 DEFAULT_CONSENTS = ("invites",)  # a new set asks these; the page can add the others
 
-DEFAULT_PARTS: dict[str, Part] = {
-    WELCOME: Part(
-        en("Hello, this is Over a Brew. We would love your views: {total} short questions, "
-           "answered in your own words, at your own pace. Text SKIP to skip any, PAUSE for a "
-           "break, STOP to stop. Shall we start? Reply YES or NO."),
-        en("Hello, this is Over a Brew. We would love your views: {total} short questions, "
-           "answered out loud, at your own pace. The same keys always work: press star to "
-           "hear something again, 0 for help, and 9 if I speak too fast. When you finish an "
-           "answer, press the hash key. If you cannot get text messages, press 8. You do not "
-           "have to answer everything: press 7 to skip any question. Shall we start? Say yes "
-           "or press 1. Say no or press 2."),
-        en("Sorry, I did not catch that. Reply YES to start the questions, or NO if not now."),
-        START_WORDS, NOT_NOW_WORDS),
-    THANKS: Part(
-        en("Thank you so much for your time and your thoughts. People from the team will "
-           "read every answer, and we will tell you what we did with them."),
-        en("Thank you so much for your time and your thoughts. People from the team will "
-           "listen to every answer, and we will tell you what we did with them. Goodbye.")),
-    NOT_NOW: Part(
-        en("No problem at all. If you change your mind, just text us any time. Have a good "
-           "day."),
-        en("No problem at all. If you change your mind, just ring or text this number any "
-           "time. Have a good day. Goodbye.")),
-    **{topic: consent.default for topic, consent in CONSENTS.items()},
-}
-FIXED_STEPS = frozenset(DEFAULT_PARTS)
+
+def default_parts() -> dict[str, Part]:
+    """The steps a new set starts from besides its questions, built now."""
+    return {WELCOME: default_part(WELCOME, START_WORDS, NOT_NOW_WORDS),
+            THANKS: default_part(THANKS), NOT_NOW: default_part(NOT_NOW),
+            **{topic: consent.default for topic, consent in CONSENTS.items()}}
+
+
+FIXED_STEPS = frozenset({WELCOME, THANKS, NOT_NOW, *CONSENTS})
 
 
 @dataclass(frozen=True)
@@ -162,8 +151,8 @@ class Sheet:
 
     title: str
     questions: tuple[Question, ...] = ()
-    parts: Mapping[str, Part] = field(default_factory=lambda: dict(DEFAULT_PARTS))
-    texts: Mapping[str, Text] = field(default_factory=lambda: dict(DEFAULT_TEXTS))
+    parts: Mapping[str, Part] = field(default_factory=default_parts)
+    texts: Mapping[str, Text] = field(default_factory=default_texts)
     consents: tuple[str, ...] = DEFAULT_CONSENTS  # the consent questions asked, in order
     offers_voucher: bool = False
 

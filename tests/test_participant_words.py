@@ -83,7 +83,8 @@ SPOKEN_SECTIONS = {"voice", "event_calls", "invite_call", "reminder_call", "canc
 def is_spoken(key: str) -> bool:
     section, _, name = key.partition(".")
     return (section in SPOKEN_SECTIONS or name.startswith("spoken")
-            or name.startswith(("invite_call", "rsvp_call", "invite_voicemail")))
+            or name.startswith(("invite_call", "rsvp_call", "invite_voicemail"))
+            or (section == "new_set" and name.endswith("_voice")))  # a new set's call lines
 
 
 def rendered_catalogue(language: str) -> dict[str, str]:
@@ -130,20 +131,6 @@ def _by_phone() -> dict[str, str]:
     return texts
 
 
-def _sheet_parts(spoken: bool) -> dict[str, str]:
-    """The lines a question set written on the page starts from (flows/sheet.py)."""
-    parts = dict(sheet.DEFAULT_PARTS) | {f"consent {k}": c.default
-                                          for k, c in sheet.CONSENTS.items()}
-    found = {key: text.render("en", **VALUES) for key, text in sheet.DEFAULT_TEXTS.items()
-             if key.endswith("_voice") == spoken}
-    for name, part in parts.items():
-        for field in (("voice",) if spoken else ("text", "no_match")):
-            text = getattr(part, field)
-            if text is not None:
-                found[f"{name}.{field}"] = text.render("en", **VALUES)
-    return found
-
-
 def _sheet_texts() -> dict[str, str]:
     return {"YES_NO_TEXT": sheet.YES_NO_TEXT.strip(), "OPTIONS_TEXT": sheet.OPTIONS_TEXT}
 
@@ -152,11 +139,10 @@ def _sheet_texts() -> dict[str, str]:
 # (spoken) rather than read. Keys are "path:NAME" as the source tree is searched. Every
 # other participant line is in the language catalogues, flows/data/words/<language>.yaml.
 CATALOGUES: dict[str, tuple[Callable[[], dict[str, str]], bool]] = {
-    "flows/sheet.py:DEFAULT_TEXTS": (_sheet_texts, False),
-    "flows/sheet.py:YES_NO_TEXT": (lambda: {}, False),  # measured with DEFAULT_TEXTS
-    "flows/sheet.py:OPTIONS_TEXT": (lambda: {}, False),  # measured with DEFAULT_TEXTS
-    "flows/sheet.py:DEFAULT_PARTS": (lambda: _sheet_parts(spoken=False), False),
-    "flows/sheet.py:CONSENTS": (lambda: _sheet_parts(spoken=True), True),  # and parts' voice
+    # A new set's own lines are in the catalogues (section new_set); these are added to
+    # questions of a kind (only the English words get them).
+    "flows/sheet.py:YES_NO_TEXT": (_sheet_texts, False),
+    "flows/sheet.py:OPTIONS_TEXT": (lambda: {}, False),  # measured with YES_NO_TEXT
 }
 # Sentences for organisers or the terminal, not for participants.
 NOT_FOR_PARTICIPANTS = {

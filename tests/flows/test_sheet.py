@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 import yaml
 
-from flows import loader, sheet
+from flows import loader, sheet, words
 from flows.engine import advance, new_state
 from flows.loader import DATA_DIR
-from flows.model import Ask, Reply, SaveAnswer, Say, Start
-from flows.readability import check_flow
+from flows.model import Ask, Finished, Reply, SaveAnswer, Say, Start, Text
+from flows.readability import check_flow, translations
 from flows.sheet import Question, Sheet, en
 from tests.flows.transcript import NOW
 
@@ -28,8 +29,8 @@ def flow_of(written: Sheet, flow_id: str = "ai-and-us", version: int = 1):
     return loader.build(sheet.to_data(written, flow_id, version))
 
 
-def play(flow, *events):
-    state, said = new_state(flow), []
+def play(flow, *events, language: str = "en"):
+    state, said = new_state(flow, language), []
     for event in events:
         result = advance(flow, state, event, NOW)
         state, said = result.state, said + list(result.outputs)
@@ -42,6 +43,56 @@ def test_a_new_set_starts_from_good_defaults_that_say_how_many_questions_there_a
     assert said[0].text.startswith("Hello, this is Over a Brew. We would love your views: "
                                    "1 short questions")
     assert [e for e in check_flow(flow) if e.level == "error"] == []
+
+
+@pytest.fixture
+def tea_talks():
+    """The organisation is Tyneside Tea Talks in settings, for one test."""
+    before = words.org()
+    words.use_org("Tyneside Tea Talks", "chats over tea")
+    yield
+    words.use_org(before["org_name"], before["org_description"], before["org_phone"])
+
+
+def test_a_new_sets_welcome_in_polish_and_arabic_is_the_catalogues_and_names_the_organisation(
+        tea_talks):
+    flow = flow_of(replace(three(), questions=three().questions[:1]))
+    for language in ("pl", "ar"):
+        _, said = play(flow, Start(), language=language)
+        assert said[0].text == words.words("new_set.welcome", language, total=1)
+        assert said[0].voice_text == words.words("new_set.welcome_voice", language, total=1)
+        assert "Tyneside Tea Talks" in said[0].text and "Tyneside Tea Talks" in said[0].voice_text
+    assert said[0].text.startswith("مرحبًا، معك Tyneside Tea Talks.")
+
+
+def test_no_default_line_of_a_new_set_says_over_a_brew_when_the_organisation_is_another(
+        tea_talks):
+    written = replace(sheet.new("Buses"), consents=tuple(sheet.CONSENTS))
+    lines = [*written.texts.values()] + [text for part in written.parts.values()
+                                         for text in (part.text, part.voice, part.no_match) if text]
+    said = [line for text in lines for line in text.translations.values()]
+    assert len(said) == 3 * 26  # every line in English, Polish and Arabic
+    assert [line for line in said if "Over a Brew" in line] == []
+    assert sum("Tyneside Tea Talks" in line for line in said) == 3 * 6
+
+
+def test_a_new_set_made_into_a_flow_misses_no_polish_or_arabic_line_of_its_own(tea_talks):
+    asked = Question("q1", "open", Text({"en": "What about buses?", "pl": "A autobusy?",
+                                              "ar": "ماذا عن الحافلات؟"}))
+    written = replace(sheet.new("Buses"), questions=(asked,), consents=tuple(sheet.CONSENTS))
+    flow = flow_of(written)
+    assert [(t.where, t.missing) for t in translations(flow, ("en", "pl", "ar")) if t.missing] == []
+    assert [f for f in check_flow(flow) if f.level == "error"] == []
+    assert sheet.from_data(sheet.to_data(written, "buses", 1)) == written
+
+
+def test_a_new_set_understands_yes_and_no_in_the_words_of_its_translations():
+    flow = flow_of(replace(three(), questions=three().questions[:1]))
+    _, said = play(flow, Start(), Reply("tak"), language="pl")
+    assert [o for o in said if isinstance(o, Ask)][-1].step_id == "q1"
+    _, said = play(flow, Start(), Reply("لا"), language="ar")
+    assert [o for o in said if isinstance(o, Say)][-1].text == words.words("new_set.not_now", "ar")
+    assert said[-1] == Finished(completed=False)
 
 
 def test_the_shipped_file_reads_back_into_a_sheet_that_makes_exactly_it_again():

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from flows.words import template
 from tests.organiser.test_invites_page import import_file, preview
 from tests.organiser.test_question_sets_page import draft_body, form, start, text_of
 from tests.texts.test_sms_webhook import replies
@@ -33,8 +34,13 @@ def test_each_text_shows_its_translations_beside_it_arabic_right_to_left(signed_
     assert arabic and 'lang="ar"' in arabic.group(0) and 'dir="rtl"' in arabic.group(0)
     polish = re.search(r'<textarea id="f-thanks.text@pl"[^>]*>', page)
     assert polish and 'dir="ltr"' in polish.group(0)
+    # A new set's own lines start translated, from the catalogues; its empty question not.
+    assert template("new_set.thanks", "ar") in html.unescape(page)
     words = words_of(signed_in.get("/question-sets/ai-and-us/edit"))
     assert "Polish (Polski): not written yet, the English is sent" in words
+    assert "No Arabic words yet" not in words
+    signed_in.post("/question-sets/ai-and-us/edit", form(**{"q1.text": "Buses?"}))
+    words = words_of(signed_in.get("/question-sets/ai-and-us/edit"))
     assert "No Arabic words yet: people who chose Arabic get the English." in words
 
 

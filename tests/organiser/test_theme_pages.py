@@ -126,4 +126,6 @@ def test_an_organiser_ticks_the_question_about_sharing_words_and_the_set_asks_it
     with runtime.store.transaction() as db:
         steps = question_sets.draft_of(db, "buses").body["steps"]
     asked = next(s for s in steps if s["id"] == "quotes")
-    assert asked["consent"] == "quotes" and asked["text"].startswith("Can we share your words")
+    assert asked["consent"] == "quotes"
+    assert asked["text"]["en"].startswith("Can we share your words")
+    assert asked["text"]["pl"].startswith("Czy możemy pokazać")  # a new set starts translated

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows.keywords import classify, is_greeting, matches, normalise
+from flows.keywords import classify, is_answer, is_greeting, matches, normalise
 from flows.model import (
     NOT_CLASSIFIED,
     Ask,
@@ -240,9 +240,16 @@ _ANSWERS = {"open": _answer_open, "choice": _answer_choice,
             "message": _not_an_answer, "end": _not_an_answer}
 
 
+# A choice whose value is one of these also takes the catalogues' words for it ("tak",
+# "نعم"), so a set written in English still understands people who answer in their own.
+SHARED_CHOICES = ("yes", "no")
+
+
 def _match(step: Step, event: Reply) -> Choice | None:
     for choice in step.choices:
         if (event.digits and event.digits in choice.digits) or matches(event.text, choice.words):
+            return choice
+        if choice.value in SHARED_CHOICES and is_answer(event.text, choice.value):
             return choice
         if event.text and event.text.strip() in choice.digits:
             return choice

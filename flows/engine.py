@@ -31,6 +31,9 @@ SKIP_KEY = "7"
 KEY_INTENTS = {"*": "repeat", "0": "help", SKIP_KEY: "skip"}
 # How many message steps in a row we follow before assuming a loop.
 MAX_HOPS = 50
+# A choice whose value is one of these also takes the catalogues' words for it ("tak",
+# "نعم"), so a set written in English still understands people who answer in their own.
+SHARED_CHOICES = ("yes", "no")
 
 
 def new_state(flow: Flow, language: str = "en") -> State:
@@ -238,11 +241,6 @@ def _not_an_answer(flow: Flow, state: State, step: Step, event: Reply) -> Result
 
 _ANSWERS = {"open": _answer_open, "choice": _answer_choice,
             "message": _not_an_answer, "end": _not_an_answer}
-
-
-# A choice whose value is one of these also takes the catalogues' words for it ("tak",
-# "نعم"), so a set written in English still understands people who answer in their own.
-SHARED_CHOICES = ("yes", "no")
 
 
 def _match(step: Step, event: Reply) -> Choice | None:

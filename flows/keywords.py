@@ -141,8 +141,7 @@ def unpadded(plain: str) -> str:
     """Normalised words without the politeness around them: "can you stop texting me
     thanks" -> "stop texting me". Whole phrases only, from either end."""
     words = plain.split()
-    leading = LEADING + tuple(translated("polite_before"))
-    trailing = TRAILING + tuple(translated("polite_after"))
+    leading, trailing = _padding()
     trimmed = True
     while trimmed and words:
         trimmed = _trim(words, leading, front=True) or _trim(words, trailing, front=False)
@@ -150,8 +149,9 @@ def unpadded(plain: str) -> str:
 
 
 def _trim(words: list[str], padding: tuple[str, ...], front: bool) -> bool:
-    """Take the longest phrase of `padding` off one end of `words`, never every word."""
-    for phrase in sorted(padding, key=len, reverse=True):
+    """Take the first (longest: `_padding` sorts them) phrase of `padding` off one end of
+    `words`, never every word."""
+    for phrase in padding:
         size = len(phrase.split())
         end = slice(0, size) if front else slice(len(words) - size, len(words))
         if size < len(words) and " ".join(words[end]) == phrase:
@@ -163,10 +163,11 @@ def _trim(words: list[str], padding: tuple[str, ...], front: bool) -> bool:
 def is_greeting(text: str | None) -> bool:
     """Whether a message only says hello or "I'm back" ("Hi, I'm back!", "hello again")."""
     words = normalise(text).split()
-    greeting = GREETING_WORDS | {w for said in translated("hello") for w in said.split()}
+    greeting = _greeting_words()
     return 0 < len(words) <= MAX_GREETING_WORDS and all(w in greeting for w in words)
 
 
+@cache
 def phrases(intent: str) -> frozenset[str]:
     """Every phrase that means `intent`: the English ones and every catalogue's."""
     return PHRASES.get(intent, frozenset()) | translated(intent)
@@ -182,6 +183,20 @@ def is_answer(text: str | None, name: str) -> bool:
 def translated(name: str) -> frozenset[str]:
     """The words every shipped catalogue gives for keyword `name`, normalised."""
     return _catalogue_keywords().get(name, frozenset())
+
+
+# Joined once per process: keywords are looked up on every text.
+
+@cache
+def _padding() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """LEADING and TRAILING with every catalogue's polite words, longest first."""
+    return tuple(tuple(sorted(english + tuple(translated(name)), key=len, reverse=True))
+                 for english, name in ((LEADING, "polite_before"), (TRAILING, "polite_after")))
+
+
+@cache
+def _greeting_words() -> frozenset[str]:
+    return GREETING_WORDS | {w for said in translated("hello") for w in said.split()}
 
 
 @cache

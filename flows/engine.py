@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows.keywords import classify, is_greeting, matches, normalise
+from flows.keywords import classify, is_answer, is_greeting, matches, normalise
 from flows.model import (
     NOT_CLASSIFIED,
     Ask,
@@ -31,6 +31,9 @@ SKIP_KEY = "7"
 KEY_INTENTS = {"*": "repeat", "0": "help", SKIP_KEY: "skip"}
 # How many message steps in a row we follow before assuming a loop.
 MAX_HOPS = 50
+# A choice whose value is one of these also takes the catalogues' words for it ("tak",
+# "نعم"), so a set written in English still understands people who answer in their own.
+SHARED_CHOICES = ("yes", "no")
 
 
 def new_state(flow: Flow, language: str = "en") -> State:
@@ -243,6 +246,8 @@ _ANSWERS = {"open": _answer_open, "choice": _answer_choice,
 def _match(step: Step, event: Reply) -> Choice | None:
     for choice in step.choices:
         if (event.digits and event.digits in choice.digits) or matches(event.text, choice.words):
+            return choice
+        if choice.value in SHARED_CHOICES and is_answer(event.text, choice.value):
             return choice
         if event.text and event.text.strip() in choice.digits:
             return choice

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flows.keywords import normalise
+from flows.keywords import is_answer, normalise
 from flows.words import catalogues, words
 
 # What people write back to an invite. Compared after normalising (lower case, no
@@ -54,7 +54,8 @@ def rsvp_answer(text: str | None) -> str | None:
         for answer in RSVP_ANSWERS:
             if candidate and candidate in RSVP_WORDS[answer]:
                 return answer
-    return None
+    # The catalogues' own yes, no and maybe ("TAK", "«ربما»"), as the invite lines ask.
+    return next((answer for answer in RSVP_ANSWERS if is_answer(raw, answer)), None)
 
 
 def _without_courtesy(plain: str) -> str:

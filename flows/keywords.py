@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+
+from flows import catalogue_files
 
 # Twilio answers these single words itself (Advanced Opt-Out defaults), so we stay quiet.
 TWILIO_STOP_WORDS = frozenset(
@@ -81,6 +84,20 @@ GREETING_WORDS = frozenset({
     "resume", "start", "there", "all",
 })
 MAX_GREETING_WORDS = 6
+# Each catalogue's `keywords:` (flows/data/words/<code>.yaml) adds the words people text in
+# that language. Names that are intents (the PHRASES above) become keywords everywhere; these
+# others answer something we asked and count only where it was asked: yes and no (a choice
+# question whose value is yes or no, and a voucher offer), maybe (an invite), no_thanks (a
+# voucher offer), delete (confirming "delete my data"), hello (starting or coming back, as
+# the greeting words above). polite_before and polite_after are padding, as LEADING and
+# TRAILING. STOP and START stay English in every language: Twilio answers them itself.
+#
+# Every shipped language's keywords are recognised for everyone, not only for people whose
+# language is recorded as that one: someone recorded wrongly can still text "pomiń", and
+# the scripts and words do not collide (no Polish or Arabic keyword is an English answer
+# word; tests/flows/test_keyword_languages.py checks), so nobody's answer is taken away.
+ANSWER_WORDS = ("yes", "no", "maybe", "no_thanks", "delete", "hello")
+PADDING = ("polite_before", "polite_after")
 _WORD_ONLY = re.compile(r"[^\w\s]", re.UNICODE)
 
 
@@ -111,8 +128,8 @@ def classify(text: str | None) -> Keyword | None:
 
 
 def _phrase(plain: str) -> Keyword | None:
-    for intent, phrases in PHRASES.items():
-        if plain in phrases:
+    for intent in PHRASES:
+        if plain in phrases(intent):
             return Keyword(intent)
     # "stop please" is ours to answer: Twilio only acts on the single word.
     if plain in TWILIO_STOP_WORDS:
@@ -124,15 +141,17 @@ def unpadded(plain: str) -> str:
     """Normalised words without the politeness around them: "can you stop texting me
     thanks" -> "stop texting me". Whole phrases only, from either end."""
     words = plain.split()
+    leading, trailing = _padding()
     trimmed = True
     while trimmed and words:
-        trimmed = _trim(words, LEADING, front=True) or _trim(words, TRAILING, front=False)
+        trimmed = _trim(words, leading, front=True) or _trim(words, trailing, front=False)
     return " ".join(words)
 
 
 def _trim(words: list[str], padding: tuple[str, ...], front: bool) -> bool:
-    """Take the longest phrase of `padding` off one end of `words`, never every word."""
-    for phrase in sorted(padding, key=len, reverse=True):
+    """Take the first (longest: `_padding` sorts them) phrase of `padding` off one end of
+    `words`, never every word."""
+    for phrase in padding:
         size = len(phrase.split())
         end = slice(0, size) if front else slice(len(words) - size, len(words))
         if size < len(words) and " ".join(words[end]) == phrase:
@@ -144,7 +163,51 @@ def _trim(words: list[str], padding: tuple[str, ...], front: bool) -> bool:
 def is_greeting(text: str | None) -> bool:
     """Whether a message only says hello or "I'm back" ("Hi, I'm back!", "hello again")."""
     words = normalise(text).split()
-    return 0 < len(words) <= MAX_GREETING_WORDS and all(w in GREETING_WORDS for w in words)
+    greeting = _greeting_words()
+    return 0 < len(words) <= MAX_GREETING_WORDS and all(w in greeting for w in words)
+
+
+@cache
+def phrases(intent: str) -> frozenset[str]:
+    """Every phrase that means `intent`: the English ones and every catalogue's."""
+    return PHRASES.get(intent, frozenset()) | translated(intent)
+
+
+def is_answer(text: str | None, name: str) -> bool:
+    """Whether a message is one of the catalogues' `name` words (ANSWER_WORDS: "tak" for
+    yes, "nie dziękuję" for no_thanks), in any shipped language."""
+    plain = normalise(text)
+    return bool(plain) and (plain in translated(name) or unpadded(plain) in translated(name))
+
+
+def translated(name: str) -> frozenset[str]:
+    """The words every shipped catalogue gives for keyword `name`, normalised."""
+    return _catalogue_keywords().get(name, frozenset())
+
+
+# Joined once per process: keywords are looked up on every text.
+
+@cache
+def _padding() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """LEADING and TRAILING with every catalogue's polite words, longest first."""
+    return tuple(tuple(sorted(english + tuple(translated(name)), key=len, reverse=True))
+                 for english, name in ((LEADING, "polite_before"), (TRAILING, "polite_after")))
+
+
+@cache
+def _greeting_words() -> frozenset[str]:
+    return GREETING_WORDS | {w for said in translated("hello") for w in said.split()}
+
+
+@cache
+def _catalogue_keywords() -> dict[str, frozenset[str]]:
+    # Read when a keyword is first looked up, never at import, as the lines are.
+    merged: dict[str, frozenset[str]] = {}
+    for data in catalogue_files.read():
+        for name, said in (data.get("keywords") or {}).items():
+            plain = {normalise(str(w)) for w in said or ()} - {""}
+            merged[name] = merged.get(name, frozenset()) | plain
+    return merged
 
 
 def matches(text: str | None, words: tuple[str, ...]) -> bool:

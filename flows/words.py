@@ -16,8 +16,10 @@ How to add a line (or a language):
 
 A language is one file, `<code>.yaml`, with a header (`language`, `name` in the language
 itself, `english_name`, `also_called`: other names people text to choose it, `direction`,
-`checked_by_fluent_speaker`, `goodbye`: a call's last words, and for languages other than
-English a `calendar`: days, months and how dates and times are written) and its `lines`.
+`checked_by_fluent_speaker`, `goodbye`: a call's last words, for languages other than
+English `keywords`: the words people text in the language instead of SKIP, YES, VOUCHER...
+(flows/keywords.py reads them and says which names there are), and a `calendar`: days,
+months and how dates and times are written) and its `lines`.
 A person chooses their language by texting its name ("POLSKI", "Polish", "العربية"), and
 the LANGUAGES setting says which are on.
 """
@@ -29,11 +31,9 @@ from functools import cache
 from pathlib import Path
 from typing import Mapping
 
-import yaml
-
+from flows import catalogue_files
+from flows.catalogue_files import WORDS_DIR
 from flows.keywords import normalise, unpadded
-
-WORDS_DIR = Path(__file__).parent / "data" / "words"
 ENGLISH = "en"
 # Filled into every line; the composition roots set them from the ORG_* settings.
 _ORG: dict[str, str] = {"org_name": "Over a Brew",
@@ -138,7 +138,7 @@ def missing(language: str) -> list[str]:
 @cache
 def catalogues(directory: Path = WORDS_DIR) -> dict[str, Catalogue]:
     """Every catalogue in `directory`, English first, read once per process."""
-    found = [_load(path) for path in sorted(directory.glob("*.yaml"))]
+    found = [_load(data) for data in catalogue_files.read(directory)]
     found.sort(key=lambda c: (c.language != ENGLISH, c.language))
     return {c.language: c for c in found}
 
@@ -147,8 +147,7 @@ def _english() -> Catalogue:
     return catalogues()[ENGLISH]
 
 
-def _load(path: Path) -> Catalogue:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+def _load(data: Mapping) -> Catalogue:
     lines = {f"{section}.{key}": " ".join(str(text).split()) if "\n" not in str(text).strip()
              else str(text).strip()
              for section, entries in (data.get("lines") or {}).items()

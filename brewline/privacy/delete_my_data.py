@@ -24,7 +24,7 @@ from brewline.platform.runtime import Runtime
 from brewline.privacy import erasure
 from brewline.privacy.models import ErasureRequest
 from brewline.texts.inbound import Context, question_again
-from flows.keywords import normalise
+from flows.keywords import is_answer, normalise
 from flows.words import words
 
 AWAITING = "erase"
@@ -55,7 +55,7 @@ def confirm(ctx: Context) -> list[str] | None:
     if ctx.contact.awaiting != AWAITING:
         return None
     pending = _request(ctx.session, ctx.contact)
-    if normalise(ctx.body) not in CONFIRM_WORDS:
+    if not _confirms(ctx.body):
         withdraw(ctx.session, ctx.contact, pending)
         return [words("privacy.kept", ctx.language)] + question_again(ctx)
     if pending is None or ctx.now - pending.asked_at > CONFIRM_WITHIN:
@@ -63,6 +63,11 @@ def confirm(ctx: Context) -> list[str] | None:
         return [words("privacy.lapsed", ctx.language)] + question_again(ctx)
     erasure.confirm(ctx.runtime, ctx.session, ctx.contact, ctx.now)
     return [words("privacy.done", ctx.language)]
+
+
+def _confirms(body: str) -> bool:
+    """Whether a text says DELETE, in English or a catalogue's words ("USUŃ", "احذف")."""
+    return normalise(body) in CONFIRM_WORDS or is_answer(body, "delete")
 
 
 def while_opted_out(ctx: Context) -> list[str]:

@@ -14,7 +14,7 @@ from brewline.texts.inbound import Context
 from brewline.vouchers import claims, offers, rules
 from brewline.vouchers.claims import Issued, Outcome
 from brewline.vouchers.models import VoucherOffer, VoucherPool
-from flows.keywords import normalise
+from flows.keywords import is_answer, normalise
 from flows.model import Finished
 from flows.words import words
 
@@ -33,7 +33,6 @@ NO = frozenset({
     "no", "no thanks", "no thank you", "nope", "no ta", "not for me", "no need",
     "dont want it", "i dont want it", "no thanks im fine", "keep it", "not needed",
 })
-OFFER_REPLIES = YES | THANKS | NO
 CHOICE = re.compile(r"^(?:voucher\s*|number\s*)?(\d{1,2})$")
 OFFER_LIFETIME = timedelta(days=30)
 
@@ -55,7 +54,8 @@ def on_voucher(ctx: Context) -> list[str]:
 def on_reply(ctx: Context) -> list[str] | None:
     """A reply to an open offer ('yes please', 'thank you', '2', 'no thanks'); else None."""
     plain = normalise(ctx.body) or ctx.body.strip()
-    if not (plain in OFFER_REPLIES or CHOICE.match(plain)):
+    said = _said(ctx.body, plain)
+    if not (said or CHOICE.match(plain)):
         return None  # only words that could answer an offer cost a query
     offer = ctx.session.get(VoucherOffer, ctx.contact.id)
     if offer is None or offer.created_at < ctx.now - OFFER_LIFETIME:
@@ -64,12 +64,22 @@ def on_reply(ctx: Context) -> list[str] | None:
     choice = CHOICE.match(plain)
     if offer.kind == "choose" and choice:
         return _picked(ctx, pools, int(choice.group(1)))
-    if plain in NO:
+    if said == "no":
         claims.decline(ctx.session, ctx.contact, pools, ctx.now)
         offers.clear_offer(ctx.session, ctx.contact)
         return [words("vouchers.declined", ctx.language)]
-    if plain in YES or plain in THANKS:
+    if said == "yes":
         return on_voucher(ctx)
+    return None
+
+
+def _said(body: str, plain: str) -> str | None:
+    """'yes' or 'no' when a message answers an offer, in English or a catalogue's words
+    ("tak", "nie dziękuję", "لا شكرا"); else None."""
+    if plain in NO or is_answer(body, "no_thanks") or is_answer(body, "no"):
+        return "no"
+    if plain in YES or plain in THANKS or is_answer(body, "yes"):
+        return "yes"
     return None
 
 

@@ -53,7 +53,7 @@ def test_a_polish_contact_gets_the_invite_in_polish_and_an_arabic_one_in_arabic(
     ids, sent = by_phone(runtime), bodies(runtime, "invite")
     assert sent[ids[POLISH]] == (
         "Over a Brew zaprasza: Buses and trains, piątek 28 czerwca, 14:00, Whitley Bay "
-        "Library. Przyjdziesz? YES/NO/MAYBE. STOP: bez SMS.")
+        "Library. Przyjdziesz? TAK/NIE/MOŻE. STOP: bez SMS.")
     assert sent[ids[ARABIC]].startswith("Over a Brew يدعوك: Buses and trains، الجمعة 28 يونيو")
     assert sent[ids[ENGLISH]].startswith("Hello from Over a Brew, a chat about local services.")
     assert "Friday 28 June at 2pm" in sent[ids[ENGLISH]]

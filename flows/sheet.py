@@ -51,10 +51,6 @@ SECTION = "new_set"
 SHARED_TEXTS = ("question_prefix", "help", "skipped", "paused", "no_match", "after_end",
                 "take_your_time", "welcome_back", "help_voice", "paused_voice",
                 "no_match_voice", "after_end_voice", "welcome_back_voice")
-# "Yes" and "no" in the catalogues' other languages, as the shipped set takes them: a
-# translation says "powiedz tak", so "tak" must be understood.
-SAID_YES = ("tak", "نعم")
-SAID_NO = ("nie", "لا")
 
 
 def default_line(key: str) -> Text:
@@ -99,7 +95,7 @@ def default_part(step: str, yes: tuple[str, ...] = (), no: tuple[str, ...] = ())
     question, `<step>_no_match`."""
     return Part(default_line(step), default_line(f"{step}_voice"),
                 default_line(f"{step}_no_match") if yes else None,
-                yes + SAID_YES if yes else (), no + SAID_NO if no else ())
+                yes, no)  # "tak", "نعم"...: the engine takes each catalogue's yes and no
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,9 @@ def test_the_language_pages_read_well_at_this_size(browser, live, organiser, ara
         page.goto("/question-sets")
         page.get_by_label("Title").fill("Buses")
         page.get_by_role("button", name="Start writing").click()
+        # The click posts and redirects: measure the editor only once it is the page.
+        page.wait_for_url("**/question-sets/buses/edit")
+        page.wait_for_load_state()
         problems = _check(page, "/question-sets/buses/edit")
         if width < 400:  # no room for two columns: one above the other
             english = page.locator("#f-q1\\.text").bounding_box()

@@ -130,6 +130,7 @@ def test_the_new_pages_fit_at_360_pixels_and_at_200_percent_zoom(page, organiser
     page.goto("/question-sets")
     page.get_by_label("Title").fill("AI and us")
     page.get_by_role("button", name="Start writing").click()
+    page.wait_for_url("**/question-sets/ai-and-us/edit")  # the draft exists before we look
     paths = ["/question-sets", "/question-sets/ai-and-us", "/question-sets/ai-and-us/edit",
              "/question-sets/over-a-brew-2024-05/ask?who=tag&tag=none"]
     for width, height in ((360, 740), (640, 450)):

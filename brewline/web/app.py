@@ -43,3 +43,6 @@ def _register(app: Flask) -> None:
     app.register_error_handler(405, lambda e: plain(405, "method not allowed"))
     app.register_error_handler(404, lambda e: plain(404, "not found"))
     logging.getLogger("brewline").setLevel(logging.INFO)
+    # The Twilio client logs every request's headers at INFO (the live page's buttons
+    # call Twilio from the web process): noise, as in the worker.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)

@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from flows.keywords import is_answer, normalise
 from flows.words import catalogues, words
 
-# What people write back to an invite. Compared after normalising (lower case, no
-# punctuation, "can't" -> "cant"); emoji are compared as sent.
+# What people write back to an invite, in English. Compared after normalising (lower case,
+# no punctuation, "can't" -> "cant"); emoji are compared as sent. Other languages' words
+# are in their catalogues' keywords (yes, no, maybe, and coming, not_coming for invites).
 RSVP_WORDS: dict[str, frozenset[str]] = {
     "yes": frozenset({
         "yes", "y", "yeah", "yea", "yep", "yup", "aye", "sure", "ok", "okay", "definitely",
@@ -18,9 +19,6 @@ RSVP_WORDS: dict[str, frozenset[str]] = {
         "im coming", "i am coming", "coming", "count me in", "see you there", "yes definitely",
         "sounds good", "lovely", "yes ill be there", "yes i will be there", "i would love to",
         "id love to", "love to", "👍", "✅", "👌", "🙋", "🙋‍♀️", "🙋‍♂️", "😀", "🙂", "😊",
-        # In the other languages Brewline speaks (the texts ask for YES, but people write
-        # their own word): Polish, Arabic.
-        "tak", "tak przyjdę", "przyjdę", "نعم", "أجل", "سأحضر",
     }),
     "no": frozenset({
         "no", "n", "nope", "nah", "no thanks", "no thank you", "not this time", "sorry no",
@@ -29,14 +27,12 @@ RSVP_WORDS: dict[str, frozenset[str]] = {
         "i cannot come", "not coming", "im not coming", "i am not coming", "wont be there",
         "i wont be there", "i will not be there", "cant go", "i cant go", "unable to come",
         "not able to come", "im busy that day", "👎", "❌",
-        "nie", "nie mogę", "nie przyjdę", "لا", "لن أحضر", "لا أستطيع",
     }),
     "maybe": frozenset({
         "maybe", "might", "might come", "i might come", "i might", "might do", "possibly",
         "perhaps", "not sure", "im not sure", "unsure", "dont know yet", "i dont know yet",
         "dont know", "i dont know", "not sure yet", "hopefully", "probably", "maybe yes",
         "i will try", "ill try", "will try", "i hope so", "hope so", "🤔", "🤷", "🤷‍♀️", "🤷‍♂️",
-        "może", "moze", "nie wiem", "ربما", "لا أعرف",
     }),
 }
 # Polite words people add around an answer ("yes please, thanks x"): ignored when matching.
@@ -45,6 +41,8 @@ COURTESY = frozenset({"thanks", "thank", "you", "thankyou", "ta", "cheers", "x",
 # Skin tones and emoji presentation selectors do not change what an emoji means.
 _EMOJI_MODIFIERS = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F]")
 RSVP_ANSWERS = ("yes", "no", "maybe")
+# The catalogue keyword names that give each answer to an invite.
+CATALOGUE_WORDS = {"yes": ("yes", "coming"), "no": ("no", "not_coming"), "maybe": ("maybe",)}
 
 
 def rsvp_answer(text: str | None) -> str | None:
@@ -54,8 +52,9 @@ def rsvp_answer(text: str | None) -> str | None:
         for answer in RSVP_ANSWERS:
             if candidate and candidate in RSVP_WORDS[answer]:
                 return answer
-    # The catalogues' own yes, no and maybe ("TAK", "«ربما»"), as the invite lines ask.
-    return next((answer for answer in RSVP_ANSWERS if is_answer(raw, answer)), None)
+    # The catalogues' own words ("TAK", "przyjdę", "«ربما»"), as the invite lines ask.
+    return next((answer for answer in RSVP_ANSWERS
+                 if any(is_answer(raw, name) for name in CATALOGUE_WORDS[answer])), None)
 
 
 def _without_courtesy(plain: str) -> str:

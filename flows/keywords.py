@@ -96,7 +96,7 @@ MAX_GREETING_WORDS = 6
 # language is recorded as that one: someone recorded wrongly can still text "pomiń", and
 # the scripts and words do not collide (no Polish or Arabic keyword is an English answer
 # word; tests/flows/test_keyword_languages.py checks), so nobody's answer is taken away.
-ANSWER_WORDS = ("yes", "no", "maybe", "no_thanks", "delete", "hello")
+ANSWER_WORDS = ("yes", "no", "maybe", "no_thanks", "delete", "hello", "coming", "not_coming")
 PADDING = ("polite_before", "polite_after")
 _WORD_ONLY = re.compile(r"[^\w\s]", re.UNICODE)
 

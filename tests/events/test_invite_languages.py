@@ -84,8 +84,10 @@ def test_a_cancellation_reaches_each_person_in_their_language(cli, twilio, runti
     assert sent[ids[ENGLISH]].startswith("Sorry, Over a Brew has had to cancel Buses and trains")
 
 
-@pytest.mark.parametrize("said, answer", [("TAK", "yes"), ("nie", "no"), ("może", "maybe"),
-                                          ("نعم", "yes"), ("لا", "no"), ("ربما", "maybe")])
+@pytest.mark.parametrize("said, answer", [
+    ("TAK", "yes"), ("nie", "no"), ("może", "maybe"), ("Tak, przyjdę!", "yes"),
+    ("nie mogę", "no"), ("nie wiem", "maybe"), ("نعم", "yes"), ("لا", "no"), ("ربما", "maybe"),
+    ("سأحضر", "yes"), ("لن أحضر", "no")])
 def test_an_rsvp_in_polish_or_arabic_words_is_understood(said, answer):
     from flows.invites import rsvp_answer
     assert rsvp_answer(said) == answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from flows import catalogue_files
 
@@ -109,6 +109,7 @@ class Keyword:
     twilio_handles: bool = False
 
 
+@lru_cache(maxsize=4096)  # each text is compared with many word lists
 def normalise(text: str | None) -> str:
     """Lower case, no punctuation or emoji, single spaces: how keywords are compared."""
     if not text:
@@ -137,6 +138,7 @@ def _phrase(plain: str) -> Keyword | None:
     return Keyword("opt_in") if plain in TWILIO_START_WORDS else None
 
 
+@lru_cache(maxsize=4096)  # one text asks this of the same words several times
 def unpadded(plain: str) -> str:
     """Normalised words without the politeness around them: "can you stop texting me
     thanks" -> "stop texting me". Whole phrases only, from either end."""
@@ -148,13 +150,11 @@ def unpadded(plain: str) -> str:
     return " ".join(words)
 
 
-def _trim(words: list[str], padding: tuple[str, ...], front: bool) -> bool:
-    """Take the first (longest: `_padding` sorts them) phrase of `padding` off one end of
-    `words`, never every word."""
-    for phrase in padding:
-        size = len(phrase.split())
+def _trim(words: list[str], padding: Padding, front: bool) -> bool:
+    """Take the longest phrase of `padding` off one end of `words`, never every word."""
+    for size in padding.sizes:  # most words first: the longest phrase that fits wins
         end = slice(0, size) if front else slice(len(words) - size, len(words))
-        if size < len(words) and " ".join(words[end]) == phrase:
+        if size < len(words) and " ".join(words[end]) in padding.phrases:
             del words[end]
             return True
     return False
@@ -187,11 +187,23 @@ def translated(name: str) -> frozenset[str]:
 
 # Joined once per process: keywords are looked up on every text.
 
+@dataclass(frozen=True)
+class Padding:
+    """Polite phrases for one end of a message, and how many words they come in."""
+
+    phrases: frozenset[str]
+    sizes: tuple[int, ...]  # most words first
+
+
 @cache
-def _padding() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """LEADING and TRAILING with every catalogue's polite words, longest first."""
-    return tuple(tuple(sorted(english + tuple(translated(name)), key=len, reverse=True))
+def _padding() -> tuple[Padding, Padding]:
+    """LEADING and TRAILING with every catalogue's polite words."""
+    return tuple(_padding_of(frozenset(english) | translated(name))
                  for english, name in ((LEADING, "polite_before"), (TRAILING, "polite_after")))
+
+
+def _padding_of(phrases: frozenset[str]) -> Padding:
+    return Padding(phrases, tuple(sorted({len(p.split()) for p in phrases}, reverse=True)))
 
 
 @cache

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Mapping
 
@@ -56,7 +56,7 @@ class Catalogue:
     calendar: Mapping[str, object] = field(default_factory=dict)
     goodbye: str = "Goodbye."  # a call's last words, left off when the call goes on
 
-    @property
+    @cached_property  # asked on every text: is it a language's name?
     def names(self) -> frozenset[str]:
         """Every name of the language, as keywords are compared (lower case, no marks)."""
         return frozenset(normalise(n) for n in (self.language, self.name, self.english_name,
@@ -120,6 +120,7 @@ def language_named(text: str | None, among: tuple[str, ...]) -> str | None:
     return None
 
 
+@cache  # the catalogues do not change while a process runs
 def switched_on(requested: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The languages people may choose: those `requested` (English always), or with none
     requested every shipped catalogue with no line missing."""

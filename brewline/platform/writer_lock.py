@@ -11,9 +11,6 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-# How often a process waiting for another process's turn looks again (flock() cannot
-# wait with a time limit). Threads of one process queue on a lock, so only one polls.
-POLL_SECONDS = 0.002
 
 
 class WriterLock:
@@ -31,6 +28,7 @@ class WriterLock:
 
     def _fresh(self) -> None:
         self._thread, self._depth, self._fd, self._pid = threading.RLock(), 0, -1, os.getpid()
+        self._held = -1  # the file descriptor the process holds the flock() on
 
     def __enter__(self) -> "WriterLock":
         return self.take(None)
@@ -58,15 +56,13 @@ class WriterLock:
             self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
         if deadline is None:
             fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._held = self._fd
             return
-        while True:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _locked() from None
-                time.sleep(POLL_SECONDS)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._held = self._fd
+        except BlockingIOError:
+            self._held = _wait_for_turn(self._path, deadline)
 
     def within(self, wait: float | None) -> "Bounded":
         """The lock as a (reusable) context that waits at most `wait` seconds for its turn."""
@@ -75,8 +71,48 @@ class WriterLock:
     def __exit__(self, *exc) -> None:
         self._depth -= 1
         if self._depth == 0 and self._path is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            fcntl.flock(self._held, fcntl.LOCK_UN)
+            if self._held != self._fd:
+                os.close(self._held)
+            self._held = -1
         self._thread.release()
+
+
+def _wait_for_turn(path: Path, deadline: float) -> int:
+    """Wait until `deadline` for another process's turn to end; the descriptor that now
+    holds the lock. A helper thread blocks in flock() on a descriptor of its own, so the
+    kernel hands over the turn the moment it is free: polling left the lock idle for up
+    to a poll's length at every hand-over, a quarter of the texts a second on SQLite."""
+    turn = _Turn(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    threading.Thread(target=turn.wait, daemon=True, name="writer-turn").start()
+    if turn.taken.wait(max(0.0, deadline - time.monotonic())) or not turn.abandon():
+        return turn.fd
+    raise _locked()
+
+
+class _Turn:
+    """One wait for the lock in a helper thread, which either hands the lock over or, if
+    nobody wants it any more, lets it go again."""
+
+    def __init__(self, fd: int):
+        self.fd, self.taken, self.abandoned = fd, threading.Event(), False
+        self._guard = threading.Lock()
+
+    def wait(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        with self._guard:
+            if self.abandoned:
+                os.close(self.fd)  # closing lets the lock go
+                return
+            self.taken.set()
+
+    def abandon(self) -> bool:
+        """Give up waiting, unless the turn came meanwhile: True when given up."""
+        with self._guard:
+            if self.taken.is_set():
+                return False
+            self.abandoned = True
+            return True
 
 
 class Bounded:

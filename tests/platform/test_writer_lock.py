@@ -109,3 +109,46 @@ def test_a_forked_process_waits_for_its_parent_instead_of_sharing_its_turn(tmp_p
     store.dispose()
 
     assert child_got >= released
+
+
+# With a time limit (as every Brewline process runs): the wait blocks in the kernel, which
+# hands the turn over the moment it is free, and still gives up at the limit.
+
+def test_a_bounded_writer_gives_up_at_its_limit_and_leaves_the_lock_usable(tmp_path):
+    from pytest import raises
+    from sqlalchemy.exc import OperationalError
+
+    from brewline.platform.writer_lock import WriterLock
+
+    path = tmp_path / "bounded.db-writer"
+    holder, waiter = WriterLock(path), WriterLock(path)  # two descriptors: like two processes
+    with holder.within(None):
+        with raises(OperationalError, match="database is locked"):
+            waiter.take(0.2)
+    with waiter.within(1.0):
+        pass
+    with holder.within(1.0):  # the wait that gave up let the lock go again
+        pass
+
+
+def test_a_bounded_writer_gets_the_turn_when_the_holder_lets_go(tmp_path):
+    from brewline.platform.writer_lock import WriterLock
+
+    path = tmp_path / "handover.db-writer"
+    holder, waiter = WriterLock(path), WriterLock(path)
+    order: list[str] = []
+    holder.take(None)
+
+    def wait_for_it() -> None:
+        with waiter.within(10.0):
+            order.append("waiter in")
+
+    thread = threading.Thread(target=wait_for_it)
+    thread.start()
+    time.sleep(0.1)
+    order.append("holder out")
+    holder.__exit__(None, None, None)
+    thread.join(timeout=10)
+    assert order == ["holder out", "waiter in"]
+    with holder.within(1.0):  # and the waiter's descriptor let it go after its turn
+        pass

@@ -62,10 +62,15 @@ class Run:
         return time.monotonic() - began
 
     def end(self) -> None:
+        """Stop it as a person would (so it stops its embedded Redis too), else kill it."""
         left = self.children()
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
         for pid in left.values():
             try:
                 os.killpg(pid, signal.SIGKILL)

@@ -9,10 +9,12 @@ two calls its image tagging uses (fpdf2 2.8); a block is never split across page
 from __future__ import annotations
 
 from contextlib import contextmanager
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from brewline.themes.report import Report
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 BODY, LINE = 12, 6.5
 HEADINGS = {1: 20, 2: 16, 3: 13}
@@ -63,6 +65,10 @@ def _next(report: Report) -> str:
 
 
 def _document(report: Report) -> FPDF:
+    # Imported when a PDF is made: fpdf2 brings Pillow, fontTools and numpy, about 35 MB
+    # in every web and job process that would otherwise never make a PDF.
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_title(_plain(f"{report.org}: what you said and what we did in {report.year}"))
     pdf.set_author(_plain(report.org))

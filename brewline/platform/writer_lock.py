@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 
-
 class WriterLock:
     """One SQLite writer at a time, queued here rather than in SQLite's busy handler.
 
